@@ -1,0 +1,106 @@
+#pragma once
+// The typed, validated configuration model. Loading (config_loader.h) turns YAML into this and
+// reports every problem with file:line:col and the path of the value; everything downstream may
+// assume these values are valid.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/network_address.h"
+
+namespace rg {
+
+using Millis = std::chrono::milliseconds;
+
+// Where a value came from, kept for messages that point back into the file.
+struct SourceMark {
+  std::string file;
+  int line = 0;    // 1-based
+  int column = 0;  // 1-based
+};
+
+// Latency bands: healthy when latency <= healthy_max, warning when <= warning_max, else critical.
+// Any probe failure is critical whatever its latency.
+struct Thresholds {
+  Millis healthy_max{100};
+  Millis warning_max{200};
+  friend bool operator==(const Thresholds&, const Thresholds&) = default;
+};
+
+enum class Priority { low, medium, high, critical };
+
+struct ServiceConfig {
+  std::string name;          // key used by endpoints, e.g. "dynamodb"
+  std::string display_name;  // shown in tables, e.g. "DYNAMODB"
+  Priority priority = Priority::medium;
+  std::optional<Thresholds> thresholds;  // overrides the global thresholds when set
+  SourceMark mark;
+};
+
+enum class ProbeKind { dns };
+
+// DNS record types we query. Kept as the numeric RR type plus its mnemonic.
+struct RecordType {
+  std::uint16_t code = 1;  // ns_t_a
+  std::string name = "A";
+  friend bool operator==(const RecordType&, const RecordType&) = default;
+};
+
+struct DnsProbeOptions {
+  RecordType record_type;
+  // Servers to ask. Empty: the system's resolvers (/etc/resolv.conf), as an application would.
+  std::vector<NetworkAddress> resolvers;
+  bool tcp_fallback = true;              // retry over TCP when the UDP answer is truncated
+  std::vector<Cidr> expected_addresses;  // each answer address must fall in one of these; empty = any
+  int min_answers = 1;                   // fewer records than this is a failure (too_few_answers)
+  bool report_answer_changes = true;     // log/record a change of the answer set or TTL as an event
+};
+
+struct EndpointConfig {
+  std::string id;        // unique; defaults to the hostname (plus "/TYPE" when not A)
+  std::string hostname;
+  std::string service;   // a ServiceConfig name
+  std::string region;    // one of Config::regions
+  ProbeKind kind = ProbeKind::dns;
+  DnsProbeOptions dns;
+  Millis interval{10'000};
+  Millis timeout{5'000};
+  SourceMark mark;
+};
+
+// Consecutive-result hysteresis: `fall` failures in a row to go down, `rise` successes to come back.
+struct HysteresisConfig {
+  int fall = 3;
+  int rise = 2;
+};
+
+struct StoreConfig {
+  std::string path = "regionguard.db";
+  int raw_retention_days = 7;       // raw observations kept this long
+  int rollup_retention_days = 90;   // per-minute rollups kept this long
+  Millis flush_interval{1'000};     // batched writes: at most this old before they are written
+  int batch_size = 500;             // ... or this many rows, whichever comes first
+};
+
+struct Config {
+  std::string source_file;
+  std::vector<std::string> regions;
+  std::vector<ServiceConfig> services;
+  std::vector<EndpointConfig> endpoints;
+  Thresholds thresholds;            // global default
+  Millis interval{10'000};          // default probe interval
+  Millis timeout{5'000};            // default probe timeout
+  Millis jitter{1'000};             // probes of a round start spread over [0, jitter)
+  std::vector<NetworkAddress> resolvers;  // default resolvers for DNS endpoints; empty = system
+  HysteresisConfig hysteresis;
+  std::chrono::hours uptime_window{24};
+  StoreConfig store;
+
+  const ServiceConfig* find_service(std::string_view name) const;
+  // The thresholds that apply to an endpoint: its service's override, else the global ones.
+  Thresholds thresholds_for(const EndpointConfig& endpoint) const;
+};
+
+}  // namespace rg

@@ -1,0 +1,25 @@
+#pragma once
+// Why a probe failed, by name. A probe failure is data: every failed result carries one of these,
+// and the names are what users see in JSON, logs, the store and alerts.
+#include <optional>
+#include <string_view>
+
+namespace rg {
+
+enum class FailureKind {
+  none,             // the probe succeeded
+  timeout,          // no answer within the probe's timeout
+  servfail,         // DNS rcode SERVFAIL
+  nxdomain,         // DNS rcode NXDOMAIN: the name does not exist
+  nodata,           // NOERROR with no records of the asked type (dynamodb.us-east-1, October 2025)
+  refused,          // DNS rcode REFUSED
+  network,          // the resolver could not be reached (ICMP unreachable, connection refused, no route)
+  malformed,        // the answer could not be parsed, or carried another rcode we do not expect
+  answer_mismatch,  // an answer outside the expected addresses / CIDRs
+  too_few_answers,  // fewer records than the endpoint's min_answers
+};
+
+std::string_view to_string(FailureKind kind);
+std::optional<FailureKind> failure_kind_from_string(std::string_view name);
+
+}  // namespace rg

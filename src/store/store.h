@@ -1,0 +1,62 @@
+#pragma once
+// The history store contract. Every backend (SQLite now, PostgreSQL later) passes the same
+// contract test suite (tests/unit/store/store_contract_test.cpp). Methods are blocking: callers
+// on the event loop go through BatchWriter, which runs them on a worker thread.
+#include <expected>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/time.h"
+#include "store/observation.h"
+
+namespace rg {
+
+struct StoreError {
+  enum class Code { open_failed, schema_too_new, io, constraint, bad_argument } code;
+  std::string message;
+};
+
+template <typename T>
+using StoreResult = std::expected<T, StoreError>;
+
+// Per-minute aggregate kept after raw rows expire.
+struct MinuteRollup {
+  std::string endpoint_id;
+  TimePoint minute{};  // start of the minute
+  std::int64_t total = 0;
+  std::int64_t successes = 0;
+  std::int64_t healthy = 0;
+  std::int64_t warning = 0;
+  std::int64_t critical = 0;
+  std::int64_t latency_sum_us = 0;
+  std::int64_t latency_max_us = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Appends a batch atomically: either every row is stored or none is.
+  virtual StoreResult<void> append(std::span<const Observation> batch) = 0;
+
+  // Raw observations of one endpoint with from <= started_at < to, oldest first, at most `limit`.
+  virtual StoreResult<std::vector<Observation>> observations(const std::string& endpoint_id, TimePoint from,
+                                                             TimePoint to, std::size_t limit = 10'000) = 0;
+
+  // The newest raw observation of each endpoint.
+  virtual StoreResult<std::vector<Observation>> latest() = 0;
+
+  // Counts for one endpoint over [from, to): raw rows plus rollups of minutes whose raw rows are gone.
+  virtual StoreResult<UptimeStats> uptime(const std::string& endpoint_id, TimePoint from, TimePoint to) = 0;
+
+  virtual StoreResult<std::vector<MinuteRollup>> rollups(const std::string& endpoint_id, TimePoint from,
+                                                         TimePoint to) = 0;
+
+  // Rolls raw rows older than now - raw_retention into per-minute rollups, deletes them, and
+  // deletes rollups older than now - rollup_retention. Idempotent.
+  virtual StoreResult<void> apply_retention(TimePoint now, std::chrono::hours raw_retention,
+                                            std::chrono::hours rollup_retention) = 0;
+};
+
+}  // namespace rg
