@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs every Debian package that building, testing and benchmarking regionguard needs.
+# Safe to run any number of times: when everything is present it only checks and returns.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  g++ cmake ninja-build pkg-config git
+  # libraries (see ARCHITECTURE.md, "Dependencies")
+  libboost1.81-dev libc-ares-dev libcurl4-openssl-dev libssl-dev libpugixml-dev nlohmann-json3-dev
+  libyaml-cpp-dev libsqlite3-dev libspdlog-dev libfmt-dev libcli11-dev libldns-dev
+  # tests: GoogleTest/GoogleMock, a real authoritative DNS server, the sqlite3 shell for inspection
+  libgtest-dev libgmock-dev knot knot-dnsutils sqlite3
+  # benchmarks: the reference DNS load generator and Prometheus's blackbox prober
+  libbenchmark-dev dnsperf prometheus-blackbox-exporter procps
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q
+$sudo apt-get install -y -q --no-install-recommends "${missing[@]}"

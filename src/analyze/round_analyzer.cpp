@@ -1,0 +1,97 @@
+#include "analyze/round_analyzer.h"
+
+#include <fmt/format.h>
+
+#include "analyze/classifier.h"
+
+namespace rg {
+
+std::string_view to_string(EndpointEvent::Kind kind) {
+  switch (kind) {
+    case EndpointEvent::Kind::went_down: return "went_down";
+    case EndpointEvent::Kind::came_up: return "came_up";
+    case EndpointEvent::Kind::status_changed: return "status_changed";
+    case EndpointEvent::Kind::answer_changed: return "answer_changed";
+  }
+  return "unknown";
+}
+
+RoundAnalyzer::RoundAnalyzer(const Config& config) : config_(config) {
+  for (const auto& endpoint : config_.endpoints)
+    tracked_.emplace(endpoint.id, Tracked{&endpoint, Hysteresis(config_.hysteresis.fall, config_.hysteresis.rise),
+                                          std::nullopt, std::nullopt, std::nullopt, UptimeStats{}});
+}
+
+void RoundAnalyzer::set_stored_uptime(const std::string& endpoint_id, const UptimeStats& stats) {
+  if (auto it = tracked_.find(endpoint_id); it != tracked_.end()) it->second.uptime = stats;
+}
+
+namespace {
+void count(UptimeStats& stats, const ProbeResult& result, HealthStatus status) {
+  ++stats.total;
+  if (result.success) ++stats.successes;
+  switch (status) {
+    case HealthStatus::healthy: ++stats.healthy; break;
+    case HealthStatus::warning: ++stats.warning; break;
+    case HealthStatus::critical: ++stats.critical; break;
+  }
+}
+
+std::string failure_text(const ProbeResult& result) {
+  return result.error.empty() ? std::string(to_string(result.failure))
+                              : fmt::format("{}: {}", to_string(result.failure), result.error);
+}
+}  // namespace
+
+void RoundAnalyzer::observe(Tracked& tracked, const ProbeResult& result, HealthStatus status,
+                            std::vector<EndpointEvent>& events) {
+  const auto& id = tracked.endpoint->id;
+  if (tracked.hysteresis.observe(result.success) == Transition::changed) {
+    if (tracked.hysteresis.is_up()) {
+      events.push_back({EndpointEvent::Kind::came_up, id, result.started_at,
+                        fmt::format("{} is up again after {} consecutive successes", id, tracked.hysteresis.rise())});
+    } else {
+      events.push_back({EndpointEvent::Kind::went_down, id, result.started_at,
+                        fmt::format("{} is down: {} consecutive failures, last {}", id, tracked.hysteresis.fall(),
+                                    failure_text(result))});
+    }
+  }
+  if (tracked.latest_status && *tracked.latest_status != status) {
+    events.push_back({EndpointEvent::Kind::status_changed, id, result.started_at,
+                      fmt::format("{} {} → {}{}", id, to_string(*tracked.latest_status), to_string(status),
+                                  result.success ? fmt::format(" ({:.1f} ms)", static_cast<double>(result.latency.count()) / 1000.0)
+                                                 : " (" + failure_text(result) + ")")});
+  }
+  if (tracked.endpoint->dns.report_answer_changes && tracked.last_good) {
+    if (auto change = compare_answers(*tracked.last_good, result))
+      events.push_back({EndpointEvent::Kind::answer_changed, id, result.started_at,
+                        fmt::format("{} {}", id, change->description)});
+  }
+  // Answer changes are judged between successful answers; keep the last good one across failures
+  // so that "A → SERVFAIL → B" still reports the change from A to B.
+  if (result.success) tracked.last_good = result;
+  tracked.latest = result;
+  tracked.latest_status = status;
+  count(tracked.uptime, result, status);
+}
+
+AnalyzedRound RoundAnalyzer::analyze(const std::vector<ProbeResult>& results) {
+  AnalyzedRound round;
+  for (const auto& result : results) {
+    auto it = tracked_.find(result.endpoint_id);
+    if (it == tracked_.end()) continue;  // not an endpoint of this configuration
+    const auto status = classify(result, config_.thresholds_for(*it->second.endpoint));
+    observe(it->second, result, status, round.events);
+    round.observations.push_back(Observation{result, status});
+  }
+  for (const auto& endpoint : config_.endpoints) {
+    const auto& tracked = tracked_.at(endpoint.id);
+    if (!tracked.latest) continue;  // never probed yet
+    round.states.push_back(make_endpoint_state(endpoint, config_.find_service(endpoint.service), *tracked.latest,
+                                               *tracked.latest_status, tracked.uptime));
+  }
+  round.summary = summarize(round.states, config_.regions);
+  return round;
+}
+
+}  // namespace rg

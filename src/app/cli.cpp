@@ -1,0 +1,157 @@
+#include "app/cli.h"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <iostream>
+
+#include "app/adhoc_config.h"
+#include "app/pipeline.h"
+#include "app/probe_command.h"
+#include "config/config_loader.h"
+#include "config/duration.h"
+#include "probe/dns_message.h"
+
+namespace rg {
+namespace {
+
+// Exit code for usage and configuration errors; 0/1/2 are health results for `probe`.
+constexpr int kUsageError = 3;
+
+std::optional<Config> load_or_report(const std::string& path) {
+  auto config = load_config_file(path);
+  if (!config) {
+    std::cerr << to_string(config.error());
+    std::cerr << config.error().size() << (config.error().size() == 1 ? " error" : " errors") << " in " << path
+              << "\n";
+    return std::nullopt;
+  }
+  return std::move(*config);
+}
+
+bool use_colour(const std::string& mode) {
+  if (mode == "always") return true;
+  if (mode == "never") return false;
+  return isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
+}
+
+// CLI11 validator for "10s", "500ms"...
+CLI::Validator duration_validator() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        auto parsed = parse_duration(text);
+        return parsed ? std::string() : parsed.error();
+      },
+      "DURATION");
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{"regionguard: multi-region resilience monitor and failover controller"};
+  app.set_version_flag("--version", "regionguard 0.1.0");
+  app.require_subcommand(1);
+  std::string log_level = "info";
+  app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+
+  // run
+  std::string run_config = "config/regionguard.yaml";
+  std::uint64_t max_rounds = 0;
+  auto* run = app.add_subcommand("run", "Run the daemon: probe, analyse and store continuously");
+  run->add_option("-c,--config", run_config, "Configuration file")->capture_default_str();
+  run->add_option("--rounds", max_rounds, "Stop after this many rounds (0: until SIGINT/SIGTERM)");
+
+  // probe
+  std::string probe_config;
+  bool watch = false, json = false;
+  std::string colour = "auto";
+  std::vector<std::string> resolvers, hostnames;
+  std::string record_type = "A", timeout = "5s", interval = "10s";
+  auto* probe = app.add_subcommand("probe", "Probe once (or --watch) and print the endpoint table");
+  probe->add_option("-c,--config", probe_config, "Configuration file (default: config/regionguard.yaml unless "
+                                                  "HOSTNAMEs are given)");
+  probe->add_flag("-w,--watch", watch, "Keep probing every interval and refresh the view");
+  probe->add_flag("--json", json, "Print JSON instead of the table");
+  probe->add_option("--color", colour, "auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
+  probe->add_option("--resolver", resolvers, "Ask this server (IP[:PORT]); repeatable. Default: the system's");
+  probe->add_option("--type", record_type, "Record type for HOSTNAMEs (A, AAAA, CNAME, ...)")->capture_default_str();
+  probe->add_option("--timeout", timeout, "Timeout for HOSTNAMEs")->check(duration_validator())->capture_default_str();
+  probe->add_option("--interval", interval, "Interval for --watch with HOSTNAMEs")
+      ->check(duration_validator())
+      ->capture_default_str();
+  probe->add_option("hostnames", hostnames, "Names to probe without a configuration file");
+
+  // check-config
+  std::string check_file;
+  auto* check = app.add_subcommand("check-config", "Validate a configuration file; exit 0 when valid, 1 when not");
+  check->add_option("file", check_file, "Configuration file")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : kUsageError;
+  }
+  spdlog::set_default_logger(spdlog::stderr_color_mt("regionguard"));
+  spdlog::set_level(spdlog::level::from_str(log_level));
+
+  if (*check) {
+    auto config = load_or_report(check_file);
+    if (!config) return 1;
+    std::cout << check_file << ": ok (" << config->endpoints.size() << " endpoints, " << config->regions.size()
+              << " regions)\n";
+    return 0;
+  }
+
+  if (*run) {
+    auto config = load_or_report(run_config);
+    if (!config) return kUsageError;
+    return run_pipeline(*config, PipelineOptions{max_rounds});
+  }
+
+  // probe
+  std::optional<Config> config;
+  if (!hostnames.empty()) {
+    if (!probe_config.empty()) {
+      std::cerr << "probe: give either --config or HOSTNAMEs, not both\n";
+      return kUsageError;
+    }
+    AdhocOptions adhoc;
+    adhoc.hostnames = hostnames;
+    for (const auto& text : resolvers) {
+      auto address = parse_network_address(text);
+      if (!address) {
+        std::cerr << "--resolver " << text << ": " << address.error() << "\n";
+        return kUsageError;
+      }
+      adhoc.resolvers.push_back(*address);
+    }
+    const auto code = record_type_code(record_type);
+    if (code == 0) {
+      std::cerr << "--type " << record_type << ": unknown record type\n";
+      return kUsageError;
+    }
+    adhoc.record_type = RecordType{code, record_type};
+    adhoc.timeout = *parse_duration(timeout);
+    adhoc.interval = *parse_duration(interval);
+    if (adhoc.timeout >= adhoc.interval && watch) {
+      std::cerr << "--timeout must be less than --interval\n";
+      return kUsageError;
+    }
+    config = make_adhoc_config(adhoc);
+  } else {
+    if (!resolvers.empty()) {
+      std::cerr << "probe: --resolver applies to HOSTNAMEs; set resolvers in the configuration file instead\n";
+      return kUsageError;
+    }
+    config = load_or_report(probe_config.empty() ? "config/regionguard.yaml" : probe_config);
+    if (!config) return kUsageError;
+  }
+  return run_probe_command(*config, ProbeCommandOptions{watch, json, use_colour(colour), hostnames.empty()});
+}
+
+}  // namespace rg

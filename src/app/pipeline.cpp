@@ -1,0 +1,87 @@
+#include "app/pipeline.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <thread>
+
+#include "analyze/round_analyzer.h"
+#include "app/store_maintenance.h"
+#include "probe/dns_prober.h"
+#include "probe/probe_scheduler.h"
+#include "store/batch_writer.h"
+#include "store/sqlite_store.h"
+
+namespace rg {
+namespace {
+
+void log_round(const AnalyzedRound& analyzed, const ProbeRound& round) {
+  for (const auto& event : analyzed.events) {
+    if (event.kind == EndpointEvent::Kind::went_down) spdlog::error("{}", event.message);
+    else if (event.kind == EndpointEvent::Kind::answer_changed) spdlog::warn("{}", event.message);
+    else spdlog::info("{}", event.message);
+  }
+  const auto& s = analyzed.summary;
+  spdlog::debug("round {}: {} probed, {} skipped; {} healthy, {} warning, {} critical; avg {:.1f} ms", round.number,
+                round.results.size(), round.skipped, s.healthy, s.warning, s.critical,
+                static_cast<double>(s.average_latency.count()) / 1000.0);
+  if (round.skipped > 0)
+    spdlog::warn("round {}: {} endpoints skipped, their previous probe was still running", round.number, round.skipped);
+}
+
+}  // namespace
+
+int run_pipeline(const Config& config, const PipelineOptions& options) {
+  auto opened = SqliteStore::open(config.store.path);
+  if (!opened) {
+    spdlog::critical("cannot open the store {}: {}", config.store.path, opened.error().message);
+    return 1;
+  }
+  std::unique_ptr<Store> store = std::move(*opened);
+  RoundAnalyzer analyzer(config);
+  load_stored_uptime(*store, config, analyzer, now_us());
+
+  BatchWriter writer(*store, BatchWriter::Options{config.store.flush_interval,
+                                                  static_cast<std::size_t>(config.store.batch_size)});
+  boost::asio::io_context io;
+  StoreMaintenance maintenance(io, config);  // retention on its own connection and thread
+
+  DnsProber dns(io);
+  ProbeScheduler scheduler(io, config.endpoints, ProbeScheduler::Options{config.jitter});
+  scheduler.register_prober(ProbeKind::dns, dns);
+
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  auto shut_down = [&] {
+    scheduler.stop();
+    maintenance.stop();
+    signals.cancel();
+    io.stop();
+  };
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    spdlog::info("received signal {}, shutting down", signal);
+    shut_down();
+  });
+
+  spdlog::info("regionguard: {} endpoints in {} regions, every {} ms; store {}", config.endpoints.size(),
+               config.regions.size(), scheduler.tick().count(), config.store.path);
+  std::uint64_t rounds = 0;
+  scheduler.start([&](ProbeRound&& round) {
+    const auto analyzed = analyzer.analyze(round.results);
+    for (const auto& observation : analyzed.observations) writer.submit(observation);
+    log_round(analyzed, round);
+    if (options.max_rounds != 0 && ++rounds >= options.max_rounds) shut_down();
+  });
+  maintenance.start();
+  io.run();
+
+  writer.flush();
+  const auto stats = writer.stats();
+  spdlog::info("stopped: {} observations written, {} dropped, {} failed batches", stats.written, stats.dropped,
+               stats.failed_batches);
+  return stats.failed_batches == 0 ? 0 : 1;
+}
+
+}  // namespace rg

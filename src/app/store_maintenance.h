@@ -1,0 +1,32 @@
+#pragma once
+// Store upkeep for the daemon: loads the stored uptime at start, and applies retention (raw rows
+// rolled up into per-minute rows, old rollups deleted) every hour on a thread of its own with its
+// own connection, so the event loop never waits on it.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <future>
+
+#include "analyze/round_analyzer.h"
+#include "config/config.h"
+#include "store/store.h"
+
+namespace rg {
+
+void load_stored_uptime(Store& store, const Config& config, RoundAnalyzer& analyzer, TimePoint now);
+
+class StoreMaintenance {
+ public:
+  StoreMaintenance(boost::asio::io_context& io, const Config& config) : config_(config), timer_(io) {}
+  ~StoreMaintenance();
+  void start();  // first pass at once, then hourly
+  void stop();
+
+ private:
+  void run_pass();
+  const Config& config_;
+  boost::asio::steady_timer timer_;
+  std::future<void> running_;
+  bool stopped_ = false;
+};
+
+}  // namespace rg
