@@ -77,7 +77,8 @@ int run_cli(int argc, char** argv) {
   probe->add_flag("-w,--watch", watch, "Keep probing every interval and refresh the view");
   probe->add_flag("--json", json, "Print JSON instead of the table");
   probe->add_option("--color", colour, "auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
-  probe->add_option("--resolver", resolvers, "Ask this server (IP[:PORT]); repeatable. Default: the system's");
+  probe->add_option("--resolver", resolvers, "Ask this server (IP[:PORT]); repeatable. Default: the system's")
+      ->allow_extra_args(false);
   probe->add_option("--type", record_type, "Record type for HOSTNAMEs (A, AAAA, CNAME, ...)")->capture_default_str();
   probe->add_option("--timeout", timeout, "Timeout for HOSTNAMEs")->check(duration_validator())->capture_default_str();
   probe->add_option("--interval", interval, "Interval for --watch with HOSTNAMEs")

@@ -1,0 +1,206 @@
+// The regionguard binary itself, as an operator runs it, against knotd behind the fault proxy:
+// `probe` output and exit codes, `check-config`, and `run` writing rounds to the store and
+// shutting down cleanly on SIGTERM.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "store/sqlite_store.h"
+#include "support/child_process.h"
+#include "support/dns_fault_proxy.h"
+#include "support/knot_server.h"
+#include "support/temp_dir.h"
+
+namespace rg {
+namespace {
+
+using namespace std::chrono_literals;
+using test::DnsFault;
+
+struct CommandOutput {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string shell_quote(const std::string& arg) {
+  std::string quoted = "'";
+  for (char c : arg) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+CommandOutput regionguard(const std::vector<std::string>& args, const test::TempDir& dir) {
+  std::string command = shell_quote(RG_BINARY);
+  for (const auto& a : args) command += " " + shell_quote(a);
+  const auto err_file = dir.path() / "stderr.txt";
+  command += " 2>" + shell_quote(err_file.string());
+  CommandOutput output;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return output;
+  char buffer[4096];
+  while (std::size_t n = fread(buffer, 1, sizeof buffer, pipe)) output.out.append(buffer, n);
+  const int status = pclose(pipe);
+  output.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  std::ifstream err(err_file);
+  output.err.assign(std::istreambuf_iterator<char>(err), {});
+  return output;
+}
+
+class CliTest : public testing::Test {
+ protected:
+  CliTest()
+      : knot_({.zone = "example.test.",
+               .records = {{"dynamodb.us-east-1", "A", "192.0.2.10", 60},
+                           {"s3.us-east-1", "A", "192.0.2.20", 60},
+                           {"dynamodb.eu-west-1", "A", "192.0.2.30", 60}},
+               .update_key = std::nullopt}),
+        proxy_(knot_.address(), knot_.port()) {}
+
+  std::string resolver() const { return "127.0.0.1:" + std::to_string(proxy_.port()); }
+
+  // A configuration of three endpoints behind the proxy, probed every second.
+  std::string write_config() {
+    const auto path = dir_.path() / "regionguard.yaml";
+    std::ofstream(path) << "regions: [us-east-1, eu-west-1]\n"
+                           "defaults:\n"
+                           "  interval: 1s\n"
+                           "  timeout: 500ms\n"
+                           "  jitter: 100ms\n"
+                           "  resolvers: [\"" << resolver() << "\"]\n"
+                           "services:\n"
+                           "  dynamodb: { priority: critical, thresholds: { healthy: 50ms, warning: 100ms } }\n"
+                           "  s3: {}\n"
+                           "endpoints:\n"
+                           "  - { hostname: dynamodb.us-east-1.example.test, service: dynamodb, region: us-east-1 }\n"
+                           "  - { hostname: s3.us-east-1.example.test, service: s3, region: us-east-1 }\n"
+                           "  - { hostname: dynamodb.eu-west-1.example.test, service: dynamodb, region: eu-west-1 }\n"
+                           "store:\n"
+                           "  path: history.db\n"
+                           "  flush_interval: 200ms\n";
+    return path.string();
+  }
+
+  std::size_t stored_rows(const std::string& endpoint_id) {
+    auto store = SqliteStore::open((dir_.path() / "history.db").string());
+    if (!store) {
+      ADD_FAILURE() << store.error().message;
+      return 0;
+    }
+    auto rows = (*store)->observations(endpoint_id, TimePoint{}, now_us() + 1h);
+    return rows ? rows->size() : 0;
+  }
+
+  test::TempDir dir_;
+  test::KnotServer knot_;
+  test::DnsFaultProxy proxy_;
+};
+
+TEST_F(CliTest, ProbeHostnamesAsJsonWhenAllIsWell) {
+  const auto r = regionguard({"probe", "--json", "--resolver", resolver(), "dynamodb.us-east-1.example.test",
+                              "s3.us-east-1.example.test"},
+                             dir_);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  ASSERT_EQ(json["endpoints"].size(), 2u);
+  EXPECT_EQ(json["endpoints"][0]["status"], "healthy");
+  EXPECT_EQ(json["endpoints"][0]["failure"], "none");
+  EXPECT_EQ(json["endpoints"][0]["address"], "192.0.2.10");
+  EXPECT_EQ(json["endpoints"][0]["region"], "us-east-1");
+  EXPECT_EQ(json["summary"]["healthy"], 2);
+}
+
+TEST_F(CliTest, AnEmptyAnswerMakesProbeExitCritical) {
+  proxy_.set_fault_for("dynamodb.us-east-1.example.test", DnsFault::nodata);
+  const auto r = regionguard({"probe", "--json", "--resolver", resolver(), "dynamodb.us-east-1.example.test",
+                              "s3.us-east-1.example.test"},
+                             dir_);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  EXPECT_EQ(json["endpoints"][0]["status"], "critical");
+  EXPECT_EQ(json["endpoints"][0]["failure"], "nodata");
+  EXPECT_EQ(json["endpoints"][1]["status"], "healthy");
+  EXPECT_EQ(json["summary"]["critical"], 1);
+}
+
+TEST_F(CliTest, ASlowAnswerMakesProbeExitWarning) {
+  proxy_.set_fault(DnsFault::delay, 130ms);
+  const auto r = regionguard({"probe", "--json", "--resolver", resolver(), "s3.us-east-1.example.test"}, dir_);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["endpoints"][0]["status"], "warning");
+}
+
+TEST_F(CliTest, TheTableIsPlainWhenPiped) {
+  proxy_.set_fault_for("s3.us-east-1.example.test", DnsFault::servfail);
+  const auto r = regionguard({"probe", "--resolver", resolver(), "dynamodb.us-east-1.example.test",
+                              "s3.us-east-1.example.test"},
+                             dir_);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out.find('\x1b'), std::string::npos) << "colour codes in piped output";
+  EXPECT_NE(r.out.find("STATUS    SERVICE"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("HEALTHY   DYNAMODB  us-east-1  dynamodb.us-east-1.example.test"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("servfail: SERVFAIL (2)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("2 endpoints: 1 healthy, 0 warning, 1 critical"), std::string::npos) << r.out;
+}
+
+TEST_F(CliTest, ProbeWithAConfigurationUsesItsThresholds) {
+  // 70 ms is healthy for S3 (100 ms) but a warning for DynamoDB (50 ms).
+  proxy_.set_fault(DnsFault::delay, 70ms);
+  const auto r = regionguard({"probe", "--json", "-c", write_config()}, dir_);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  ASSERT_EQ(json["endpoints"].size(), 3u);
+  EXPECT_EQ(json["endpoints"][0]["status"], "warning");
+  EXPECT_EQ(json["endpoints"][1]["status"], "healthy");
+}
+
+TEST_F(CliTest, BadArgumentsAreUsageErrors) {
+  EXPECT_EQ(regionguard({"probe", "--resolver", "dns.example:53", "x.example.test"}, dir_).exit_code, 3);
+  EXPECT_EQ(regionguard({"probe", "--type", "BOGUS", "x.example.test"}, dir_).exit_code, 3);
+  EXPECT_EQ(regionguard({"probe", "--timeout", "5", "x.example.test"}, dir_).exit_code, 3);
+  EXPECT_EQ(regionguard({"frobnicate"}, dir_).exit_code, 3);
+}
+
+TEST_F(CliTest, CheckConfigExitsZeroOrOne) {
+  const auto good = regionguard({"check-config", write_config()}, dir_);
+  EXPECT_EQ(good.exit_code, 0) << good.err;
+  EXPECT_NE(good.out.find("ok (3 endpoints, 2 regions)"), std::string::npos);
+
+  const auto bad_path = (dir_.path() / "bad.yaml").string();
+  std::ofstream(bad_path) << "regions: [us-east-1]\nservices: { s3: {} }\nendpoints:\n"
+                             "  - { hostname: a.example.test, service: s3, region: us-east-1, timeout: 20s }\n";
+  const auto bad = regionguard({"check-config", bad_path}, dir_);
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find(bad_path + ":4:"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("endpoints[0].timeout: must be less than interval"), std::string::npos) << bad.err;
+
+  EXPECT_EQ(regionguard({"check-config", (dir_.path() / "missing.yaml").string()}, dir_).exit_code, 1);
+}
+
+TEST_F(CliTest, RunStoresEveryRoundAndStopsAfterTheGivenCount) {
+  const auto r = regionguard({"run", "-c", write_config(), "--rounds", "3"}, dir_);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(stored_rows("dynamodb.us-east-1.example.test"), 3u);
+  EXPECT_EQ(stored_rows("dynamodb.eu-west-1.example.test"), 3u);
+}
+
+TEST_F(CliTest, RunLogsADownTransitionAndShutsDownCleanlyOnSigterm) {
+  proxy_.set_fault_for("s3.us-east-1.example.test", DnsFault::servfail);
+  const auto log = dir_.path() / "run.log";
+  test::ChildProcess daemon({RG_BINARY, "run", "-c", write_config()}, log);
+  // Three failures (the default `fall`) at one round a second.
+  std::this_thread::sleep_for(3500ms);
+  ASSERT_TRUE(daemon.running()) << test::file_tail(log);
+  daemon.stop(5s);
+  EXPECT_EQ(daemon.exit_status(), 0) << test::file_tail(log);
+  const auto text = test::file_tail(log, 200);
+  EXPECT_NE(text.find("s3.us-east-1.example.test is down: 3 consecutive failures, last servfail"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("received signal 15, shutting down"), std::string::npos) << text;
+  EXPECT_GE(stored_rows("s3.us-east-1.example.test"), 3u);
+}
+
+}  // namespace
+}  // namespace rg
