@@ -1,0 +1,687 @@
+#include "config/config_loader.h"
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <memory>
+
+#include "config/dns_name.h"
+#include "config/duration.h"
+#include "config/yaml_reader.h"
+
+namespace rg {
+namespace {
+
+using namespace std::chrono_literals;
+
+const std::vector<std::string_view> root_keys{"regions",       "defaults", "hysteresis", "uptime_window",
+                                              "services",      "endpoints", "store"};
+const std::vector<std::string_view> defaults_keys{"interval", "timeout", "jitter", "thresholds", "resolvers"};
+const std::vector<std::string_view> threshold_keys{"healthy", "warning"};
+const std::vector<std::string_view> hysteresis_keys{"fall", "rise"};
+const std::vector<std::string_view> service_keys{"display_name", "priority", "thresholds"};
+const std::vector<std::string_view> endpoint_keys{"id",         "hostname",     "service", "region",
+                                                  "kind",       "type",         "resolvers", "tcp_fallback",
+                                                  "expect",     "min_answers",  "report_changes",
+                                                  "interval",   "timeout"};
+const std::vector<std::string_view> store_keys{"path", "raw_retention", "rollup_retention", "flush_interval",
+                                               "batch_size"};
+const std::vector<std::string_view> priority_names{"low", "medium", "high", "critical"};
+
+struct RecordTypeName {
+  std::string_view name;
+  std::uint16_t code;  // the RR TYPE of RFC 1035 and successors
+};
+constexpr std::array<RecordTypeName, 10> record_types{{
+    {"A", 1}, {"AAAA", 28}, {"CNAME", 5}, {"MX", 15}, {"TXT", 16},
+    {"NS", 2}, {"SOA", 6}, {"SRV", 33}, {"PTR", 12}, {"CAA", 257},
+}};
+
+constexpr int max_batch_size = 100'000;
+
+bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+bool is_alnum(char c) { return is_lower_alnum(c) || (c >= 'A' && c <= 'Z'); }
+
+std::string to_upper(std::string_view text) {
+  std::string upper(text);
+  for (char& c : upper) {
+    if (c >= 'a' && c <= 'z') {
+      c = static_cast<char>(c - 'a' + 'A');
+    }
+  }
+  return upper;
+}
+
+// Region names end up in AWS endpoints and metric labels: keep them to AWS's own alphabet.
+bool is_region_name(std::string_view name) {
+  return !name.empty() && std::ranges::all_of(name, [](char c) { return is_lower_alnum(c) || c == '-'; });
+}
+
+// Service names are keys in paths ("services.dynamodb.thresholds") and metric labels.
+bool is_service_name(std::string_view name) {
+  return !name.empty() && std::ranges::all_of(name, [](char c) { return is_alnum(c) || c == '_' || c == '-'; });
+}
+
+// Endpoint ids appear in URLs (/api/endpoints/{id}) and metric labels; derived ids
+// ("streams.dynamodb.us-east-1.amazonaws.com/AAAA") fit this alphabet.
+bool is_endpoint_id(std::string_view id) {
+  return std::ranges::all_of(id, [](char c) { return is_alnum(c) || std::string_view("._-/:").contains(c); });
+}
+
+int line_of(const YAML::Mark& mark) { return mark.line < 0 ? 1 : mark.line + 1; }
+
+SourceMark source_mark(const std::string& file, const YAML::Mark& mark) {
+  return {file, line_of(mark), mark.column < 0 ? 1 : mark.column + 1};
+}
+
+std::optional<Priority> parse_priority(std::string_view name) {
+  for (std::size_t i = 0; i < priority_names.size(); ++i) {
+    if (priority_names[i] == name) {
+      return static_cast<Priority>(i);
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<RecordType> parse_record_type(std::string_view name) {
+  const std::string upper = to_upper(name);
+  for (const RecordTypeName& type : record_types) {
+    if (type.name == upper) {
+      return RecordType{type.code, upper};
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string_view> record_type_names() {
+  std::vector<std::string_view> names;
+  for (const RecordTypeName& type : record_types) {
+    names.push_back(type.name);
+  }
+  return names;
+}
+
+std::vector<std::string_view> as_views(const std::vector<std::string>& names) {
+  return {names.begin(), names.end()};  // views into `names`, which must outlive them
+}
+
+// A relative store path means "next to the config file", so `regionguard run -c /etc/rg/x.yaml`
+// does not scatter databases into whatever directory it was started from.
+std::string resolve_store_path(const std::string& path, const std::string& config_file) {
+  if (path == ":memory:" || std::filesystem::path(path).is_absolute()) {
+    return path;
+  }
+  const std::filesystem::path directory = std::filesystem::path(config_file).parent_path();
+  return (directory / path).lexically_normal().string();
+}
+
+// interval and timeout of one mapping (defaults or an endpoint), over those it inherits.
+struct Timing {
+  Millis interval;
+  Millis timeout;
+};
+
+// Where an endpoint id was set, to name the first holder when a second one claims it.
+struct IdSite {
+  std::string path;  // "endpoints[0]"
+  YAML::Mark mark;
+};
+
+// Reads one document into a Config, reporting every problem to `errors`. Sections are read in
+// dependency order (services need defaults.thresholds; endpoints need regions, services and the
+// default timing). An invalid value leaves the built-in default in place, so that checks which
+// depend on it do not pile up follow-on errors about values that are fine.
+class ConfigReader {
+ public:
+  ConfigReader(ErrorList& errors, const std::string& file) : errors_(errors) { config_.source_file = file; }
+
+  Config read(const Mapping& root) {
+    read_regions(root);
+    read_defaults(root);
+    read_hysteresis(root);
+    read_store(root);
+    read_uptime_window(root);
+    read_services(root);
+    read_endpoints(root);
+    return std::move(config_);
+  }
+
+ private:
+  void read_regions(const Mapping& root) {
+    const auto value = root.require("regions", errors_);
+    const auto items = value ? read_list(*value, errors_) : std::nullopt;
+    if (!items) {
+      return;
+    }
+    if (items->empty()) {
+      errors_.add(*value, "must list at least one region");
+    }
+    std::map<std::string, std::string> first_paths;
+    for (const YamlValue& item : *items) {
+      const auto name = read_string(item, errors_);
+      if (!name) {
+        continue;
+      }
+      if (!is_region_name(*name)) {
+        errors_.add(item, "`" + *name + "` is not a region name (lower-case letters, digits and `-`, e.g. us-east-1)");
+      }
+      const auto [first, inserted] = first_paths.emplace(*name, item.path);
+      if (!inserted) {
+        errors_.add(item, "duplicate region `" + *name + "` (already listed as " + first->second + ")");
+        continue;
+      }
+      config_.regions.push_back(*name);
+    }
+  }
+
+  void read_defaults(const Mapping& root) {
+    const auto value = root.get("defaults");
+    const auto fields = value ? read_mapping(*value, defaults_keys, errors_) : std::nullopt;
+    if (!fields) {
+      return;
+    }
+    const Timing timing = read_timing(*fields, {config_.interval, config_.timeout}, "");
+    config_.interval = timing.interval;
+    config_.timeout = timing.timeout;
+    if (const auto jitter_value = fields->get("jitter")) {
+      const auto jitter = read_duration(*jitter_value, errors_);
+      if (jitter && *jitter >= config_.interval) {
+        errors_.add(*jitter_value, "must be less than interval");
+      } else if (jitter) {
+        config_.jitter = *jitter;
+      }
+    }
+    if (const auto thresholds = fields->get("thresholds")) {
+      config_.thresholds = read_thresholds(*thresholds, config_.thresholds);
+    }
+    if (const auto resolvers = fields->get("resolvers")) {
+      config_.resolvers = read_resolvers(*resolvers);
+    }
+  }
+
+  // `inherited` is valid (defaults or built-ins that passed this same check). Anything wrong here
+  // is reported and the inherited value kept, so that later checks build on a consistent pair.
+  // `inherited_from` says where an inherited timeout came from, for the message when an interval
+  // is too short for it.
+  Timing read_timing(const Mapping& fields, const Timing inherited, std::string_view inherited_from) {
+    const auto interval_value = fields.get("interval");
+    const auto timeout_value = fields.get("timeout");
+    Timing timing = inherited;
+    bool valid = true;
+    if (interval_value) {
+      const auto interval = read_duration(*interval_value, errors_);
+      if (interval && *interval < 1s) {
+        errors_.add(*interval_value, "must be at least 1s");
+      }
+      valid = interval && *interval >= 1s;
+      timing.interval = valid ? *interval : timing.interval;
+    }
+    if (timeout_value) {
+      const auto timeout = read_positive_duration(*timeout_value);
+      valid = valid && timeout;
+      timing.timeout = timeout.value_or(timing.timeout);
+    }
+    if (timing.timeout < timing.interval) {
+      return timing;  // keeps a valid timeout next to an invalid interval, and the reverse
+    }
+    // With one value invalid the comparison would be against a value the user did not write.
+    if (valid && timeout_value) {
+      errors_.add(*timeout_value, "must be less than interval");
+    } else if (valid) {
+      errors_.add(*interval_value, "must be greater than timeout (" + format_duration(timing.timeout) +
+                                       std::string(inherited_from) + ")");
+    }
+    return inherited;
+  }
+
+  std::optional<Millis> read_positive_duration(const YamlValue& value) {
+    const auto duration = read_duration(value, errors_);
+    if (duration && *duration <= 0ms) {
+      errors_.add(value, "must be greater than 0");
+      return std::nullopt;
+    }
+    return duration;
+  }
+
+  // Either band may be left out and is then inherited; the pair is checked as a whole. As with
+  // timing, an inconsistent pair falls back to the inherited one.
+  Thresholds read_thresholds(const YamlValue& value, const Thresholds inherited) {
+    const auto fields = read_mapping(value, threshold_keys, errors_);
+    if (!fields) {
+      return inherited;
+    }
+    const auto healthy_value = fields->get("healthy");
+    const auto warning_value = fields->get("warning");
+    Thresholds thresholds = inherited;
+    bool valid = true;
+    for (const auto& [band_value, band] : {std::pair{&healthy_value, &thresholds.healthy_max},
+                                          std::pair{&warning_value, &thresholds.warning_max}}) {
+      if (*band_value) {
+        const auto duration = read_positive_duration(**band_value);
+        valid = valid && duration;
+        *band = duration.value_or(*band);
+      }
+    }
+    if (thresholds.healthy_max <= thresholds.warning_max) {
+      return thresholds;
+    }
+    if (valid && warning_value) {
+      errors_.add(*warning_value, "must be at least healthy (" + format_duration(thresholds.healthy_max) + ")");
+    } else if (valid) {
+      errors_.add(*healthy_value, "must be at most warning (" + format_duration(thresholds.warning_max) + ")");
+    }
+    return inherited;
+  }
+
+  std::vector<NetworkAddress> read_resolvers(const YamlValue& value) {
+    std::vector<NetworkAddress> resolvers;
+    for (const YamlValue& item : read_list(value, errors_).value_or(std::vector<YamlValue>{})) {
+      const auto text = read_string(item, errors_);
+      if (!text) {
+        continue;
+      }
+      const auto address = parse_network_address(*text);
+      if (!address) {
+        errors_.add(item, address.error());
+        continue;
+      }
+      resolvers.push_back(*address);
+    }
+    return resolvers;
+  }
+
+  void read_hysteresis(const Mapping& root) {
+    const auto value = root.get("hysteresis");
+    const auto fields = value ? read_mapping(*value, hysteresis_keys, errors_) : std::nullopt;
+    if (!fields) {
+      return;
+    }
+    for (const auto& [key, target] : {std::pair{"fall", &config_.hysteresis.fall},
+                                      std::pair{"rise", &config_.hysteresis.rise}}) {
+      if (const auto count_value = fields->get(key)) {
+        const auto count = read_int(*count_value, errors_);
+        if (count && *count < 1) {
+          errors_.add(*count_value, "must be at least 1");
+        } else if (count) {
+          *target = *count;
+        }
+      }
+    }
+  }
+
+  void read_store(const Mapping& root) {
+    const auto value = root.get("store");
+    if (const auto fields = value ? read_mapping(*value, store_keys, errors_) : std::nullopt) {
+      read_store_fields(*fields);
+    }
+    config_.store.path = resolve_store_path(config_.store.path, config_.source_file);
+  }
+
+  void read_store_fields(const Mapping& fields) {
+    StoreConfig& store = config_.store;
+    if (const auto path = fields.get("path")) {
+      store.path = read_string(*path, errors_).value_or(store.path);
+    }
+    // Checked as a pair, like interval and timeout: a valid value is kept unless it contradicts
+    // the other, and a contradiction is reported only when both values are valid.
+    const auto raw_value = fields.get("raw_retention");
+    const auto rollup_value = fields.get("rollup_retention");
+    const auto raw_days = raw_value ? read_whole_days(*raw_value) : store.raw_retention_days;
+    const auto rollup_days = rollup_value ? read_whole_days(*rollup_value) : store.rollup_retention_days;
+    const int raw = raw_days.value_or(store.raw_retention_days);
+    const int rollup = rollup_days.value_or(store.rollup_retention_days);
+    if (raw <= rollup) {
+      store.raw_retention_days = raw;
+      store.rollup_retention_days = rollup;
+    } else if (raw_days && rollup_days && rollup_value) {
+      errors_.add(*rollup_value, "must be at least raw_retention (" + std::to_string(raw) + "d)");
+    } else if (raw_days && rollup_days) {
+      errors_.add(*raw_value, "must be at most rollup_retention (" + std::to_string(rollup) + "d)");
+    }
+    if (const auto flush = fields.get("flush_interval")) {
+      store.flush_interval = read_positive_duration(*flush).value_or(store.flush_interval);
+    }
+    if (const auto batch_value = fields.get("batch_size")) {
+      const auto batch = read_int(*batch_value, errors_);
+      if (batch && (*batch < 1 || *batch > max_batch_size)) {
+        errors_.add(*batch_value, "must be between 1 and " + std::to_string(max_batch_size));
+      } else if (batch) {
+        store.batch_size = *batch;
+      }
+    }
+  }
+
+  // Retention is kept in days: rows are pruned by day, and "36h" would promise what it can't.
+  std::optional<int> read_whole_days(const YamlValue& value) {
+    const auto duration = read_duration(value, errors_);
+    if (!duration) {
+      return std::nullopt;
+    }
+    if (*duration < 24h) {
+      errors_.add(value, "must be at least 1d");
+      return std::nullopt;
+    }
+    if (*duration % 24h != 0ms) {
+      errors_.add(value, "must be a whole number of days, e.g. 7d");
+      return std::nullopt;
+    }
+    return static_cast<int>(*duration / 24h);
+  }
+
+  void read_uptime_window(const Mapping& root) {
+    const auto value = root.get("uptime_window");
+    const auto duration = value ? read_duration(*value, errors_) : std::nullopt;
+    if (!duration) {
+      return;
+    }
+    if (*duration < 1h) {
+      errors_.add(*value, "must be at least 1h");
+    } else if (*duration % 1h != 0ms) {
+      errors_.add(*value, "must be a whole number of hours, e.g. 24h");
+    } else if (*duration > std::chrono::days(config_.store.rollup_retention_days)) {
+      // Uptime is computed from stored history; a longer window would silently cover less.
+      errors_.add(*value, "must not be longer than store.rollup_retention (" +
+                              std::to_string(config_.store.rollup_retention_days) + "d)");
+    } else {
+      config_.uptime_window = std::chrono::duration_cast<std::chrono::hours>(*duration);
+    }
+  }
+
+  void read_services(const Mapping& root) {
+    const auto value = root.require("services", errors_);
+    const auto services = value ? read_open_mapping(*value, errors_) : std::nullopt;
+    if (!services) {
+      return;
+    }
+    if (services->entries().empty()) {
+      errors_.add(*value, "must define at least one service");
+    }
+    for (const MappingEntry& entry : services->entries()) {
+      read_service(entry);
+    }
+  }
+
+  // A service with bad settings is still added, so endpoints that name it do not also fail.
+  void read_service(const MappingEntry& entry) {
+    ServiceConfig service;
+    service.name = entry.key;
+    service.display_name = to_upper(entry.key);
+    service.mark = source_mark(config_.source_file, entry.key_mark);
+    if (!is_service_name(entry.key)) {
+      errors_.add(entry.key_mark, entry.value.path,
+                  "service names may contain only letters, digits, `_` and `-`");
+    }
+    if (const auto fields = read_mapping(entry.value, service_keys, errors_)) {
+      if (const auto display_name = fields->get("display_name")) {
+        service.display_name = read_string(*display_name, errors_).value_or(service.display_name);
+      }
+      if (const auto priority_value = fields->get("priority")) {
+        service.priority = read_priority(*priority_value).value_or(service.priority);
+      }
+      if (const auto thresholds = fields->get("thresholds")) {
+        service.thresholds = read_thresholds(*thresholds, config_.thresholds);
+      }
+    }
+    config_.services.push_back(std::move(service));
+  }
+
+  std::optional<Priority> read_priority(const YamlValue& value) {
+    const auto name = read_string(value, errors_);
+    const auto priority = name ? parse_priority(*name) : std::nullopt;
+    if (name && !priority) {
+      errors_.add(value, with_suggestion("unknown priority `" + *name + "` (expected one of: " +
+                                             join(priority_names) + ")",
+                                         *name, priority_names));
+    }
+    return priority;
+  }
+
+  void read_endpoints(const Mapping& root) {
+    const auto value = root.require("endpoints", errors_);
+    const auto items = value ? read_list(*value, errors_) : std::nullopt;
+    if (!items) {
+      return;
+    }
+    if (items->empty()) {
+      errors_.add(*value, "must list at least one endpoint");
+    }
+    for (const YamlValue& item : *items) {
+      if (auto endpoint = read_endpoint(item)) {
+        config_.endpoints.push_back(std::move(*endpoint));
+      }
+    }
+  }
+
+  std::optional<EndpointConfig> read_endpoint(const YamlValue& value) {
+    if (value.node.IsNull()) {  // a stray "-": one message, not one per required key
+      errors_.add(value, "must not be empty");
+      return std::nullopt;
+    }
+    const auto fields = read_mapping(value, endpoint_keys, errors_);
+    if (!fields) {
+      return std::nullopt;
+    }
+    EndpointConfig endpoint;
+    endpoint.mark = source_mark(config_.source_file, value.mark);
+    endpoint.hostname = read_hostname(*fields).value_or("");
+    endpoint.service = read_reference(*fields, "service", service_names(), "services").value_or("");
+    endpoint.region = read_reference(*fields, "region", as_views(config_.regions), "regions").value_or("");
+    read_kind(*fields);
+    const bool type_known = read_dns_options(*fields, endpoint.dns);
+    const Timing timing = read_timing(*fields, {config_.interval, config_.timeout}, " from defaults.timeout");
+    endpoint.interval = timing.interval;
+    endpoint.timeout = timing.timeout;
+    endpoint.id = read_endpoint_id(*fields, endpoint, type_known);
+    return endpoint;
+  }
+
+  std::vector<std::string_view> service_names() const {
+    std::vector<std::string_view> names;
+    for (const ServiceConfig& service : config_.services) {
+      names.push_back(service.name);
+    }
+    return names;
+  }
+
+  std::optional<std::string> read_hostname(const Mapping& fields) {
+    const auto value = fields.require("hostname", errors_);
+    const auto hostname = value ? read_string(*value, errors_) : std::nullopt;
+    if (!hostname) {
+      return std::nullopt;
+    }
+    if (const auto problem = dns_name_problem(*hostname)) {
+      errors_.add(*value, "`" + *hostname + "` " + *problem);
+      return std::nullopt;
+    }
+    return hostname;
+  }
+
+  // A required name that must be one of `known` (defined under `section`). When the section
+  // itself failed to load, `known` is empty and that failure has been reported already.
+  std::optional<std::string> read_reference(const Mapping& fields, std::string_view key,
+                                            const std::vector<std::string_view>& known, std::string_view section) {
+    const auto value = fields.require(key, errors_);
+    const auto name = value ? read_string(*value, errors_) : std::nullopt;
+    if (!name || known.empty() || std::ranges::find(known, *name) != known.end()) {
+      return name;
+    }
+    const std::string message =
+        "unknown " + std::string(key) + " `" + *name + "` (" + std::string(section) + " are: " + join(known) + ")";
+    // Region names differ by design by one character (us-east-1, us-east-2): no "did you mean".
+    errors_.add(*value, key == "region" ? message : with_suggestion(message, *name, known));
+    return std::nullopt;
+  }
+
+  void read_kind(const Mapping& fields) {
+    const auto value = fields.get("kind");
+    const auto kind = value ? read_string(*value, errors_) : std::nullopt;
+    if (kind && *kind != "dns") {
+      errors_.add(*value, "unknown kind `" + *kind + "` (only `dns` is supported for now)");
+    }
+  }
+
+  // False when the record type given is wrong (reported), so nothing is derived from it.
+  bool read_dns_options(const Mapping& fields, DnsProbeOptions& dns) {
+    // nullopt when the type given is wrong: expect is then checked for syntax only, not against a
+    // type the user did not write.
+    std::optional<RecordType> type = dns.record_type;
+    if (const auto value = fields.get("type")) {
+      type = read_record_type(*value);
+      dns.record_type = type.value_or(dns.record_type);
+    }
+    dns.resolvers = config_.resolvers;
+    if (const auto value = fields.get("resolvers")) {
+      dns.resolvers = read_resolvers(*value);
+    }
+    if (const auto value = fields.get("tcp_fallback")) {
+      dns.tcp_fallback = read_bool(*value, errors_).value_or(dns.tcp_fallback);
+    }
+    if (const auto value = fields.get("report_changes")) {
+      dns.report_answer_changes = read_bool(*value, errors_).value_or(dns.report_answer_changes);
+    }
+    if (const auto value = fields.get("min_answers")) {
+      const auto count = read_int(*value, errors_);
+      if (count && *count < 0) {
+        errors_.add(*value, "must be at least 0");
+      } else if (count) {
+        dns.min_answers = *count;
+      }
+    }
+    if (const auto value = fields.get("expect")) {
+      dns.expected_addresses = read_expected_addresses(*value, type);
+    }
+    return type.has_value();
+  }
+
+  std::optional<RecordType> read_record_type(const YamlValue& value) {
+    const auto name = read_string(value, errors_);
+    const auto type = name ? parse_record_type(*name) : std::nullopt;
+    if (name && !type) {
+      const std::vector<std::string_view> names = record_type_names();
+      errors_.add(value, with_suggestion("unknown record type `" + *name + "` (expected one of: " + join(names) + ")",
+                                         to_upper(*name), names));
+    }
+    return type;
+  }
+
+  // Answers are compared with these ranges, so they only make sense for address records of the
+  // matching family.
+  std::vector<Cidr> read_expected_addresses(const YamlValue& value, const std::optional<RecordType>& type) {
+    if (type && type->name != "A" && type->name != "AAAA") {
+      errors_.add(value, "only applies to A and AAAA queries (type is " + type->name + ")");
+      return {};
+    }
+    std::vector<Cidr> ranges;
+    for (const YamlValue& item : read_list(value, errors_).value_or(std::vector<YamlValue>{})) {
+      const auto text = read_string(item, errors_);
+      if (!text) {
+        continue;
+      }
+      const auto cidr = parse_cidr(*text);
+      if (!cidr) {
+        errors_.add(item, cidr.error());
+        continue;
+      }
+      if (type && cidr->is_v6 != (type->name == "AAAA")) {
+        errors_.add(item, "`" + *text + "` is an " + (cidr->is_v6 ? "IPv6" : "IPv4") + " range but type is " +
+                              type->name);
+        continue;
+      }
+      ranges.push_back(*cidr);
+    }
+    return ranges;
+  }
+
+  // The explicit id, or one derived from hostname and type; either way unique across endpoints.
+  std::string read_endpoint_id(const Mapping& fields, const EndpointConfig& endpoint, bool type_known) {
+    const auto value = fields.get("id");
+    std::string id;
+    if (value) {
+      id = read_string(*value, errors_).value_or("");
+      if (!id.empty() && !is_endpoint_id(id)) {
+        errors_.add(*value, "may contain only letters, digits, `.`, `_`, `-`, `/` and `:`");
+      }
+    } else if (!endpoint.hostname.empty() && type_known) {
+      id = endpoint.hostname + (endpoint.dns.record_type.name == "A" ? "" : "/" + endpoint.dns.record_type.name);
+    }
+    if (id.empty()) {
+      return id;  // a bad id, hostname or type: already reported
+    }
+    const YamlValue& site = value ? *value : fields.value();
+    const auto [first, inserted] = id_sites_.emplace(id, IdSite{fields.value().path, site.mark});
+    if (!inserted) {
+      errors_.add(site.mark, fields.value().path + ".id",
+                  "duplicate id `" + id + "` (" + first->second.path + " at line " +
+                      std::to_string(line_of(first->second.mark)) + " has the same id)" +
+                      (value ? "" : "; set a distinct `id` on one of them"));
+    }
+    return id;
+  }
+
+  ErrorList& errors_;
+  Config config_;
+  std::map<std::string, IdSite> id_sites_;
+};
+
+std::expected<std::string, std::string> read_file(const std::string& path) {
+  const std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!file) {
+    return std::unexpected(std::strerror(errno));
+  }
+  std::string text;
+  std::array<char, 65536> buffer{};
+  while (const std::size_t count = std::fread(buffer.data(), 1, buffer.size(), file.get())) {
+    text.append(buffer.data(), count);
+  }
+  if (std::ferror(file.get())) {  // e.g. EISDIR: fopen succeeds on a directory, reading fails
+    return std::unexpected(std::strerror(errno));
+  }
+  return text;
+}
+
+}  // namespace
+
+std::expected<Config, std::vector<ConfigError>> load_config_string(std::string_view yaml,
+                                                                   const std::string& file_name) {
+  ErrorList errors(file_name);
+  std::vector<YAML::Node> documents;
+  try {
+    documents = YAML::LoadAll(std::string(yaml));
+  } catch (const YAML::Exception& error) {
+    errors.add(error.mark, "", "invalid YAML: " + error.msg);
+    return std::unexpected(errors.sorted());
+  }
+  // A trailing "---" makes an empty second document; only content counts.
+  std::erase_if(documents, [](const YAML::Node& document) { return document.IsNull(); });
+  if (documents.empty()) {
+    errors.add(YAML::Mark::null_mark(), "", "the file is empty; it needs at least regions, services and endpoints");
+    return std::unexpected(errors.sorted());
+  }
+  if (documents.size() > 1) {
+    errors.add(documents[1].Mark(), "", "expected one YAML document, found " + std::to_string(documents.size()));
+  }
+  if (!documents[0].IsMap()) {
+    errors.add(documents[0].Mark(), "", "the file must be a mapping with regions, services and endpoints");
+    return std::unexpected(errors.sorted());
+  }
+  const auto root = read_mapping(YamlValue{documents[0], "", documents[0].Mark()}, root_keys, errors);
+  Config config = ConfigReader(errors, file_name).read(*root);
+  if (!errors.empty()) {
+    return std::unexpected(errors.sorted());
+  }
+  return config;
+}
+
+std::expected<Config, std::vector<ConfigError>> load_config_file(const std::string& path) {
+  const auto text = read_file(path);
+  if (!text) {
+    return std::unexpected(std::vector<ConfigError>{{path, 0, 0, "", "cannot read: " + text.error()}});
+  }
+  return load_config_string(*text, path);
+}
+
+}  // namespace rg

@@ -1,0 +1,208 @@
+// Every bad file under bad/ with the exact messages it must produce, in order (blackbox_exporter's
+// TestLoadBadConfigs). Files are loaded under the relative name "bad/NAME" so that messages do
+// not depend on where the source tree lives.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "config/config_loader.h"
+
+namespace rg {
+namespace {
+
+struct BadConfig {
+  std::string file;
+  std::vector<std::string> messages;
+};
+
+// Printed as the test's name, so a failure says which file.
+void PrintTo(const BadConfig& config, std::ostream* out) { *out << config.file; }
+
+std::string read_bad_file(const std::string& name) {
+  std::ifstream in(std::string(RG_SOURCE_DIR) + "/tests/unit/config/bad/" + name);
+  EXPECT_TRUE(in) << "missing test file bad/" << name;
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+const std::vector<BadConfig> bad_configs{
+    {"unknown_key_top_level.yaml",
+     {"bad/unknown_key_top_level.yaml:2:1: hysterisis: unknown key (expected one of: regions, defaults, "
+      "hysteresis, uptime_window, services, endpoints, store); did you mean `hysteresis`?"}},
+    {"unknown_key_endpoint.yaml",
+     {"bad/unknown_key_endpoint.yaml:8:5: endpoints[0].tiemout: unknown key (expected one of: id, hostname, "
+      "service, region, kind, type, resolvers, tcp_fallback, expect, min_answers, report_changes, interval, "
+      "timeout); did you mean `timeout`?"}},
+    {"unknown_key_service.yaml",
+     {"bad/unknown_key_service.yaml:4:5: services.dynamodb.priorty: unknown key (expected one of: "
+      "display_name, priority, thresholds); did you mean `priority`?"}},
+    {"bad_duration.yaml",
+     {"bad/bad_duration.yaml:3:13: defaults.interval: invalid duration `10 seconds` (expected a whole number "
+      "and a unit: ms, s, m, h or d, e.g. 10s)"}},
+    {"duration_without_unit.yaml",
+     {"bad/duration_without_unit.yaml:3:12: defaults.timeout: durations need a unit, e.g. 10s"}},
+    {"timeout_not_less_than_interval.yaml",
+     {"bad/timeout_not_less_than_interval.yaml:14:14: endpoints[3].timeout: must be less than interval"}},
+    {"interval_too_short.yaml",
+     {"bad/interval_too_short.yaml:3:13: defaults.interval: must be at least 1s",
+      "bad/interval_too_short.yaml:7:80: endpoints[0].interval: must be at least 1s",
+      "bad/interval_too_short.yaml:9:80: endpoints[1].interval: must be greater than timeout (5s from "
+      "defaults.timeout)"}},
+    {"warning_below_healthy.yaml",
+     {"bad/warning_below_healthy.yaml:4:44: services.dynamodb.thresholds.warning: must be at least healthy "
+      "(100ms)"}},
+    {"unknown_service.yaml",
+     {"bad/unknown_service.yaml:6:60: endpoints[0].service: unknown service `dynamo` (services are: dynamodb, "
+      "rds); did you mean `dynamodb`?",
+      "bad/unknown_service.yaml:7:58: endpoints[1].service: unknown service `lambda` (services are: dynamodb, "
+      "rds)"}},
+    {"unknown_region.yaml",
+     {"bad/unknown_region.yaml:5:78: endpoints[0].region: unknown region `us-east-2` (regions are: us-east-1, "
+      "us-west-2)"}},
+    {"duplicate_id.yaml",
+     {"bad/duplicate_id.yaml:7:5: endpoints[1].id: duplicate id `dynamodb.us-east-1.amazonaws.com` "
+      "(endpoints[0] at line 5 has the same id); set a distinct `id` on one of them",
+      "bad/duplicate_id.yaml:11:11: endpoints[4].id: duplicate id `primary` (endpoints[3] at line 10 has the "
+      "same id)"}},
+    {"duplicate_key.yaml",
+     {"bad/duplicate_key.yaml:1:33: regions[2]: duplicate region `us-east-1` (already listed as regions[0])",
+      "bad/duplicate_key.yaml:8:5: endpoints[0].region: duplicate key (first defined at line 7)"}},
+    {"bad_resolver.yaml",
+     {"bad/bad_resolver.yaml:3:15: defaults.resolvers[0]: `192.0.2.300` is not an IP address",
+      "bad/bad_resolver.yaml:3:30: defaults.resolvers[1]: invalid port `99999` (expected 1-65535)",
+      "bad/bad_resolver.yaml:3:49: defaults.resolvers[2]: `[192.0.2.1]:53`: only IPv6 addresses go in "
+      "brackets, as [::1]:53"}},
+    {"hostname_resolver.yaml",
+     {"bad/hostname_resolver.yaml:8:17: endpoints[0].resolvers[0]: `dns.google` is a hostname; give an IP "
+      "address (a resolver named by hostname would need another resolver to find it)"}},
+    {"bad_cidr.yaml",
+     {"bad/bad_cidr.yaml:9:9: endpoints[0].expect[0]: invalid prefix length in `192.0.2.0/33` (expected 0-32)",
+      "bad/bad_cidr.yaml:10:9: endpoints[0].expect[1]: `192.0.2.7/24` has bits set after the prefix (did you "
+      "mean `192.0.2.0/24`?)",
+      "bad/bad_cidr.yaml:11:9: endpoints[0].expect[2]: `2001:db8::/32` is an IPv6 range but type is A"}},
+    {"bad_record_type.yaml",
+     {"bad/bad_record_type.yaml:5:95: endpoints[0].type: unknown record type `AAA` (expected one of: A, AAAA, "
+      "CNAME, MX, TXT, NS, SOA, SRV, PTR, CAA); did you mean `AAAA`?",
+      "bad/bad_record_type.yaml:10:11: endpoints[1].type: unknown record type `AAAAA` (expected one of: A, "
+      "AAAA, CNAME, MX, TXT, NS, SOA, SRV, PTR, CAA); did you mean `AAAA`?"}},
+    {"missing_hostname.yaml",
+     {"bad/missing_hostname.yaml:5:5: endpoints[0].hostname: is required",
+      // yaml-cpp gives an empty item the position of the next token: here the end of the file.
+      "bad/missing_hostname.yaml:9:1: endpoints[1]: must not be empty"}},
+    {"missing_sections.yaml",
+     {"bad/missing_sections.yaml:2:1: services: is required",
+      "bad/missing_sections.yaml:2:1: endpoints: is required"}},
+    {"empty_endpoints.yaml", {"bad/empty_endpoints.yaml:4:12: endpoints: must list at least one endpoint"}},
+    {"empty_file.yaml",
+     {"bad/empty_file.yaml:1:1: the file is empty; it needs at least regions, services and endpoints"}},
+    {"wrong_types.yaml",
+     {"bad/wrong_types.yaml:1:10: regions: must be a list",
+      "bad/wrong_types.yaml:5:15: endpoints[0].hostname: must be a string",
+      "bad/wrong_types.yaml:8:19: endpoints[0].tcp_fallback: must be true or false",
+      "bad/wrong_types.yaml:9:18: endpoints[0].min_answers: must be an integer"}},
+    {"yaml_syntax_error.yaml",
+     {"bad/yaml_syntax_error.yaml:2:9: invalid YAML: end of sequence flow not found"}},
+    {"two_documents.yaml", {"bad/two_documents.yaml:8:1: expected one YAML document, found 2"}},
+    {"bad_store.yaml",
+     {"bad/bad_store.yaml:2:16: uptime_window: must be a whole number of hours, e.g. 24h",
+      "bad/bad_store.yaml:8:9: store.path: must not be empty",
+      "bad/bad_store.yaml:9:18: store.raw_retention: must be a whole number of days, e.g. 7d",
+      "bad/bad_store.yaml:10:21: store.rollup_retention: must be at least 1d",
+      "bad/bad_store.yaml:11:19: store.flush_interval: must be greater than 0",
+      "bad/bad_store.yaml:12:15: store.batch_size: must be between 1 and 100000"}},
+    {"bad_retention_order.yaml",
+     {"bad/bad_retention_order.yaml:10:21: store.rollup_retention: must be at least raw_retention (14d)"}},
+    {"uptime_window_too_long.yaml",
+     {"bad/uptime_window_too_long.yaml:3:16: uptime_window: must not be longer than store.rollup_retention "
+      "(7d)"}},
+    {"many_errors.yaml",
+     {"bad/many_errors.yaml:2:22: regions[1]: `US_WEST_2` is not a region name (lower-case letters, digits and "
+      "`-`, e.g. us-east-1)",
+      "bad/many_errors.yaml:4:12: defaults.timeout: must be less than interval",
+      "bad/many_errors.yaml:5:11: defaults.jitter: durations need a unit, e.g. 10s",
+      "bad/many_errors.yaml:6:21: hysteresis.fall: must be at least 1",
+      "bad/many_errors.yaml:9:15: services.dynamodb.priority: unknown priority `urgent` (expected one of: low, "
+      "medium, high, critical)",
+      "bad/many_errors.yaml:10:28: services.dynamodb.thresholds.healthy: must be greater than 0",
+      "bad/many_errors.yaml:11:3: services.S3 bucket: service names may contain only letters, digits, `_` and "
+      "`-`",
+      "bad/many_errors.yaml:13:15: endpoints[0].hostname: `dynamodb..amazonaws.com` is not a valid DNS name "
+      "(empty label)",
+      "bad/many_errors.yaml:15:13: endpoints[0].region: unknown region `eu-west-1` (regions are: us-east-1, "
+      "US_WEST_2)",
+      "bad/many_errors.yaml:16:11: endpoints[0].kind: unknown kind `http` (only `dns` is supported for now)",
+      "bad/many_errors.yaml:17:15: endpoints[1].hostname: `-bad-.example.com` is not a valid DNS name (label "
+      "`-bad-` starts or ends with `-`)",
+      "bad/many_errors.yaml:21:13: endpoints[1].expect: only applies to A and AAAA queries (type is MX)",
+      "bad/many_errors.yaml:22:18: endpoints[1].min_answers: must be at least 0",
+      "bad/many_errors.yaml:23:5: endpoints[2]: must be a mapping"}},
+};
+
+class BadConfigTest : public testing::TestWithParam<BadConfig> {};
+
+TEST_P(BadConfigTest, ReportsExactlyTheExpectedMessages) {
+  const BadConfig& bad = GetParam();
+  const auto loaded = load_config_string(read_bad_file(bad.file), "bad/" + bad.file);
+  ASSERT_FALSE(loaded.has_value()) << bad.file << " loaded without errors";
+  std::vector<std::string> messages;
+  for (const ConfigError& error : loaded.error()) {
+    messages.push_back(error.to_string());
+  }
+  EXPECT_THAT(messages, testing::ElementsAreArray(bad.messages));
+}
+
+std::string test_name(const testing::TestParamInfo<BadConfig>& info) {
+  return info.param.file.substr(0, info.param.file.find('.'));
+}
+
+INSTANTIATE_TEST_SUITE_P(BadConfigs, BadConfigTest, testing::ValuesIn(bad_configs), test_name);
+
+// A file added to bad/ without an entry in the table would never be checked.
+TEST(BadConfigTable, CoversEveryFileInTheDirectory) {
+  std::vector<std::string> on_disk;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(RG_SOURCE_DIR) + "/tests/unit/config/bad")) {
+    on_disk.push_back(entry.path().filename().string());
+  }
+  std::vector<std::string> in_table;
+  for (const BadConfig& bad : bad_configs) {
+    in_table.push_back(bad.file);
+  }
+  EXPECT_THAT(in_table, testing::UnorderedElementsAreArray(on_disk));
+}
+
+TEST(ConfigError, PrintsWithoutPositionOrPathWhenThereIsNone) {
+  EXPECT_EQ((ConfigError{"rg.yaml", 14, 7, "endpoints[3].timeout", "must be less than interval"}.to_string()),
+            "rg.yaml:14:7: endpoints[3].timeout: must be less than interval");
+  EXPECT_EQ((ConfigError{"rg.yaml", 2, 9, "", "invalid YAML: end of sequence flow not found"}.to_string()),
+            "rg.yaml:2:9: invalid YAML: end of sequence flow not found");
+  EXPECT_EQ((ConfigError{"rg.yaml", 0, 0, "", "cannot read: No such file or directory"}.to_string()),
+            "rg.yaml: cannot read: No such file or directory");
+}
+
+TEST(LoadConfigFile, UnreadableFileIsOneErrorWithoutPosition) {
+  const auto missing = load_config_file("no/such/regionguard.yaml");
+  ASSERT_FALSE(missing.has_value());
+  ASSERT_EQ(missing.error().size(), 1u);
+  EXPECT_EQ(missing.error()[0].to_string(), "no/such/regionguard.yaml: cannot read: No such file or directory");
+
+  const std::string directory = std::string(RG_SOURCE_DIR) + "/tests/unit/config/bad";
+  const auto is_directory = load_config_file(directory);
+  ASSERT_FALSE(is_directory.has_value());
+  EXPECT_EQ(is_directory.error()[0].to_string(), directory + ": cannot read: Is a directory");
+}
+
+TEST(LoadConfigFile, NamesTheFileAsGiven) {
+  const std::string path = std::string(RG_SOURCE_DIR) + "/tests/unit/config/bad/empty_endpoints.yaml";
+  const auto loaded = load_config_file(path);
+  ASSERT_FALSE(loaded.has_value());
+  EXPECT_EQ(loaded.error()[0].to_string(), path + ":4:12: endpoints: must list at least one endpoint");
+}
+
+}  // namespace
+}  // namespace rg
