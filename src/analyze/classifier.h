@@ -9,7 +9,8 @@ namespace rg {
 
 // A failed probe is critical whatever its latency: a fast SERVFAIL or empty answer is still an
 // outage (dynamodb.us-east-1, October 2025). Otherwise latency <= healthy_max is healthy,
-// <= warning_max is warning, anything slower is critical. Both bounds are inclusive.
+// <= warning_max is warning, anything slower is critical. Both bounds are inclusive. A success
+// that carries warnings (ProbeResult::warnings) is at least a warning.
 HealthStatus classify(const ProbeResult& result, const Thresholds& thresholds);
 
 }  // namespace rg

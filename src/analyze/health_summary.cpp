@@ -89,7 +89,8 @@ EndpointState make_endpoint_state(const EndpointConfig& endpoint, const ServiceC
   state.success = latest.success;
   state.failure = latest.failure;
   state.latency = latest.latency;
-  state.first_address = first_address_of(latest.answers);
+  // For HTTP and TCP checks the address actually connected to; for DNS the first address answered.
+  state.first_address = latest.http ? latest.http->remote_address : first_address_of(latest.answers);
   state.last_check = latest.started_at;
   state.uptime = uptime;
   return state;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "analyze/classifier.h"
+#include "analyze/inversion.h"
 
 namespace rg {
 
@@ -16,10 +17,20 @@ std::string_view to_string(EndpointEvent::Kind kind) {
   return "unknown";
 }
 
+namespace {
+// Route 53's failure_threshold when set; otherwise the global fall/rise for DNS endpoints and
+// Route 53's default of 3 both ways for HTTP, TCP and calculated checks.
+Hysteresis hysteresis_for(const EndpointConfig& endpoint, const HysteresisConfig& global) {
+  if (endpoint.failure_threshold) return Hysteresis(*endpoint.failure_threshold, *endpoint.failure_threshold);
+  if (endpoint.kind == ProbeKind::dns) return Hysteresis(global.fall, global.rise);
+  return Hysteresis(3, 3);
+}
+}  // namespace
+
 RoundAnalyzer::RoundAnalyzer(const Config& config) : config_(config) {
   for (const auto& endpoint : config_.endpoints)
-    tracked_.emplace(endpoint.id, Tracked{&endpoint, Hysteresis(config_.hysteresis.fall, config_.hysteresis.rise),
-                                          std::nullopt, std::nullopt, std::nullopt, UptimeStats{}});
+    tracked_.emplace(endpoint.id, Tracked{&endpoint, hysteresis_for(endpoint, config_.hysteresis), std::nullopt,
+                                          std::nullopt, std::nullopt, UptimeStats{}});
 }
 
 void RoundAnalyzer::set_stored_uptime(const std::string& endpoint_id, const UptimeStats& stats) {
@@ -75,14 +86,46 @@ void RoundAnalyzer::observe(Tracked& tracked, const ProbeResult& result, HealthS
   count(tracked.uptime, result, status);
 }
 
+void RoundAnalyzer::record(Tracked& tracked, ProbeResult result, AnalyzedRound& round) {
+  apply_inversion(*tracked.endpoint, result);
+  const auto status = classify(result, config_.thresholds_for(*tracked.endpoint));
+  observe(tracked, result, status, round.events);
+  round.observations.push_back(Observation{std::move(result), status});
+}
+
+// A calculated check is healthy when at least healthy_threshold of its children are up, judged by
+// the children's hysteresis (Route 53 uses each child's own healthy/unhealthy state the same way).
+ProbeResult RoundAnalyzer::evaluate_calculated(const EndpointConfig& endpoint, TimePoint at) const {
+  int up = 0;
+  for (const auto& child : endpoint.calculated.children)
+    if (auto it = tracked_.find(child); it != tracked_.end() && it->second.hysteresis.is_up()) ++up;
+  ProbeResult result;
+  result.endpoint_id = endpoint.id;
+  result.started_at = at;
+  result.success = up >= endpoint.calculated.healthy_threshold;
+  if (!result.success) {
+    result.failure = FailureKind::children;
+    result.error = fmt::format("{} of {} child checks healthy, {} needed", up, endpoint.calculated.children.size(),
+                               endpoint.calculated.healthy_threshold);
+  }
+  return result;
+}
+
 AnalyzedRound RoundAnalyzer::analyze(const std::vector<ProbeResult>& results) {
   AnalyzedRound round;
+  TimePoint latest_start{};
   for (const auto& result : results) {
     auto it = tracked_.find(result.endpoint_id);
     if (it == tracked_.end()) continue;  // not an endpoint of this configuration
-    const auto status = classify(result, config_.thresholds_for(*it->second.endpoint));
-    observe(it->second, result, status, round.events);
-    round.observations.push_back(Observation{result, status});
+    latest_start = std::max(latest_start, result.started_at);
+    record(it->second, result, round);
+  }
+  // Calculated checks follow their children, so they are evaluated after them, in every round
+  // that probed something.
+  if (!results.empty()) {
+    for (const auto& endpoint : config_.endpoints)
+      if (endpoint.kind == ProbeKind::calculated)
+        record(tracked_.at(endpoint.id), evaluate_calculated(endpoint, latest_start), round);
   }
   for (const auto& endpoint : config_.endpoints) {
     const auto& tracked = tracked_.at(endpoint.id);

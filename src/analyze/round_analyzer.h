@@ -53,6 +53,8 @@ class RoundAnalyzer {
     UptimeStats uptime;
   };
   void observe(Tracked& tracked, const ProbeResult& result, HealthStatus status, std::vector<EndpointEvent>& events);
+  void record(Tracked& tracked, ProbeResult result, AnalyzedRound& round);
+  ProbeResult evaluate_calculated(const EndpointConfig& endpoint, TimePoint at) const;
 
   const Config& config_;
   std::map<std::string, Tracked> tracked_;

@@ -5,6 +5,9 @@
 #include <regex>
 #include <set>
 
+#include "config/dns_name.h"
+#include "config/target_url.h"
+
 namespace rg {
 
 AwsNameParts guess_aws_service_and_region(const std::string& hostname) {
@@ -28,7 +31,35 @@ AwsNameParts guess_aws_service_and_region(const std::string& hostname) {
   return {"-", "-"};
 }
 
-Config make_adhoc_config(const AdhocOptions& options) {
+namespace {
+// Fills kind, hostname and options from one command-line target; the error says what is wrong.
+std::expected<std::string, std::string> describe_target(const std::string& target, const AdhocOptions& options,
+                                                        EndpointConfig& endpoint) {
+  const auto url = parse_target_url(target);
+  if (!url) {
+    if (auto problem = dns_name_problem(target)) return std::unexpected(target + ": " + *problem);
+    endpoint.kind = ProbeKind::dns;
+    endpoint.dns.record_type = options.record_type;
+    endpoint.dns.resolvers = options.resolvers;
+    endpoint.id = options.record_type.name == "A" ? target : target + "/" + options.record_type.name;
+    return target;
+  }
+  if (url->scheme == "http" || url->scheme == "https") {
+    endpoint.kind = ProbeKind::http;
+    endpoint.http.url = target;
+    endpoint.http.verify_tls = options.verify_tls;
+  } else if ((url->scheme == "tcp" || url->scheme == "tls") && url->port != 0) {
+    endpoint.kind = ProbeKind::tcp;
+    endpoint.tcp = TcpProbeOptions{url->host, url->port, url->scheme == "tls", options.verify_tls, "", 14};
+  } else {
+    return std::unexpected(target + ": not a DNS name, an http(s):// URL or a tcp://HOST:PORT target");
+  }
+  endpoint.id = target;
+  return url->host;
+}
+}  // namespace
+
+std::expected<Config, std::string> make_adhoc_config(const AdhocOptions& options) {
   Config config;
   config.source_file = "(command line)";
   config.interval = options.interval;
@@ -37,15 +68,14 @@ Config make_adhoc_config(const AdhocOptions& options) {
   config.resolvers = options.resolvers;
   std::set<std::string> regions;
   std::set<std::string> services;
-  for (const auto& hostname : options.hostnames) {
-    auto parts = guess_aws_service_and_region(hostname);
+  for (const auto& target : options.hostnames) {
     EndpointConfig endpoint;
-    endpoint.hostname = hostname;
-    endpoint.id = options.record_type.name == "A" ? hostname : hostname + "/" + options.record_type.name;
+    const auto host = describe_target(target, options, endpoint);
+    if (!host) return std::unexpected(host.error());
+    const auto parts = guess_aws_service_and_region(*host);
+    endpoint.hostname = target;
     endpoint.service = parts.service;
     endpoint.region = parts.region;
-    endpoint.dns.record_type = options.record_type;
-    endpoint.dns.resolvers = options.resolvers;
     endpoint.interval = options.interval;
     endpoint.timeout = options.timeout;
     if (regions.insert(parts.region).second) config.regions.push_back(parts.region);

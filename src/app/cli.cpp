@@ -71,6 +71,7 @@ int run_cli(int argc, char** argv) {
   std::string colour = "auto";
   std::vector<std::string> resolvers, hostnames;
   std::string record_type = "A", timeout = "5s", interval = "10s";
+  bool insecure = false;
   auto* probe = app.add_subcommand("probe", "Probe once (or --watch) and print the endpoint table");
   probe->add_option("-c,--config", probe_config, "Configuration file (default: config/regionguard.yaml unless "
                                                   "HOSTNAMEs are given)");
@@ -84,7 +85,10 @@ int run_cli(int argc, char** argv) {
   probe->add_option("--interval", interval, "Interval for --watch with HOSTNAMEs")
       ->check(duration_validator())
       ->capture_default_str();
-  probe->add_option("hostnames", hostnames, "Names to probe without a configuration file");
+  probe->add_flag("-k,--insecure", insecure, "Do not verify TLS certificates of https:// and tls:// targets");
+  probe->add_option("targets", hostnames,
+                    "DNS names, http(s):// URLs or tcp://HOST:PORT / tls://HOST:PORT targets to check without a "
+                    "configuration file");
 
   // check-config
   std::string check_file;
@@ -139,11 +143,17 @@ int run_cli(int argc, char** argv) {
     adhoc.record_type = RecordType{code, record_type};
     adhoc.timeout = *parse_duration(timeout);
     adhoc.interval = *parse_duration(interval);
+    adhoc.verify_tls = !insecure;
     if (adhoc.timeout >= adhoc.interval && watch) {
       std::cerr << "--timeout must be less than --interval\n";
       return kUsageError;
     }
-    config = make_adhoc_config(adhoc);
+    auto adhoc_config = make_adhoc_config(adhoc);
+    if (!adhoc_config) {
+      std::cerr << "probe: " << adhoc_config.error() << "\n";
+      return kUsageError;
+    }
+    config = std::move(*adhoc_config);
   } else {
     if (!resolvers.empty()) {
       std::cerr << "probe: --resolver applies to HOSTNAMEs; set resolvers in the configuration file instead\n";

@@ -9,7 +9,7 @@
 
 #include "analyze/round_analyzer.h"
 #include "app/store_maintenance.h"
-#include "probe/dns_prober.h"
+#include "app/probers.h"
 #include "probe/probe_scheduler.h"
 #include "store/batch_writer.h"
 #include "store/sqlite_store.h"
@@ -48,9 +48,10 @@ int run_pipeline(const Config& config, const PipelineOptions& options) {
   boost::asio::io_context io;
   StoreMaintenance maintenance(io, config);  // retention on its own connection and thread
 
-  DnsProber dns(io);
+  Probers probers(io);
   ProbeScheduler scheduler(io, config.endpoints, ProbeScheduler::Options{config.jitter});
-  scheduler.register_prober(ProbeKind::dns, dns);
+  probers.register_with(scheduler);
+  warn_about_unverified_tls(config);
 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   auto shut_down = [&] {

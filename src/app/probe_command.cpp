@@ -10,7 +10,7 @@
 #include "analyze/round_analyzer.h"
 #include "app/round_report.h"
 #include "app/store_maintenance.h"
-#include "probe/dns_prober.h"
+#include "app/probers.h"
 #include "probe/probe_scheduler.h"
 #include "store/sqlite_store.h"
 
@@ -24,11 +24,11 @@ int run_probe_command(const Config& config, const ProbeCommandOptions& options) 
   }
 
   boost::asio::io_context io;
-  DnsProber dns(io);
+  Probers probers(io);
   // A one-off check fires every query at once; jitter only matters for a long-running watch.
   ProbeScheduler scheduler(io, config.endpoints,
                            ProbeScheduler::Options{options.watch ? config.jitter : std::chrono::milliseconds(0)});
-  scheduler.register_prober(ProbeKind::dns, dns);
+  probers.register_with(scheduler);
 
   int exit_code = 0;
   auto show = [&](ProbeRound&& round) {

@@ -39,7 +39,7 @@ struct ServiceConfig {
   SourceMark mark;
 };
 
-enum class ProbeKind { dns };
+enum class ProbeKind { dns, http, tcp, calculated };
 
 // DNS record types we query. Kept as the numeric RR type plus its mnemonic.
 struct RecordType {
@@ -58,13 +58,63 @@ struct DnsProbeOptions {
   bool report_answer_changes = true;     // log/record a change of the answer set or TTL as an event
 };
 
+// Status codes accepted as healthy, as inclusive ranges. Default 200-399: Route 53 counts 2xx and
+// 3xx as healthy.
+struct StatusRange {
+  int first = 200;
+  int last = 399;
+  friend bool operator==(const StatusRange&, const StatusRange&) = default;
+};
+
+// Route 53 reads the first 5,120 bytes of the body when a check has a search string.
+inline constexpr std::size_t kBodyMatchWindow = 5120;
+
+struct HttpProbeOptions {
+  std::string url;  // http:// or https://
+  std::string method = "GET";
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  std::vector<StatusRange> expected_status{StatusRange{}};
+  std::string match;        // a string that must appear in the first 5,120 bytes of the body
+  std::string match_regex;  // ECMAScript regex that must match within those bytes
+  bool follow_redirects = false;  // off, as Route 53: a 3xx is itself a healthy answer
+  bool verify_tls = true;         // Route 53 does not verify certificates; we do unless told not to
+  std::string ca_file;            // extra CA bundle (PEM) to verify against
+  int certificate_warning_days = 14;
+  // Connect to this address instead of resolving the URL's host, keeping Host and SNI: one check
+  // per address of a multi-address name. Empty: resolve normally.
+  std::string connect_address;
+};
+
+struct TcpProbeOptions {
+  std::string host;
+  std::uint16_t port = 0;
+  bool tls = false;  // also complete a TLS handshake (tls:// targets)
+  bool verify_tls = true;
+  std::string ca_file;
+  int certificate_warning_days = 14;
+};
+
+// Healthy when at least `healthy_threshold` of the child checks are up (Route 53 calculated checks).
+struct CalculatedOptions {
+  std::vector<std::string> children;  // endpoint ids
+  int healthy_threshold = 1;
+};
+
 struct EndpointConfig {
   std::string id;        // unique; defaults to the hostname (plus "/TYPE" when not A)
-  std::string hostname;
+  std::string hostname;  // what is probed: a DNS name, or the URL of an HTTP/TCP check
   std::string service;   // a ServiceConfig name
   std::string region;    // one of Config::regions
   ProbeKind kind = ProbeKind::dns;
   DnsProbeOptions dns;
+  HttpProbeOptions http;
+  TcpProbeOptions tcp;
+  CalculatedOptions calculated;
+  bool inverted = false;  // healthy when the check fails (Route 53 `inverted`)
+  // Route 53's failure_threshold: consecutive results to go down and to come back up. Unset: the
+  // global hysteresis (fall/rise) for DNS endpoints, 3 for HTTP, TCP and calculated checks.
+  std::optional<int> failure_threshold;
   Millis interval{10'000};
   Millis timeout{5'000};
   SourceMark mark;

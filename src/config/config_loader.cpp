@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 
+#include "config/check_options_reader.h"
 #include "config/dns_name.h"
 #include "config/duration.h"
 #include "config/yaml_reader.h"
@@ -24,10 +25,13 @@ const std::vector<std::string_view> defaults_keys{"interval", "timeout", "jitter
 const std::vector<std::string_view> threshold_keys{"healthy", "warning"};
 const std::vector<std::string_view> hysteresis_keys{"fall", "rise"};
 const std::vector<std::string_view> service_keys{"display_name", "priority", "thresholds"};
-const std::vector<std::string_view> endpoint_keys{"id",         "hostname",     "service", "region",
-                                                  "kind",       "type",         "resolvers", "tcp_fallback",
-                                                  "expect",     "min_answers",  "report_changes",
-                                                  "interval",   "timeout"};
+// Every key any kind of endpoint takes; check_options_reader.h says which kind uses which.
+const std::vector<std::string_view> endpoint_keys{
+    "id",       "service",     "region",        "kind",          "interval",    "timeout",     "inverted",
+    "failure_threshold",       "hostname",      "type",          "resolvers",   "tcp_fallback", "expect",
+    "min_answers", "report_changes", "url",     "method",        "headers",     "body",        "expect_status",
+    "match",    "match_regex", "follow_redirects", "connect_to", "verify_tls",  "ca_file",
+    "certificate_warning",     "children",      "healthy_threshold"};
 const std::vector<std::string_view> store_keys{"path", "raw_retention", "rollup_retention", "flush_interval",
                                                "batch_size"};
 const std::vector<std::string_view> priority_names{"low", "medium", "high", "critical"};
@@ -69,7 +73,7 @@ bool is_service_name(std::string_view name) {
 // Endpoint ids appear in URLs (/api/endpoints/{id}) and metric labels; derived ids
 // ("streams.dynamodb.us-east-1.amazonaws.com/AAAA") fit this alphabet.
 bool is_endpoint_id(std::string_view id) {
-  return std::ranges::all_of(id, [](char c) { return is_alnum(c) || std::string_view("._-/:").contains(c); });
+  return std::ranges::all_of(id, [](char c) { return is_alnum(c) || std::string_view("._-/:@").contains(c); });
 }
 
 int line_of(const YAML::Mark& mark) { return mark.line < 0 ? 1 : mark.line + 1; }
@@ -450,33 +454,96 @@ class ConfigReader {
       errors_.add(*value, "must list at least one endpoint");
     }
     for (const YamlValue& item : *items) {
-      if (auto endpoint = read_endpoint(item)) {
-        config_.endpoints.push_back(std::move(*endpoint));
+      for (auto& endpoint : read_endpoint(item)) {
+        config_.endpoints.push_back(std::move(endpoint));
+      }
+    }
+    check_calculated_children();
+  }
+
+  // Children are ids of other endpoints, known only once all are read. A calculated check of
+  // calculated checks is refused, as Route 53 does, so evaluation order never matters.
+  void check_calculated_children() {
+    for (const auto& endpoint : config_.endpoints) {
+      const auto site_it = child_sites_.find(endpoint.id);
+      if (endpoint.kind != ProbeKind::calculated || site_it == child_sites_.end()) continue;  // no id: reported
+      const auto& site = site_it->second;
+      for (const auto& child : endpoint.calculated.children) {
+        const auto found = std::ranges::find_if(config_.endpoints, [&](const auto& e) { return e.id == child; });
+        if (found == config_.endpoints.end()) {
+          errors_.add(site.mark, site.path, "unknown child check `" + child + "`");
+        } else if (found->kind == ProbeKind::calculated) {
+          errors_.add(site.mark, site.path, "child `" + child + "` is itself a calculated check");
+        }
       }
     }
   }
 
-  std::optional<EndpointConfig> read_endpoint(const YamlValue& value) {
+  // One endpoint, or one per address of an HTTP check's connect_to.
+  std::vector<EndpointConfig> read_endpoint(const YamlValue& value) {
     if (value.node.IsNull()) {  // a stray "-": one message, not one per required key
       errors_.add(value, "must not be empty");
-      return std::nullopt;
+      return {};
     }
     const auto fields = read_mapping(value, endpoint_keys, errors_);
     if (!fields) {
-      return std::nullopt;
+      return {};
     }
     EndpointConfig endpoint;
     endpoint.mark = source_mark(config_.source_file, value.mark);
-    endpoint.hostname = read_hostname(*fields).value_or("");
+    const auto kind = read_probe_kind(*fields, errors_);
+    endpoint.kind = kind.value_or(ProbeKind::dns);
+    if (kind) reject_keys_of_other_kinds(*fields, *kind, errors_);
     endpoint.service = read_reference(*fields, "service", service_names(), "services").value_or("");
     endpoint.region = read_reference(*fields, "region", as_views(config_.regions), "regions").value_or("");
-    read_kind(*fields);
-    const bool type_known = read_dns_options(*fields, endpoint.dns);
+    bool id_derivable = kind.has_value();
+    std::vector<std::string> connect_to;
+    switch (endpoint.kind) {
+      case ProbeKind::dns:
+        endpoint.hostname = read_hostname(*fields).value_or("");
+        id_derivable = read_dns_options(*fields, endpoint.dns) && id_derivable;
+        break;
+      case ProbeKind::http:
+        read_http_options(*fields, endpoint.http, connect_to, errors_);
+        endpoint.hostname = endpoint.http.url;
+        break;
+      case ProbeKind::tcp:
+        read_tcp_options(*fields, endpoint.tcp, errors_);
+        if (const auto url = fields->get("url"); url && !endpoint.tcp.host.empty()) endpoint.hostname = url->node.Scalar();
+        break;
+      case ProbeKind::calculated:
+        read_calculated_options(*fields, endpoint.calculated, errors_);
+        if (!fields->get("id")) errors_.add(fields->value(), "a calculated check needs an `id`");
+        break;
+    }
+    if (const auto inverted = fields->get("inverted")) endpoint.inverted = read_bool(*inverted, errors_).value_or(false);
+    if (const auto threshold = fields->get("failure_threshold")) {
+      const auto count = read_int(*threshold, errors_);
+      if (count && (*count < 1 || *count > 10)) {
+        errors_.add(*threshold, "must be between 1 and 10 (as Route 53)");
+      } else if (count) {
+        endpoint.failure_threshold = *count;
+      }
+    }
     const Timing timing = read_timing(*fields, {config_.interval, config_.timeout}, " from defaults.timeout");
     endpoint.interval = timing.interval;
     endpoint.timeout = timing.timeout;
-    endpoint.id = read_endpoint_id(*fields, endpoint, type_known);
-    return endpoint;
+    if (connect_to.empty()) {
+      endpoint.id = read_endpoint_id(*fields, endpoint, id_derivable, "");
+      const auto children = fields->get("children");
+      if (endpoint.kind == ProbeKind::calculated && children && !endpoint.id.empty())
+        child_sites_[endpoint.id] = IdSite{children->path, children->mark};
+      return {std::move(endpoint)};
+    }
+    // One check per address, each keeping the URL's host for Host and SNI.
+    std::vector<EndpointConfig> expanded;
+    for (const auto& address : connect_to) {
+      EndpointConfig copy = endpoint;
+      copy.http.connect_address = address;
+      copy.id = read_endpoint_id(*fields, copy, id_derivable, "@" + address);
+      expanded.push_back(std::move(copy));
+    }
+    return expanded;
   }
 
   std::vector<std::string_view> service_names() const {
@@ -514,14 +581,6 @@ class ConfigReader {
     // Region names differ by design by one character (us-east-1, us-east-2): no "did you mean".
     errors_.add(*value, key == "region" ? message : with_suggestion(message, *name, known));
     return std::nullopt;
-  }
-
-  void read_kind(const Mapping& fields) {
-    const auto value = fields.get("kind");
-    const auto kind = value ? read_string(*value, errors_) : std::nullopt;
-    if (kind && *kind != "dns") {
-      errors_.add(*value, "unknown kind `" + *kind + "` (only `dns` is supported for now)");
-    }
   }
 
   // False when the record type given is wrong (reported), so nothing is derived from it.
@@ -597,16 +656,23 @@ class ConfigReader {
   }
 
   // The explicit id, or one derived from hostname and type; either way unique across endpoints.
-  std::string read_endpoint_id(const Mapping& fields, const EndpointConfig& endpoint, bool type_known) {
+  std::string read_endpoint_id(const Mapping& fields, const EndpointConfig& endpoint, bool derivable,
+                               const std::string& suffix) {
     const auto value = fields.get("id");
     std::string id;
     if (value) {
       id = read_string(*value, errors_).value_or("");
+      if (!id.empty()) id += suffix;
       if (!id.empty() && !is_endpoint_id(id)) {
-        errors_.add(*value, "may contain only letters, digits, `.`, `_`, `-`, `/` and `:`");
+        errors_.add(*value, "may contain only letters, digits, `.`, `_`, `-`, `/`, `:` and `@`");
       }
-    } else if (!endpoint.hostname.empty() && type_known) {
-      id = endpoint.hostname + (endpoint.dns.record_type.name == "A" ? "" : "/" + endpoint.dns.record_type.name);
+    } else if (!endpoint.hostname.empty() && derivable) {
+      id = derived_id(endpoint) + suffix;
+      if (!is_endpoint_id(id)) {
+        errors_.add(fields.value(), "cannot derive an id from `" + endpoint.hostname +
+                                        "` (only letters, digits, `.`, `_`, `-`, `/`, `:` and `@`): set `id`");
+        return "";
+      }
     }
     if (id.empty()) {
       return id;  // a bad id, hostname or type: already reported
@@ -622,9 +688,18 @@ class ConfigReader {
     return id;
   }
 
+  // hostname[/TYPE] for DNS; the URL without its scheme for HTTP and TCP checks.
+  static std::string derived_id(const EndpointConfig& endpoint) {
+    if (endpoint.kind == ProbeKind::dns)
+      return endpoint.hostname + (endpoint.dns.record_type.name == "A" ? "" : "/" + endpoint.dns.record_type.name);
+    const auto scheme_end = endpoint.hostname.find("://");
+    return scheme_end == std::string::npos ? endpoint.hostname : endpoint.hostname.substr(scheme_end + 3);
+  }
+
   ErrorList& errors_;
   Config config_;
   std::map<std::string, IdSite> id_sites_;
+  std::map<std::string, IdSite> child_sites_;  // calculated check id → where its children are listed
 };
 
 std::expected<std::string, std::string> read_file(const std::string& path) {

@@ -5,7 +5,7 @@
 
 namespace rg {
 namespace {
-constexpr std::array<std::pair<FailureKind, std::string_view>, 10> kNames{{
+constexpr std::array<std::pair<FailureKind, std::string_view>, 18> kNames{{
     {FailureKind::none, "none"},
     {FailureKind::timeout, "timeout"},
     {FailureKind::servfail, "servfail"},
@@ -16,6 +16,14 @@ constexpr std::array<std::pair<FailureKind, std::string_view>, 10> kNames{{
     {FailureKind::malformed, "malformed"},
     {FailureKind::answer_mismatch, "answer_mismatch"},
     {FailureKind::too_few_answers, "too_few_answers"},
+    {FailureKind::dns, "dns"},
+    {FailureKind::connect_refused, "connect_refused"},
+    {FailureKind::connection_reset, "connection_reset"},
+    {FailureKind::tls, "tls"},
+    {FailureKind::status, "status"},
+    {FailureKind::body_mismatch, "body_mismatch"},
+    {FailureKind::inverted, "inverted"},
+    {FailureKind::children, "children"},
 }};
 }  // namespace
 

@@ -17,6 +17,16 @@ enum class FailureKind {
   malformed,        // the answer could not be parsed, or carried another rcode we do not expect
   answer_mismatch,  // an answer outside the expected addresses / CIDRs
   too_few_answers,  // fewer records than the endpoint's min_answers
+  // HTTP and TCP checks
+  dns,               // the target's name did not resolve
+  connect_refused,   // nothing listens on the port (TCP RST to our SYN)
+  connection_reset,  // the connection was reset or closed before a complete response
+  tls,               // TLS handshake or certificate verification failed
+  status,            // an HTTP status outside the expected ones (or too many redirects)
+  body_mismatch,     // the match string or regex is not in the first 5,120 bytes of the body
+  inverted,          // an inverted check whose target answered correctly (Route 53 `inverted`)
+  // calculated checks
+  children,          // fewer healthy child checks than required
 };
 
 std::string_view to_string(FailureKind kind);

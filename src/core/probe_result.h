@@ -3,6 +3,7 @@
 // of these values (Gatus config/endpoint/result.go; blackbox's probe_*{phase} metrics).
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,28 @@ struct DnsAnswer {
   friend bool operator==(const DnsAnswer&, const DnsAnswer&) = default;
 };
 
+// Per-phase timings of an HTTP or TCP check, each measured from the start of the check (as curl
+// reports them; blackbox_exporter's probe_http_duration_seconds{phase} splits them the same way).
+// A phase that did not happen (no TLS on http://) is zero.
+struct HttpPhases {
+  std::chrono::microseconds dns{0};         // name resolved
+  std::chrono::microseconds connect{0};     // TCP connected
+  std::chrono::microseconds tls{0};         // TLS handshake done
+  std::chrono::microseconds first_byte{0};  // first byte of the response
+  std::chrono::microseconds total{0};
+  friend bool operator==(const HttpPhases&, const HttpPhases&) = default;
+};
+
+struct HttpDetails {
+  int status_code = 0;  // 0 when no response arrived (or for TCP checks)
+  HttpPhases phases;
+  std::string remote_address;                // the address actually connected to
+  std::optional<int> certificate_days_left;  // leaf certificate, https:// and TLS TCP checks
+  bool tls_verified = false;                 // the certificate was verified (verification on)
+  int redirects = 0;
+  friend bool operator==(const HttpDetails&, const HttpDetails&) = default;
+};
+
 struct ProbeResult {
   std::string endpoint_id;
   TimePoint started_at{};
@@ -29,6 +52,10 @@ struct ProbeResult {
   bool used_tcp = false;     // the UDP answer was truncated and the query was retried over TCP
   std::vector<DnsAnswer> answers;
   std::string error;         // human-readable detail of a failure, empty on success
+  std::optional<HttpDetails> http;     // HTTP and TCP checks only
+  // Things wrong that are not failures (a certificate close to expiry): the status is at least
+  // a warning while any is present.
+  std::vector<std::string> warnings;
 };
 
 }  // namespace rg

@@ -72,6 +72,7 @@ void ProbeScheduler::begin_round() {
   std::uniform_int_distribution<long> jitter_us(
       0, std::max<long>(0, std::chrono::duration_cast<std::chrono::microseconds>(options_.jitter).count() - 1));
   for (std::size_t i = 0; i < endpoints_.size(); ++i) {
+    if (endpoints_[i].kind == ProbeKind::calculated) continue;  // derived from its children by analysis
     if (next_due_[i] > now + std::chrono::milliseconds(1)) continue;  // not due this tick
     if (busy_[i]) {
       ++round->report.skipped;

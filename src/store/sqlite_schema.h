@@ -45,6 +45,10 @@ CREATE TABLE minute_rollups (
 -- Rollup retention deletes by age across all endpoints.
 CREATE INDEX minute_rollups_minute ON minute_rollups (minute);
 )sql",
+    // Version 2: HTTP/TCP check details (status, phase timings, certificate) and probe warnings.
+    R"sql(
+ALTER TABLE observations ADD COLUMN details TEXT NOT NULL DEFAULT '{}';  -- JSON, see details_codec.h
+)sql",
 };
 
 // The newest schema version this binary knows.

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "store/answers_codec.h"
+#include "store/details_codec.h"
 #include "store/sqlite_schema.h"
 
 namespace rg {
@@ -18,12 +19,12 @@ constexpr std::int64_t kMinuteUs = 60'000'000;
 
 constexpr const char* kInsertSql = R"sql(
 INSERT INTO observations (endpoint_id, started_at, success, status, failure_kind, latency_us, rcode, used_tcp,
-                          answers, error)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10))sql";
+                          answers, error, details)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11))sql";
 
 // Column order every observation read returns; see read_row().
 #define RG_OBSERVATION_COLUMNS \
-  "endpoint_id, started_at, success, status, failure_kind, latency_us, rcode, used_tcp, answers, error"
+  "endpoint_id, started_at, success, status, failure_kind, latency_us, rcode, used_tcp, answers, error, details"
 
 constexpr const char* kSelectRangeSql = "SELECT " RG_OBSERVATION_COLUMNS R"sql(
 FROM observations
@@ -210,6 +211,7 @@ StoreResult<Observation> read_row(const Statement& row) {
   if (!answers) return std::unexpected(answers.error());
   result.answers = std::move(*answers);
   result.error = row.text(9);
+  if (auto details = decode_details(row.text(10), result); !details) return std::unexpected(details.error());
   return observation;
 }
 
@@ -269,6 +271,8 @@ StoreResult<void> SqliteStore::insert_row(const Observation& observation) {
   const ProbeResult& result = observation.result;
   auto answers = encode_answers(result.answers);
   if (!answers) return std::unexpected(answers.error());
+  auto details = encode_details(result);
+  if (!details) return std::unexpected(details.error());
   auto run = insert_.run();
   insert_.bind(1, result.endpoint_id)
       .bind(2, to_unix_us(result.started_at))
@@ -279,7 +283,8 @@ StoreResult<void> SqliteStore::insert_row(const Observation& observation) {
       .bind(7, result.rcode)
       .bind(8, result.used_tcp ? 1 : 0)
       .bind(9, *answers)
-      .bind(10, result.error);
+      .bind(10, result.error)
+      .bind(11, *details);
   auto done = insert_.step();
   if (!done) return std::unexpected(done.error());
   return {};

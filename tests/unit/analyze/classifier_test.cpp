@@ -69,3 +69,20 @@ TEST(Classifier, AFailureIsCriticalWhateverItsLatency) {
 
 }  // namespace
 }  // namespace rg
+
+namespace rg {
+namespace {
+
+TEST(ClassifierWarnings, AProbeWarningMakesAFastSuccessAWarningButNeverBetterThanItsBand) {
+  ProbeResult result;
+  result.success = true;
+  result.latency = std::chrono::milliseconds(5);
+  EXPECT_EQ(classify(result, Thresholds{}), HealthStatus::healthy);
+  result.warnings.push_back("certificate expires in 5 days");
+  EXPECT_EQ(classify(result, Thresholds{}), HealthStatus::warning);
+  result.latency = std::chrono::milliseconds(500);  // slow as well: still critical
+  EXPECT_EQ(classify(result, Thresholds{}), HealthStatus::critical);
+}
+
+}  // namespace
+}  // namespace rg

@@ -36,9 +36,28 @@ const std::vector<BadConfig> bad_configs{
      {"bad/unknown_key_top_level.yaml:2:1: hysterisis: unknown key (expected one of: regions, defaults, "
       "hysteresis, uptime_window, services, endpoints, store); did you mean `hysteresis`?"}},
     {"unknown_key_endpoint.yaml",
-     {"bad/unknown_key_endpoint.yaml:8:5: endpoints[0].tiemout: unknown key (expected one of: id, hostname, "
-      "service, region, kind, type, resolvers, tcp_fallback, expect, min_answers, report_changes, interval, "
-      "timeout); did you mean `timeout`?"}},
+     {"bad/unknown_key_endpoint.yaml:8:5: endpoints[0].tiemout: unknown key (expected one of: id, service, "
+      "region, kind, interval, timeout, inverted, failure_threshold, hostname, type, resolvers, tcp_fallback, "
+      "expect, min_answers, report_changes, url, method, headers, body, expect_status, match, match_regex, "
+      "follow_redirects, connect_to, verify_tls, ca_file, certificate_warning, children, healthy_threshold); did "
+      "you mean `timeout`?"}},
+    {"http_checks.yaml",
+     {"bad/http_checks.yaml:6:10: endpoints[0].url: `ftp://app.example.com/health` is not an http:// or https:// URL",
+      "bad/http_checks.yaml:12:26: endpoints[1].expect_status[1]: `299-200` is not a status code or range (100-599, "
+      "e.g. 200 or \"200-299\")",
+      "bad/http_checks.yaml:12:37: endpoints[1].expect_status[2]: `teapot` is not a status code or range (100-599, "
+      "e.g. 200 or \"200-299\")",
+      "bad/http_checks.yaml:13:18: endpoints[1].match_regex: is not a valid regular expression: Mismatched '(' "
+      "and ')' in regular expression",
+      "bad/http_checks.yaml:14:5: endpoints[1].type: does not apply to http endpoints",
+      "bad/http_checks.yaml:15:18: endpoints[1].connect_to[0]: `app.example.com` is not an IP address",
+      "bad/http_checks.yaml:16:10: endpoints[2].url: `tcp://db.example.com` is not a tcp://HOST:PORT or "
+      "tls://HOST:PORT target",
+      "bad/http_checks.yaml:19:5: endpoints[2].match: does not apply to tcp endpoints",
+      "bad/http_checks.yaml:20:5: endpoints[3]: a calculated check needs an `id`",
+      "bad/http_checks.yaml:24:24: endpoints[3].healthy_threshold: must be between 1 and the number of children (1)",
+      "bad/http_checks.yaml:29:15: endpoints[4].children: unknown child check `missing-check`",
+      "bad/http_checks.yaml:31:24: endpoints[4].failure_threshold: must be between 1 and 10 (as Route 53)"}},
     {"unknown_key_service.yaml",
      {"bad/unknown_key_service.yaml:4:5: services.dynamodb.priorty: unknown key (expected one of: "
       "display_name, priority, thresholds); did you mean `priority`?"}},
@@ -136,7 +155,8 @@ const std::vector<BadConfig> bad_configs{
       "(empty label)",
       "bad/many_errors.yaml:15:13: endpoints[0].region: unknown region `eu-west-1` (regions are: us-east-1, "
       "US_WEST_2)",
-      "bad/many_errors.yaml:16:11: endpoints[0].kind: unknown kind `http` (only `dns` is supported for now)",
+      "bad/many_errors.yaml:16:11: endpoints[0].kind: unknown kind `smtp` (expected one of: dns, http, tcp, "
+      "calculated)",
       "bad/many_errors.yaml:17:15: endpoints[1].hostname: `-bad-.example.com` is not a valid DNS name (label "
       "`-bad-` starts or ends with `-`)",
       "bad/many_errors.yaml:21:13: endpoints[1].expect: only applies to A and AAAA queries (type is MX)",

@@ -302,3 +302,56 @@ hysteresis: { rise: 0 }
 
 }  // namespace
 }  // namespace rg
+
+namespace rg {
+namespace {
+
+TEST(ConfigLoaderChecks, HttpTcpAndCalculatedChecksLoadWithRoute53Defaults) {
+  const auto config = load_config_string(R"(
+regions: [us-east-1]
+services: { app: {} }
+endpoints:
+  - url: https://app.example.com/health
+    service: app
+    region: us-east-1
+    match: healthy
+    connect_to: [192.0.2.1, "2001:db8::1"]
+  - url: tls://db.example.com:5432
+    service: app
+    region: us-east-1
+    verify_tls: false
+    certificate_warning: 30d
+  - id: app-up
+    service: app
+    region: us-east-1
+    children: ["app.example.com/health@192.0.2.1", "app.example.com/health@2001:db8::1"]
+    healthy_threshold: 1
+    inverted: true
+)",
+                                         "checks.yaml");
+  ASSERT_TRUE(config) << to_string(config.error());
+  ASSERT_EQ(config->endpoints.size(), 4u);
+  const auto& first = config->endpoints[0];
+  EXPECT_EQ(first.kind, ProbeKind::http);
+  EXPECT_EQ(first.id, "app.example.com/health@192.0.2.1");
+  EXPECT_EQ(first.http.connect_address, "192.0.2.1");
+  EXPECT_EQ(first.http.url, "https://app.example.com/health");
+  EXPECT_EQ(first.http.expected_status, (std::vector<StatusRange>{{200, 399}}));
+  EXPECT_TRUE(first.http.verify_tls);
+  EXPECT_FALSE(first.http.follow_redirects);
+  EXPECT_EQ(config->endpoints[1].id, "app.example.com/health@2001:db8::1");
+  const auto& tcp = config->endpoints[2];
+  EXPECT_EQ(tcp.kind, ProbeKind::tcp);
+  EXPECT_EQ(tcp.tcp.host, "db.example.com");
+  EXPECT_EQ(tcp.tcp.port, 5432);
+  EXPECT_TRUE(tcp.tcp.tls);
+  EXPECT_FALSE(tcp.tcp.verify_tls);
+  EXPECT_EQ(tcp.tcp.certificate_warning_days, 30);
+  const auto& calculated = config->endpoints[3];
+  EXPECT_EQ(calculated.kind, ProbeKind::calculated);
+  EXPECT_EQ(calculated.calculated.children.size(), 2u);
+  EXPECT_TRUE(calculated.inverted);
+}
+
+}  // namespace
+}  // namespace rg

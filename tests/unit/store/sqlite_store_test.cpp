@@ -202,3 +202,30 @@ TEST_F(SqliteStoreTest, TwoStoresOnOneFileSeeEachOthersWrites) {
 
 }  // namespace
 }  // namespace rg
+
+namespace rg {
+namespace {
+
+TEST(SqliteMigrations, AVersionOneFileIsUpgradedKeepingItsRows) {
+  test::TempDir dir{"rg-sqlite-migrate-"};
+  const auto path = dir.path() / "v1.db";
+  {
+    RawDatabase raw(path);
+    raw.exec(sqlite_schema::kSqliteMigrations[0]);
+    raw.exec("PRAGMA user_version = 1");
+    raw.exec("INSERT INTO observations (endpoint_id, started_at, success, status, failure_kind, latency_us, rcode, "
+             "used_tcp) VALUES ('s3.us-east-1', 1000, 1, 'healthy', 'none', 1500, 0, 0)");
+  }
+  auto store = SqliteStore::open(path.string());
+  ASSERT_TRUE(store) << store.error().message;
+  EXPECT_EQ((*store)->schema_version().value_or(0), sqlite_schema::kSqliteSchemaVersion);
+  const auto rows = (*store)->observations("s3.us-east-1", from_unix_us(0), from_unix_us(2000));
+  ASSERT_TRUE(rows) << rows.error().message;
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].result.latency, std::chrono::microseconds(1500));
+  EXPECT_FALSE((*rows)[0].result.http);
+  EXPECT_TRUE((*rows)[0].result.warnings.empty());
+}
+
+}  // namespace
+}  // namespace rg

@@ -51,6 +51,8 @@ void expect_same(const Observation& expected, const Observation& actual) {
   EXPECT_EQ(e.used_tcp, a.used_tcp);
   EXPECT_EQ(e.answers, a.answers);
   EXPECT_EQ(e.error, a.error);
+  EXPECT_EQ(e.http, a.http);
+  EXPECT_EQ(e.warnings, a.warnings);
   EXPECT_EQ(expected.status, actual.status);
 }
 
@@ -124,6 +126,22 @@ TEST_P(StoreContract, AppendedObservationsComeBackWithEveryField) {
   ASSERT_EQ(rows.size(), 2u);
   expect_same(answered, rows[0]);
   expect_same(failed, rows[1]);
+}
+
+TEST_P(StoreContract, HttpDetailsAndWarningsRoundTrip) {
+  Observation https = make_observation("app/health", kNewYear + 1s, true, HealthStatus::warning, 1'300us);
+  https.result.http = HttpDetails{200, HttpPhases{10us, 80us, 900us, 1'200us, 1'300us}, "192.0.2.7", 5, true, 1};
+  https.result.warnings = {"certificate expires in 5 days"};
+  Observation refused = make_observation("db:5432", kNewYear + 2s, false, HealthStatus::critical, 90us);
+  refused.result.failure = FailureKind::connect_refused;
+  refused.result.http = HttpDetails{0, HttpPhases{5us, 0us, 0us, 0us, 90us}, "", std::nullopt, false, 0};
+  append({https, refused});
+  const auto rows = observations("app/health", kNewYear, kNewYear + 1min);
+  ASSERT_EQ(rows.size(), 1u);
+  expect_same(https, rows[0]);
+  const auto tcp = observations("db:5432", kNewYear, kNewYear + 1min);
+  ASSERT_EQ(tcp.size(), 1u);
+  expect_same(refused, tcp[0]);
 }
 
 TEST_P(StoreContract, EveryFailureKindAndStatusRoundTrips) {

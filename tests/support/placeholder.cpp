@@ -1,1 +1,0 @@
-namespace rg::test {}
