@@ -49,6 +49,23 @@ class ResultIndex {
   std::unordered_map<std::string, const ProbeResult*> by_id_;
 };
 
+double ms(std::chrono::microseconds us) { return static_cast<double>(us.count()) / 1000.0; }
+
+nlohmann::json http_json(const HttpDetails& h) {
+  nlohmann::json out{{"status", h.status_code},
+                     {"remote_address", h.remote_address},
+                     {"tls_verified", h.tls_verified},
+                     {"redirects", h.redirects},
+                     {"phases_ms",
+                      {{"dns", ms(h.phases.dns)},
+                       {"connect", ms(h.phases.connect)},
+                       {"tls", ms(h.phases.tls)},
+                       {"first_byte", ms(h.phases.first_byte)},
+                       {"total", ms(h.phases.total)}}}};
+  out["certificate_days_left"] = h.certificate_days_left ? nlohmann::json(*h.certificate_days_left) : nullptr;
+  return out;
+}
+
 }  // namespace
 
 std::string render_table(const AnalyzedRound& round, bool colour) {
@@ -63,12 +80,14 @@ std::string render_table(const AnalyzedRound& round, bool colour) {
   const ResultIndex results(round);
   for (const auto& s : round.states) {
     std::string detail;
+    const auto* result = results.find(s.endpoint_id);
     if (!s.success) {
-      const auto* result = results.find(s.endpoint_id);
       detail = std::string(to_string(s.failure));
       if (result && !result->error.empty()) detail += ": " + result->error;
-      any_detail = true;
+    } else if (result && !result->warnings.empty()) {
+      for (const auto& warning : result->warnings) detail += (detail.empty() ? "" : "; ") + warning;
     }
+    any_detail = any_detail || !detail.empty();
     rows.push_back({s.status,
                     {upper(to_string(s.status)), s.service_display, s.region, s.hostname, latency_text(s),
                      s.first_address.empty() ? "-" : s.first_address, uptime_text(s.uptime_percent()),
@@ -130,6 +149,8 @@ std::string render_json(const AnalyzedRound& round) {
       item["rcode"] = result->rcode;
       item["used_tcp"] = result->used_tcp;
       item["error"] = result->error;
+      item["warnings"] = result->warnings;
+      if (result->http) item["http"] = http_json(*result->http);
     }
     endpoints.push_back(std::move(item));
   }

@@ -11,6 +11,9 @@
 #include "store/sqlite_store.h"
 #include "support/child_process.h"
 #include "support/dns_fault_proxy.h"
+#include "support/free_port.h"
+#include "support/http_test_server.h"
+#include "support/test_certificates.h"
 #include "support/knot_server.h"
 #include "support/temp_dir.h"
 
@@ -200,6 +203,49 @@ TEST_F(CliTest, RunLogsADownTransitionAndShutsDownCleanlyOnSigterm) {
       << text;
   EXPECT_NE(text.find("received signal 15, shutting down"), std::string::npos) << text;
   EXPECT_GE(stored_rows("s3.us-east-1.example.test"), 3u);
+}
+
+}  // namespace
+}  // namespace rg
+
+namespace rg {
+namespace {
+
+TEST(CliHttpTargets, UrlsAndTcpTargetsOnTheCommandLine) {
+  test::TempDir dir;
+  test::HttpTestServer server;
+  const auto closed = test::free_port();
+  const auto r = regionguard({"probe", "--json", server.url("/ok"), server.url("/server-error"),
+                              "tcp://127.0.0.1:" + std::to_string(server.port()),
+                              "tcp://127.0.0.1:" + std::to_string(closed)},
+                             dir);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  ASSERT_EQ(json["endpoints"].size(), 4u);
+  EXPECT_EQ(json["endpoints"][0]["status"], "healthy");
+  EXPECT_EQ(json["endpoints"][0]["http"]["status"], 200);
+  EXPECT_GT(json["endpoints"][0]["http"]["phases_ms"]["connect"].get<double>(), 0.0);
+  EXPECT_EQ(json["endpoints"][1]["failure"], "status");
+  EXPECT_EQ(json["endpoints"][1]["http"]["status"], 500);
+  EXPECT_EQ(json["endpoints"][2]["status"], "healthy");
+  EXPECT_EQ(json["endpoints"][3]["failure"], "connect_refused");
+}
+
+TEST(CliHttpTargets, AnExpiringCertificateShowsAsAWarningInTheTable) {
+  test::TempDir dir;
+  test::TestPki pki;
+  test::HttpTestServer server({true, pki.expiring_soon().cert, pki.expiring_soon().key});
+  const auto r = regionguard({"probe", "--insecure", server.url("/ok")}, dir);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("WARNING"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("certificate expires in"), std::string::npos) << r.out;
+}
+
+TEST(CliHttpTargets, ATargetThatIsNeitherANameNorAUrlIsAUsageError) {
+  test::TempDir dir;
+  const auto r = regionguard({"probe", "ftp://example.test/file"}, dir);
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("not a DNS name, an http(s):// URL or a tcp://HOST:PORT target"), std::string::npos) << r.err;
 }
 
 }  // namespace
