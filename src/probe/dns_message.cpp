@@ -66,7 +66,7 @@ class Reader {
       if (name.size() > 255) return std::unexpected("name longer than 255 octets");
       pos += 1 + len;
     }
-    if (name.empty()) name = ".";
+    if (name.empty()) name.push_back('.');  // the root (assigning "." trips GCC 12's -Wrestrict at -O2)
     return std::pair{std::move(name), end_of_encoding};
   }
 
