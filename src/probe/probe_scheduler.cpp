@@ -15,6 +15,7 @@ struct ProbeScheduler::Round {
   std::size_t outstanding = 0;
   boost::asio::steady_timer launch_timer;
   RoundCallback on_done;
+  bool triggered = false;  // by trigger_round(), not by the cadence
 };
 
 ProbeScheduler::ProbeScheduler(boost::asio::io_context& io, std::vector<EndpointConfig> endpoints, Options options)
@@ -34,14 +35,14 @@ ProbeScheduler::ProbeScheduler(boost::asio::io_context& io, std::vector<Endpoint
 
 void ProbeScheduler::run_once(RoundCallback on_round) {
   on_round_ = std::move(on_round);
-  begin_round();
+  begin_round(std::chrono::steady_clock::now());
 }
 
 void ProbeScheduler::start(RoundCallback on_round) {
   on_round_ = std::move(on_round);
   running_ = true;
   next_tick_ = std::chrono::steady_clock::now();
-  begin_round();
+  begin_round(next_tick_);
   schedule_next_tick();
 }
 
@@ -50,22 +51,29 @@ void ProbeScheduler::stop() {
   tick_timer_.cancel();
 }
 
+bool ProbeScheduler::trigger_round() {
+  if (!running_ || triggered_in_flight_) return false;
+  begin_round(std::chrono::steady_clock::now(), true);
+  return true;
+}
+
 void ProbeScheduler::schedule_next_tick() {
   // Ticks follow a fixed cadence from the start, so slow rounds do not make the schedule drift.
   next_tick_ += tick_;
   tick_timer_.expires_at(next_tick_);
   tick_timer_.async_wait([this, alive = std::weak_ptr<bool>(alive_)](const boost::system::error_code& ec) {
     if (ec || alive.expired() || !running_) return;
-    begin_round();
+    begin_round(next_tick_);
     schedule_next_tick();
   });
 }
 
-void ProbeScheduler::begin_round() {
+void ProbeScheduler::begin_round(std::chrono::steady_clock::time_point tick, bool triggered) {
   auto round = std::make_shared<Round>(io_);
   round->report.number = ++round_number_;
   round->report.started_at = now_us();
   round->on_done = on_round_;
+  round->triggered = triggered;
   round->slot_of_endpoint.assign(endpoints_.size(), 0);
 
   const auto now = std::chrono::steady_clock::now();
@@ -73,20 +81,24 @@ void ProbeScheduler::begin_round() {
       0, std::max<long>(0, std::chrono::duration_cast<std::chrono::microseconds>(options_.jitter).count() - 1));
   for (std::size_t i = 0; i < endpoints_.size(); ++i) {
     if (endpoints_[i].kind == ProbeKind::calculated) continue;  // derived from its children by analysis
-    if (next_due_[i] > now + std::chrono::milliseconds(1)) continue;  // not due this tick
+    if (!triggered && next_due_[i] > tick) continue;  // not due this tick
     if (busy_[i]) {
       ++round->report.skipped;
       continue;
     }
-    next_due_[i] = now + endpoints_[i].interval;
+    // A triggered round is extra: the endpoint stays due at its regular tick.
+    if (!triggered) next_due_[i] = tick + endpoints_[i].interval;
     busy_[i] = true;
     round->slot_of_endpoint[i] = round->launches.size();
     round->launches.emplace_back(now + std::chrono::microseconds(jitter_us(random_)), i);
   }
   round->report.results.resize(round->launches.size());
   round->outstanding = round->launches.size();
+  triggered_in_flight_ = triggered_in_flight_ || (triggered && round->outstanding > 0);
   if (round->outstanding == 0) {
-    if (round->on_done) round->on_done(std::move(round->report));
+    // Nothing due (endpoints with longer intervals than the tick): not a round worth reporting,
+    // unless probes were skipped, which the caller should hear about.
+    if (round->report.skipped > 0 && round->on_done) round->on_done(std::move(round->report));
     return;
   }
   std::sort(round->launches.begin(), round->launches.end());
@@ -102,7 +114,9 @@ void ProbeScheduler::launch_due(const std::shared_ptr<Round>& round) {
       if (alive.expired()) return;
       busy_[endpoint_index] = false;
       round->report.results[round->slot_of_endpoint[endpoint_index]] = std::move(result);
-      if (--round->outstanding == 0 && round->on_done) round->on_done(std::move(round->report));
+      if (--round->outstanding != 0) return;
+      if (round->triggered) triggered_in_flight_ = false;
+      if (round->on_done) round->on_done(std::move(round->report));
     };
     auto prober = probers_.find(endpoint.kind);
     if (prober == probers_.end()) {

@@ -45,12 +45,20 @@ class ProbeScheduler {
   void start(RoundCallback on_round);
   void stop();
 
+  // A round of every endpoint now, outside the cadence (POST /api/v1/probe), reported to the
+  // callback given to start(). Endpoints still busy are skipped; the regular ticks keep their
+  // schedule. Returns false and starts nothing when not running, or while the previous triggered
+  // round is still in flight: a burst of requests starts one round, not a pile of them.
+  bool trigger_round();
+
   const std::vector<EndpointConfig>& endpoints() const { return endpoints_; }
   std::chrono::milliseconds tick() const { return tick_; }
 
  private:
   struct Round;
-  void begin_round();
+  // `tick` is the scheduled time of this round, not when the timer fired: due dates follow the
+  // fixed cadence, so a timer that fires late never makes an endpoint miss a whole interval.
+  void begin_round(std::chrono::steady_clock::time_point tick, bool triggered = false);
   void launch_due(const std::shared_ptr<Round>& round);
   void schedule_next_tick();
 
@@ -67,6 +75,7 @@ class ProbeScheduler {
   RoundCallback on_round_;
   std::uint64_t round_number_ = 0;
   bool running_ = false;
+  bool triggered_in_flight_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

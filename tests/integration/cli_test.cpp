@@ -64,18 +64,20 @@ class CliTest : public testing::Test {
 
   std::string resolver() const { return "127.0.0.1:" + std::to_string(proxy_.port()); }
 
-  // A configuration of three endpoints behind the proxy, probed every second.
-  std::string write_config() {
+  // A configuration of three endpoints behind the proxy, probed every second by default. The bands
+  // are wide (DynamoDB healthy to 50 ms, S3 to 1 s, both warning to 2 s) so that delays in tests
+  // sit far from any boundary even on a loaded machine.
+  std::string write_config(const std::string& interval = "1s", const std::string& timeout = "500ms") {
     const auto path = dir_.path() / "regionguard.yaml";
     std::ofstream(path) << "regions: [us-east-1, eu-west-1]\n"
                            "defaults:\n"
-                           "  interval: 1s\n"
-                           "  timeout: 500ms\n"
+                           "  interval: " << interval << "\n"
+                           "  timeout: " << timeout << "\n"
                            "  jitter: 100ms\n"
                            "  resolvers: [\"" << resolver() << "\"]\n"
                            "services:\n"
-                           "  dynamodb: { priority: critical, thresholds: { healthy: 50ms, warning: 100ms } }\n"
-                           "  s3: {}\n"
+                           "  dynamodb: { priority: critical, thresholds: { healthy: 50ms, warning: 2s } }\n"
+                           "  s3: { thresholds: { healthy: 1s, warning: 2s } }\n"
                            "endpoints:\n"
                            "  - { hostname: dynamodb.us-east-1.example.test, service: dynamodb, region: us-east-1 }\n"
                            "  - { hostname: s3.us-east-1.example.test, service: s3, region: us-east-1 }\n"
@@ -129,10 +131,10 @@ TEST_F(CliTest, AnEmptyAnswerMakesProbeExitCritical) {
 }
 
 TEST_F(CliTest, ASlowAnswerMakesProbeExitWarning) {
-  proxy_.set_fault(DnsFault::delay, 130ms);
-  const auto r = regionguard({"probe", "--json", "--resolver", resolver(), "s3.us-east-1.example.test"}, dir_);
+  proxy_.set_fault_for("s3.us-east-1.example.test", DnsFault::delay, 1200ms);  // S3: warning from 1 s to 2 s
+  const auto r = regionguard({"probe", "--json", "-c", write_config("5s", "3s")}, dir_);
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_EQ(nlohmann::json::parse(r.out)["endpoints"][0]["status"], "warning");
+  EXPECT_EQ(nlohmann::json::parse(r.out)["endpoints"][1]["status"], "warning");
 }
 
 TEST_F(CliTest, TheTableIsPlainWhenPiped) {
@@ -149,9 +151,9 @@ TEST_F(CliTest, TheTableIsPlainWhenPiped) {
 }
 
 TEST_F(CliTest, ProbeWithAConfigurationUsesItsThresholds) {
-  // 70 ms is healthy for S3 (100 ms) but a warning for DynamoDB (50 ms).
-  proxy_.set_fault(DnsFault::delay, 70ms);
-  const auto r = regionguard({"probe", "--json", "-c", write_config()}, dir_);
+  // 300 ms is healthy for S3 (1 s) but a warning for DynamoDB (50 ms).
+  proxy_.set_fault(DnsFault::delay, 300ms);
+  const auto r = regionguard({"probe", "--json", "-c", write_config("5s", "3s")}, dir_);
   EXPECT_EQ(r.exit_code, 1) << r.err;
   const auto json = nlohmann::json::parse(r.out);
   ASSERT_EQ(json["endpoints"].size(), 3u);

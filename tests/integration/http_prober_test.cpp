@@ -58,7 +58,8 @@ EndpointConfig tcp_endpoint(std::uint16_t port, bool tls = false) {
   return e;
 }
 
-HealthStatus status_of(const ProbeResult& r) { return classify(r, Thresholds{100ms, 200ms}); }
+// Wide bands so that a loaded CI machine (tests run in parallel) cannot push a delay across one.
+HealthStatus status_of(const ProbeResult& r) { return classify(r, Thresholds{100ms, 1000ms}); }
 
 void expect_ordered_phases(const ProbeResult& r, bool tls) {
   ASSERT_TRUE(r.http);
@@ -126,20 +127,20 @@ TEST_F(HttpProberTest, ARedirectIsHealthyUnlessFollowedIntoALoop) {
 }
 
 TEST_F(HttpProberTest, ASlowBodyIsTimedAndASlowerOneTimesOut) {
-  const auto slow = check(http_endpoint(server_.url("/slow-body?ms=300")));
+  const auto slow = check(http_endpoint(server_.url("/slow-body?ms=1200"), 3000ms));
   EXPECT_TRUE(slow.success) << slow.error;
-  EXPECT_LT(slow.http->phases.first_byte, 250ms);
-  EXPECT_GE(slow.http->phases.total, 300ms);
-  EXPECT_EQ(status_of(slow), HealthStatus::critical);  // 300 ms is past the 200 ms warning band
+  EXPECT_LT(slow.http->phases.first_byte, 900ms);  // the headers come at once
+  EXPECT_GE(slow.http->phases.total, 1200ms);
+  EXPECT_EQ(status_of(slow), HealthStatus::critical);  // past the 1 s warning band
 
   const auto late_headers = check(http_endpoint(server_.url("/slow-headers?ms=150")));
   EXPECT_GE(late_headers.http->phases.first_byte, 150ms);
   EXPECT_EQ(status_of(late_headers), HealthStatus::warning);
 
-  const auto timed_out = check(http_endpoint(server_.url("/slow-body?ms=2000"), 300ms));
+  const auto timed_out = check(http_endpoint(server_.url("/slow-body?ms=5000"), 300ms));
   EXPECT_EQ(timed_out.failure, FailureKind::timeout);
   EXPECT_GE(timed_out.latency, 300ms);
-  EXPECT_LT(timed_out.latency, 1500ms);
+  EXPECT_LT(timed_out.latency, 3000ms);
 }
 
 TEST_F(HttpProberTest, TheMatchStringCountsOnlyInTheFirst5120Bytes) {
@@ -175,7 +176,7 @@ TEST_F(HttpProberTest, NothingListeningIsConnectRefused) {
   const auto port = test::free_port();
   const auto r = check(http_endpoint("http://127.0.0.1:" + std::to_string(port) + "/ok"));
   EXPECT_EQ(r.failure, FailureKind::connect_refused) << r.error;
-  EXPECT_LT(r.latency, 1000ms);
+  EXPECT_LT(r.latency, 1500ms);  // refused at once, not after the 2 s timeout
   const auto tcp = check(tcp_endpoint(port));
   EXPECT_EQ(tcp.failure, FailureKind::connect_refused) << tcp.error;
 }
