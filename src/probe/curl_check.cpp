@@ -23,6 +23,9 @@ std::unique_ptr<CurlTransfer> make_check_transfer(const EndpointConfig& endpoint
   curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, tls.verify ? 2L : 0L);
   if (!tls.ca_file.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, tls.ca_file.c_str());
   curl_easy_setopt(easy, CURLOPT_USERAGENT, "regionguard/0.1 (health check)");
+  // A health check measures the direct path to the target, as Route 53's checkers do; an
+  // http_proxy in the daemon's environment must not stand in for it.
+  curl_easy_setopt(easy, CURLOPT_PROXY, "");
   return transfer;
 }
 

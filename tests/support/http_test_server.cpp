@@ -424,7 +424,7 @@ class HttpTestServer::Session {
         error_code ec;
         const std::size_t used = parser.put(buffer.data(), ec);
         buffer.consume(used);
-        if (ec == http::error::need_more) {
+        if (ec == http::error::need_more || (!ec && used == 0)) {
           break;
         }
         if (ec) {

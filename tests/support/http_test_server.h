@@ -115,7 +115,8 @@ class HttpTestServer {
   std::string address() const { return "127.0.0.1"; }
   bool tls() const { return options_.tls; }
 
-  // "http://127.0.0.1:PORT/ok" or "https://…" for `target` "/ok".
+  // "http://127.0.0.1:PORT/ok" or "https://127.0.0.1:PORT/ok" for `target` "/ok" (TestPki's
+  // certificates for localhost name 127.0.0.1 too, so this verifies).
   std::string url(std::string_view target) const;
   // The same with a host name instead of the address (for TLS name checks and SNI), e.g.
   // "https://localhost:PORT/ok"; the client must resolve `host` to 127.0.0.1.
@@ -126,7 +127,9 @@ class HttpTestServer {
   std::size_t total_requests() const;
   // TCP connections accepted so far (keep-alive reuses one for several requests).
   std::size_t connections() const { return connections_.load(); }
-  // TLS handshakes that failed, typically because the client rejected the certificate.
+  // TLS handshakes that failed: the client rejected the certificate (and said so with an
+  // alert), or connected and went away without one. Counted on the server's thread, a moment
+  // after the client has returned.
   std::size_t tls_handshake_failures() const { return tls_handshake_failures_.load(); }
   // The most recent request read, if any.
   std::optional<RecordedRequest> last_request() const;
