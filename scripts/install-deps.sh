@@ -14,7 +14,7 @@ packages=(
   # tests: certificates made by the openssl command, and curl as an independent HTTP client
   openssl curl ca-certificates
   # benchmarks: the reference DNS load generator and Prometheus's blackbox prober
-  libbenchmark-dev dnsperf prometheus-blackbox-exporter procps
+  libbenchmark-dev dnsperf prometheus-blackbox-exporter procps nginx
 )
 
 missing=()

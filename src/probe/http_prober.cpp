@@ -37,7 +37,8 @@ std::string describe(const std::vector<StatusRange>& ranges) {
 
 }  // namespace
 
-void judge_http_response(const HttpProbeOptions& options, const std::string& body_window, ProbeResult& result) {
+void judge_http_response(const HttpProbeOptions& options, const std::regex* regex, const std::string& body_window,
+                         ProbeResult& result) {
   const int status = result.http ? result.http->status_code : 0;
   const bool expected = std::any_of(options.expected_status.begin(), options.expected_status.end(),
                                     [&](const StatusRange& r) { return status >= r.first && status <= r.last; });
@@ -53,16 +54,22 @@ void judge_http_response(const HttpProbeOptions& options, const std::string& bod
     result.error = fmt::format("\"{}\" not in the first {} bytes of the body", options.match, kBodyMatchWindow);
     return;
   }
-  if (!options.match_regex.empty()) {
-    // The loader has compiled it once already, so this cannot throw on a bad pattern.
-    const std::regex pattern(options.match_regex, std::regex::ECMAScript);
-    if (!std::regex_search(body_window, pattern)) {
+  if (regex != nullptr) {
+    if (!std::regex_search(body_window, *regex)) {
       result.success = false;
       result.failure = FailureKind::body_mismatch;
       result.error = fmt::format("/{}/ does not match the first {} bytes of the body", options.match_regex,
                                  kBodyMatchWindow);
     }
   }
+}
+
+const std::regex* HttpProber::compiled(const std::string& pattern) {
+  if (pattern.empty()) return nullptr;
+  auto it = regexes_.find(pattern);
+  // The loader has compiled every pattern once already, so this cannot throw on a bad one.
+  if (it == regexes_.end()) it = regexes_.emplace(pattern, std::regex(pattern, std::regex::ECMAScript)).first;
+  return &it->second;
 }
 
 void HttpProber::start(const EndpointConfig& endpoint, Completion done) {
@@ -104,13 +111,13 @@ void HttpProber::start(const EndpointConfig& endpoint, Completion done) {
     curl_easy_setopt(easy, CURLOPT_RESOLVE, transfer->keep_list(curl_slist_append(nullptr, entry.c_str())));
   }
   run_check(curl_, endpoint, std::move(transfer), tls,
-            [window, &options](ProbeResult& result, CURLcode code) {
+            [window, &options, regex = compiled(options.match_regex)](ProbeResult& result, CURLcode code) {
               if (code == CURLE_WRITE_ERROR && window->full) {  // we stopped reading: not a failure
                 result.success = true;
                 result.failure = FailureKind::none;
                 result.error.clear();
               }
-              if (result.success) judge_http_response(options, window->bytes, result);
+              if (result.success) judge_http_response(options, regex, window->bytes, result);
             },
             std::move(done));
 }
