@@ -70,7 +70,7 @@ CaresChannel::~CaresChannel() {
 
 void CaresChannel::init_channel() {
   ares_options opts{};
-  int mask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_SOCK_STATE_CB;
+  int mask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_SOCK_STATE_CB | ARES_OPT_SOCK_RCVBUF;
   // NOCHECKRESP: hand us SERVFAIL and REFUSED answers instead of trying the next server and then
   //   reporting a generic error; the rcode is exactly what we want to record.
   // IGNTC: we do the TCP fallback ourselves, on a TCP channel, so the result can say it happened.
@@ -79,6 +79,9 @@ void CaresChannel::init_channel() {
   if (options_.tcp_only) opts.flags |= ARES_FLAG_USEVC;
   opts.timeout = static_cast<int>(options_.timeout.count());
   opts.tries = 1;
+  // Thousands of answers can arrive while the loop is busy launching a round; the default UDP
+  // receive buffer (~200 KiB) drops them and turns answered queries into timeouts.
+  opts.socket_receive_buffer_size = 4 << 20;
   opts.sock_state_cb = &CaresChannel::on_socket_state;
   opts.sock_state_cb_data = this;
   if (const int rc = ares_init_options(&channel_, &opts, mask); rc != ARES_SUCCESS)

@@ -98,6 +98,9 @@ void judge_dns_answer(const DnsProbeOptions& options, int ares_status, std::span
 }
 
 CaresChannel& DnsProber::channel_for(const EndpointConfig& endpoint, bool tcp) {
+  if (!tcp) {
+    if (auto it = udp_channel_of_.find(&endpoint); it != udp_channel_of_.end()) return *it->second;
+  }
   std::vector<std::string> servers;
   for (const auto& r : endpoint.dns.resolvers) servers.push_back(r.to_string());
   ChannelKey key{servers, static_cast<long>(endpoint.timeout.count()), tcp};
@@ -110,6 +113,7 @@ CaresChannel& DnsProber::channel_for(const EndpointConfig& endpoint, bool tcp) {
     channel = std::make_unique<CaresChannel>(
         io_, CaresChannelOptions{endpoint.dns.resolvers, std::max(per_server, std::chrono::milliseconds(1)), tcp});
   }
+  if (!tcp) udp_channel_of_.emplace(&endpoint, channel.get());
   return *channel;
 }
 

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <tuple>
+#include <unordered_map>
 
 #include "probe/cares_channel.h"
 #include "probe/prober.h"
@@ -22,6 +23,10 @@ class DnsProber final : public Prober {
 
   boost::asio::io_context& io_;
   std::map<ChannelKey, std::unique_ptr<CaresChannel>> channels_;
+  // Endpoints outlive their probes and do not change (Prober's contract), so each one's UDP
+  // channel is looked up by address after the first probe instead of rebuilding the key's
+  // strings every time.
+  std::unordered_map<const EndpointConfig*, CaresChannel*> udp_channel_of_;
 };
 
 // Judges a finished query: the c-ares status, the raw answer and the endpoint's answer checks
