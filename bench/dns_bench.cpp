@@ -15,7 +15,7 @@
 //                   probe_duration_seconds.
 //   regionguard     bench/dns_probe_load as a child (ProbeScheduler + DnsProber on one io_context):
 //                   1,000 endpoints every 10 s (100/s), 1,000 and 10,000 every 1 s, and more
-//                   endpoints every 1 s (20,000, 40,000) to find its maximum answered rate.
+//                   endpoints every 1 s (20,000, 40,000, 80,000) to find its maximum answered rate.
 //
 // Exit status: 0 when every measurement ran (goals met or not), 1 on a broken run, 2 when a tool is
 // missing.
@@ -326,7 +326,7 @@ struct Settings {
   int dnsperf_outstanding = 100;
   int blackbox_connections = 16;
   double low_rate = 100;
-  std::vector<std::size_t> ladder{20'000, 30'000, 40'000};
+  std::vector<std::size_t> ladder{20'000, 40'000, 80'000};
   fs::path probe_load;
   std::string json_out;
   bool quick = false;

@@ -110,7 +110,11 @@ void CaresChannel::query(const std::string& name, std::uint16_t type, Callback c
   rebuild_if_refused();
   unsigned char* packet = nullptr;
   int length = 0;
-  if (const int rc = ares_create_query(name.c_str(), 1 /* IN */, type, 0, 1, &packet, &length, 0);
+  // c-ares 1.18's ares_send keeps the ID we put in the packet. A fixed ID on a long-lived socket
+  // would let an off-path attacker forge answers (an NXDOMAIN could drive a failover), and it puts
+  // every query in flight in one lookup bucket, so matching answers slows down as load rises.
+  const auto id = static_cast<unsigned short>(query_ids_() & 0xFFFF);
+  if (const int rc = ares_create_query(name.c_str(), 1 /* IN */, type, id, 1, &packet, &length, 0);
       rc != ARES_SUCCESS) {
     // Only a name c-ares cannot encode gets here; report it through the callback like any result.
     boost::asio::post(io_, [callback = std::move(callback), rc] { callback(rc, {}); });

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <random>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -60,6 +61,7 @@ class CaresChannel {
   bool timer_armed_ = false;
   std::unordered_map<ares_socket_t, std::shared_ptr<Watch>> watches_;
   std::size_t in_flight_ = 0;
+  std::mt19937 query_ids_{std::random_device{}()};  // unpredictable DNS IDs, one per query
   bool saw_connection_refused_ = false;
 };
 
