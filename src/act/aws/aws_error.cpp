@@ -80,6 +80,30 @@ bool parse_json_error(std::string_view body, AwsError& out) {
   return !out.code.empty() || !out.message.empty();
 }
 
+// An HTML page where an AWS error document belongs: a load balancer's or proxy's page, or moto's
+// crash page for an operation it does not implement.
+bool looks_like_html(std::string_view body, const HttpHeaders& headers) {
+  if (auto type = find_header(headers, "Content-Type"); type && to_lower(*type).find("text/html") != std::string::npos) {
+    return true;
+  }
+  const auto first = body.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return false;
+  const std::string start = to_lower(body.substr(first, 15));
+  return start.starts_with("<!doctype html") || start.starts_with("<html");
+}
+
+// The text of the page's <title>, tags and surrounding space removed; "" when there is none.
+std::string html_title(std::string_view body) {
+  const std::string lower = to_lower(body);
+  const auto open = lower.find("<title");
+  if (open == std::string::npos) return {};
+  const auto start = lower.find('>', open);
+  if (start == std::string::npos) return {};
+  const auto end = lower.find("</title", start);
+  if (end == std::string::npos) return {};
+  return trimmed(body.substr(start + 1, end - start - 1));
+}
+
 std::string body_excerpt(std::string_view body) {
   constexpr std::size_t kShown = 200;
   std::string text = trimmed(body.substr(0, kShown));
@@ -102,6 +126,7 @@ std::string_view to_string(AwsErrorKind kind) {
     case AwsErrorKind::bad_response: return "bad_response";
     case AwsErrorKind::service_error: return "service_error";
     case AwsErrorKind::transport: return "transport";
+    case AwsErrorKind::timeout: return "timeout";
     case AwsErrorKind::crypto: return "crypto";
   }
   return "unknown";
@@ -116,6 +141,7 @@ std::string AwsError::to_string() const {
   else if (http_status != 0) out += status + ": ";
   out += message;
   if (!request_id.empty()) out += " [request " + request_id + "]";
+  if (attempts > 1) out += " (after " + std::to_string(attempts) + " attempts)";
   return out;
 }
 
@@ -141,11 +167,25 @@ AwsError parse_service_error(const HttpResponse& response) {
   } else if (first != std::string_view::npos && body[first] == '{') {
     parsed = parse_json_error(body, out);
   }
+  // awsQueryCompatible services (CloudWatch, SNS, SQS over JSON) name the Query-protocol code here,
+  // "ResourceNotFound;Sender", which is the code their documentation lists.
+  if (auto query_error = find_header(response.headers, "x-amzn-query-error")) {
+    const std::string code = trimmed(query_error->substr(0, query_error->find(';')));
+    if (!code.empty()) out.code = code;
+  }
   if (out.code.empty()) {
     if (auto type = find_header(response.headers, "x-amzn-ErrorType")) out.code = clean_json_code(*type);
   }
   if (!parsed && out.message.empty()) {
-    out.message = body.empty() ? "empty error body" : "unrecognised error body: " + body_excerpt(body);
+    if (body.empty()) {
+      out.message = "empty error body";
+    } else if (looks_like_html(body, response.headers)) {
+      const std::string title = html_title(body);
+      out.message = "an HTML page instead of an AWS error document" +
+                    (title.empty() ? ": " + body_excerpt(body) : " (\"" + title + "\")");
+    } else {
+      out.message = "unrecognised error body: " + body_excerpt(body);
+    }
   }
   return out;
 }

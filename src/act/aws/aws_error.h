@@ -17,6 +17,7 @@ enum class AwsErrorKind {
   bad_response,        // an answer that does not parse or lacks required fields
   service_error,       // AWS answered with an error document: code and message are filled
   transport,           // no answer at all (reported by the HTTP transport)
+  timeout,             // no complete answer in time: an attempt's timeout or the call's deadline
   crypto,              // OpenSSL refused a digest or MAC
 };
 
@@ -28,6 +29,7 @@ struct AwsError {
   std::string code;        // service error code ("AccessDenied", "ExpiredToken"); empty otherwise
   int http_status = 0;     // with service_error and bad_response, when known
   std::string request_id;  // x-amzn-RequestId or <RequestId>, when known
+  int attempts = 0;        // attempts the AwsClient made before giving up; 0 outside a client call
 
   // "service_error: AccessDenied (HTTP 403): User ... is not authorized [request 1234]".
   std::string to_string() const;
@@ -42,9 +44,11 @@ AwsError make_error(AwsErrorKind kind, std::string message);
 //   EC2:              <Response><Errors><Error><Code/><Message/></Error></Errors><RequestID/></Response>
 //   S3 / bare:        <Error><Code/><Message/><RequestId/></Error>
 //   JSON 1.0/1.1:     {"__type": "ns#Code", "message"|"Message": ...}, also {"code": ...}
-//                     and the x-amzn-ErrorType header.
-// Anything else (an HTML 500 page) gives code "" and a message with the status and the start of
-// the body. Always returns kind service_error with http_status set.
+//                     and the x-amzn-ErrorType header; with the awsQueryCompatible trait
+//                     (CloudWatch over JSON) the x-amzn-query-error header "Code;Sender" wins.
+// Anything else gives code "" and a message with the start of the body; an HTML page (a proxy's
+// or moto's crash page) is named as such, with its <title>. Always returns kind service_error with
+// http_status set.
 AwsError parse_service_error(const HttpResponse& response);
 
 }  // namespace rg::aws
