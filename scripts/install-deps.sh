@@ -14,8 +14,14 @@ packages=(
   # tests: certificates made by the openssl command, and curl as an independent HTTP client
   openssl curl ca-certificates
   # benchmarks: the reference DNS load generator and Prometheus's blackbox prober
-  libbenchmark-dev dnsperf prometheus-blackbox-exporter procps nginx
+  libbenchmark-dev dnsperf prometheus-blackbox-exporter procps nginx wrk
+  # tests: promtool lints /metrics; headless Chromium runs the dashboard's browser test
+  prometheus chromium
 )
+# The dashboard is built with Node.js and npm. Debian 12's own npm conflicts with the newer
+# nodejs some machines carry (and playwright-core needs node >= 18), so they are installed only
+# when the machine has none.
+command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -6,10 +6,12 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <thread>
+#include <utility>
 
 #include "analyze/round_analyzer.h"
 #include "app/store_maintenance.h"
 #include "app/probers.h"
+#include "present/api_server.h"
 #include "probe/probe_scheduler.h"
 #include "store/batch_writer.h"
 #include "store/sqlite_store.h"
@@ -53,12 +55,22 @@ int run_pipeline(const Config& config, const PipelineOptions& options) {
   probers.register_with(scheduler);
   warn_about_unverified_tls(config);
 
+  // REST API, WebSocket stream, /metrics and the dashboard, on the same loop.
+  auto server = ApiServer::start(io, config,
+                                 {[&] { return scheduler.trigger_round(); }, [&] { return writer.stats(); }});
+  if (!server) {
+    spdlog::critical("cannot start the HTTP server: {}", server.error());
+    return 1;
+  }
+
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  bool stopping = false;
   auto shut_down = [&] {
+    if (std::exchange(stopping, true)) return;
     scheduler.stop();
     maintenance.stop();
     signals.cancel();
-    io.stop();
+    (*server)->stop([&io] { io.stop(); });  // lets WebSocket clients get their close frame first
   };
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
@@ -72,6 +84,7 @@ int run_pipeline(const Config& config, const PipelineOptions& options) {
   scheduler.start([&](ProbeRound&& round) {
     const auto analyzed = analyzer.analyze(round.results);
     for (const auto& observation : analyzed.observations) writer.submit(observation);
+    (*server)->publish(round.number, analyzed);
     log_round(analyzed, round);
     if (options.max_rounds != 0 && ++rounds >= options.max_rounds) shut_down();
   });

@@ -1,5 +1,6 @@
 #pragma once
-// The daemon: probe → analyze → store, on one io_context, until SIGINT/SIGTERM.
+// The daemon: probe → analyze → store and present (HTTP API, WebSocket, /metrics), on one
+// io_context, until SIGINT/SIGTERM.
 #include "config/config.h"
 
 namespace rg {

@@ -35,7 +35,7 @@ int run_probe_command(const Config& config, const ProbeCommandOptions& options) 
     const auto analyzed = analyzer.analyze(round.results);
     exit_code = exit_code_for(analyzed.summary);
     if (options.json) {
-      std::cout << render_json(analyzed);
+      std::cout << render_json(analyzed, config);
     } else {
       // A terminal gets a refreshing screen; a pipe gets one table per round.
       if (options.watch && options.colour) std::cout << "\x1b[H\x1b[2J";

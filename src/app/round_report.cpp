@@ -6,6 +6,8 @@
 #include <unordered_map>
 #include <nlohmann/json.hpp>
 
+#include "present/json_views.h"
+
 namespace rg {
 namespace {
 
@@ -48,23 +50,6 @@ class ResultIndex {
  private:
   std::unordered_map<std::string, const ProbeResult*> by_id_;
 };
-
-double ms(std::chrono::microseconds us) { return static_cast<double>(us.count()) / 1000.0; }
-
-nlohmann::json http_json(const HttpDetails& h) {
-  nlohmann::json out{{"status", h.status_code},
-                     {"remote_address", h.remote_address},
-                     {"tls_verified", h.tls_verified},
-                     {"redirects", h.redirects},
-                     {"phases_ms",
-                      {{"dns", ms(h.phases.dns)},
-                       {"connect", ms(h.phases.connect)},
-                       {"tls", ms(h.phases.tls)},
-                       {"first_byte", ms(h.phases.first_byte)},
-                       {"total", ms(h.phases.total)}}}};
-  out["certificate_days_left"] = h.certificate_days_left ? nlohmann::json(*h.certificate_days_left) : nullptr;
-  return out;
-}
 
 }  // namespace
 
@@ -124,54 +109,27 @@ std::string render_table(const AnalyzedRound& round, bool colour) {
   return text;
 }
 
-std::string render_json(const AnalyzedRound& round) {
+std::string render_json(const AnalyzedRound& round, const Config& config) {
   using nlohmann::json;
+  // The same endpoint, region and summary objects as the HTTP API (present/json_views.h).
   json endpoints = json::array();
   const ResultIndex results(round);
+  std::unordered_map<std::string_view, ProbeKind> kinds;
+  for (const auto& endpoint : config.endpoints) kinds.emplace(endpoint.id, endpoint.kind);
   for (const auto& s : round.states) {
-    const auto* result = results.find(s.endpoint_id);
-    json answers = json::array();
-    if (result)
-      for (const auto& a : result->answers) answers.push_back({{"type", a.type}, {"data", a.data}, {"ttl", a.ttl}});
-    json item{{"id", s.endpoint_id},
-              {"hostname", s.hostname},
-              {"service", s.service},
-              {"region", s.region},
-              {"status", to_string(s.status)},
-              {"success", s.success},
-              {"failure", to_string(s.failure)},
-              {"latency_ms", static_cast<double>(s.latency.count()) / 1000.0},
-              {"address", s.first_address},
-              {"answers", answers},
-              {"last_check", format_iso8601(s.last_check)}};
-    item["uptime_percent"] = s.uptime_percent() ? json(*s.uptime_percent()) : json(nullptr);
-    if (result) {
-      item["rcode"] = result->rcode;
-      item["used_tcp"] = result->used_tcp;
-      item["error"] = result->error;
-      item["warnings"] = result->warnings;
-      if (result->http) item["http"] = http_json(*result->http);
-    }
-    endpoints.push_back(std::move(item));
+    const auto kind = kinds.find(s.endpoint_id);
+    endpoints.push_back(endpoint_json(s, results.find(s.endpoint_id), kind == kinds.end() ? ProbeKind::dns : kind->second));
   }
-  const auto& s = round.summary;
   json regions = json::array();
-  for (const auto& r : s.regions)
-    regions.push_back({{"region", r.region}, {"healthy", r.healthy}, {"total", r.total}, {"status", to_string(r.status)}});
+  for (const auto& r : round.summary.regions) regions.push_back(region_json(r, false));
   json events = json::array();
-  for (const auto& e : round.events)
-    events.push_back({{"kind", to_string(e.kind)}, {"endpoint", e.endpoint_id}, {"message", e.message}});
-  json out{{"summary",
-            {{"total", s.total},
-             {"healthy", s.healthy},
-             {"warning", s.warning},
-             {"critical", s.critical},
-             {"average_latency_ms", static_cast<double>(s.average_latency.count()) / 1000.0},
-             {"uptime_percent", s.uptime_percent ? json(*s.uptime_percent) : json(nullptr)}}},
-           {"regions", regions},
-           {"endpoints", endpoints},
-           {"events", events}};
-  return out.dump(2) + "\n";
+  for (const auto& e : round.events) events.push_back(event_json(e));
+  const json out{{"summary", summary_counts_json(round.summary)},
+                 {"regions", regions},
+                 {"endpoints", endpoints},
+                 {"events", events}};
+  // Replacement characters rather than an exception for bytes that are not UTF-8 (TXT answers).
+  return out.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 int exit_code_for(const HealthSummary& summary) {

@@ -8,7 +8,8 @@
 namespace rg {
 
 std::string render_table(const AnalyzedRound& round, bool colour);
-std::string render_json(const AnalyzedRound& round);
+// One JSON object per round; its endpoint, region and summary objects are the HTTP API's.
+std::string render_json(const AnalyzedRound& round, const Config& config);
 
 // 0 when every endpoint is healthy, 1 when the worst is warning, 2 when any is critical (the
 // Nagios convention monitoring users script against).

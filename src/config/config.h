@@ -134,6 +134,26 @@ struct StoreConfig {
   int batch_size = 500;             // ... or this many rows, whichever comes first
 };
 
+// The HTTP/WebSocket server of `regionguard run` (REST API, /metrics, dashboard): docs/api.md.
+struct ServerTlsConfig {
+  std::string cert;  // PEM certificate (chain) file, resolved against the config file's directory
+  std::string key;   // PEM private key file, the same way
+};
+
+struct ServerConfig {
+  NetworkAddress listen{"127.0.0.1", 8080};
+  std::optional<ServerTlsConfig> tls;  // plain HTTP when unset
+  // Bearer token for state-changing requests (and reads with auth_reads). At most one of the two
+  // is set; token_file is read when the server starts (config/ reads no other file). Neither:
+  // state-changing requests are refused (401), never open.
+  std::string token;
+  std::string token_file;  // resolved against the config file's directory
+  bool auth_reads = false;  // reads need the token too
+  std::string web_root;     // the built dashboard; default ../web/dist next to the config file
+  int max_clients = 1024;   // open connections (HTTP and WebSocket together)
+  SourceMark mark;          // of the section, for start-up errors
+};
+
 struct Config {
   std::string source_file;
   std::vector<std::string> regions;
@@ -147,6 +167,7 @@ struct Config {
   HysteresisConfig hysteresis;
   std::chrono::hours uptime_window{24};
   StoreConfig store;
+  ServerConfig server;
 
   const ServiceConfig* find_service(std::string_view name) const;
   // The thresholds that apply to an endpoint: its service's override, else the global ones.

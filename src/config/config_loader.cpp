@@ -12,6 +12,7 @@
 #include "config/check_options_reader.h"
 #include "config/dns_name.h"
 #include "config/duration.h"
+#include "config/server_reader.h"
 #include "config/yaml_reader.h"
 
 namespace rg {
@@ -19,8 +20,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-const std::vector<std::string_view> root_keys{"regions",       "defaults", "hysteresis", "uptime_window",
-                                              "services",      "endpoints", "store"};
+const std::vector<std::string_view> root_keys{"regions",  "defaults",  "hysteresis", "uptime_window",
+                                              "services", "endpoints", "store",      "server"};
 const std::vector<std::string_view> defaults_keys{"interval", "timeout", "jitter", "thresholds", "resolvers"};
 const std::vector<std::string_view> threshold_keys{"healthy", "warning"};
 const std::vector<std::string_view> hysteresis_keys{"fall", "rise"};
@@ -151,6 +152,7 @@ class ConfigReader {
     read_uptime_window(root);
     read_services(root);
     read_endpoints(root);
+    read_server_section(root.get("server"), config_.source_file, config_.server, errors_);
     return std::move(config_);
   }
 

@@ -76,6 +76,57 @@ FROM minute_rollups
 WHERE endpoint_id = ?1 AND minute >= ?2 AND minute < ?3
 ORDER BY minute)sql";
 
+// Bucket starts are whole multiples of the step (?4 / ?3 below) since the epoch; the modulo form
+// floors negative times too, as in kRollUpRawSql. Raw rows are grouped first, so the union adds
+// one row per bucket rather than one per observation. Rollups count only for minutes without raw
+// rows, as in kSelectUptimeSql.
+constexpr const char* kSelectHistorySql = R"sql(
+SELECT bucket, SUM(total), SUM(successes), SUM(healthy), SUM(warning), SUM(critical), SUM(latency_sum),
+       MAX(latency_max)
+FROM (
+  SELECT started_at - ((started_at % ?4) + ?4) % ?4 AS bucket, COUNT(*) AS total, SUM(success) AS successes,
+         SUM(status = 'healthy') AS healthy, SUM(status = 'warning') AS warning, SUM(status = 'critical') AS critical,
+         SUM(latency_us) AS latency_sum, MAX(latency_us) AS latency_max
+  FROM observations
+  WHERE endpoint_id = ?1 AND started_at >= ?2 AND started_at < ?3
+  GROUP BY bucket
+  UNION ALL
+  SELECT r.minute - ((r.minute % ?4) + ?4) % ?4, r.total, r.successes, r.healthy, r.warning, r.critical,
+         r.latency_sum_us, r.latency_max_us
+  FROM minute_rollups AS r
+  WHERE r.endpoint_id = ?1 AND r.minute >= ?2 AND r.minute < ?3
+    AND NOT EXISTS (SELECT 1 FROM observations AS o
+                    WHERE o.endpoint_id = r.endpoint_id AND o.started_at >= r.minute
+                      AND o.started_at < r.minute + 60000000)
+)
+GROUP BY bucket
+ORDER BY bucket)sql";
+
+// Each endpoint's worst severity per bucket (0 healthy, 1 warning, 2 critical), then counted.
+constexpr const char* kSelectStateCountsSql = R"sql(
+SELECT bucket, SUM(worst = 0), SUM(worst = 1), SUM(worst = 2)
+FROM (
+  SELECT endpoint_id, bucket, MAX(severity) AS worst
+  FROM (
+    SELECT endpoint_id, started_at - ((started_at % ?3) + ?3) % ?3 AS bucket,
+           MAX(CASE status WHEN 'healthy' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END) AS severity
+    FROM observations
+    WHERE started_at >= ?1 AND started_at < ?2
+    GROUP BY endpoint_id, bucket
+    UNION ALL
+    SELECT r.endpoint_id, r.minute - ((r.minute % ?3) + ?3) % ?3,
+           CASE WHEN r.critical > 0 THEN 2 WHEN r.warning > 0 THEN 1 ELSE 0 END
+    FROM minute_rollups AS r
+    WHERE r.minute >= ?1 AND r.minute < ?2
+      AND NOT EXISTS (SELECT 1 FROM observations AS o
+                      WHERE o.endpoint_id = r.endpoint_id AND o.started_at >= r.minute
+                        AND o.started_at < r.minute + 60000000)
+  )
+  GROUP BY endpoint_id, bucket
+)
+GROUP BY bucket
+ORDER BY bucket)sql";
+
 // Adds raw rows older than ?1 into their minute's rollup; a minute rolled up before (rows that
 // arrived late) is added to, not replaced. The modulo form floors negative times correctly too.
 constexpr const char* kRollUpRawSql = R"sql(
@@ -116,11 +167,11 @@ StoreResult<int> read_user_version(sqlite3* db) {
   return static_cast<int>(statement->int64(0));
 }
 
-StoreResult<Connection> open_connection(const std::string& path) {
+StoreResult<Connection> open_connection(const std::string& path, bool read_only = false) {
   sqlite3* raw = nullptr;
   // NOMUTEX: SqliteStore serializes its own calls, so SQLite's per-connection mutex is redundant.
-  const int rc =
-      sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  const int mode = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, mode | SQLITE_OPEN_NOMUTEX, nullptr);
   Connection db(raw);  // a handle comes back even on failure and must be closed
   if (rc != SQLITE_OK) return open_failed(path, sqlite::error_from(raw, rc, "sqlite3_open_v2"));
   sqlite3_extended_result_codes(db.get(), 1);
@@ -243,6 +294,21 @@ StoreResult<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& p
   return store;
 }
 
+StoreResult<std::unique_ptr<SqliteStore>> SqliteStore::open_read_only(const std::string& path) {
+  auto db = open_connection(path, true);
+  if (!db) return std::unexpected(db.error());
+  auto version = check_schema_version(db->get(), path);
+  if (!version) return std::unexpected(version.error());
+  if (*version != sqlite_schema::kSqliteSchemaVersion) {
+    return fail(StoreError::Code::open_failed, "'" + path + "' has schema version " + std::to_string(*version) +
+                                                   ", not " + std::to_string(sqlite_schema::kSqliteSchemaVersion) +
+                                                   "; open it for writing first to migrate it");
+  }
+  std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(*db)));
+  if (auto ok = store->prepare_statements(); !ok) return open_failed(path, ok.error());
+  return store;
+}
+
 StoreResult<void> SqliteStore::prepare_statements() {
   const std::pair<Statement*, const char*> all[] = {
       {&insert_, kInsertSql},
@@ -250,6 +316,8 @@ StoreResult<void> SqliteStore::prepare_statements() {
       {&select_latest_, kSelectLatestSql},
       {&select_uptime_, kSelectUptimeSql},
       {&select_rollups_, kSelectRollupsSql},
+      {&select_history_, kSelectHistorySql},
+      {&select_state_counts_, kSelectStateCountsSql},
       {&roll_up_raw_, kRollUpRawSql},
       {&delete_raw_, kDeleteRawSql},
       {&delete_rollups_, kDeleteRollupsSql},
@@ -360,6 +428,39 @@ StoreResult<std::vector<MinuteRollup>> SqliteStore::rollups(const std::string& e
     const Statement& row = select_rollups_;
     rows.push_back(MinuteRollup{row.text(0), from_unix_us(row.int64(1)), row.int64(2), row.int64(3), row.int64(4),
                                 row.int64(5), row.int64(6), row.int64(7), row.int64(8)});
+  }
+}
+
+StoreResult<std::vector<HistoryBucket>> SqliteStore::history(const std::string& endpoint_id, TimePoint from,
+                                                             TimePoint to, std::chrono::microseconds step) {
+  if (step.count() <= 0) return fail(StoreError::Code::bad_argument, "history needs a step greater than 0");
+  std::lock_guard lock(mutex_);
+  auto run = select_history_.run();
+  select_history_.bind(1, endpoint_id).bind(2, to_unix_us(from)).bind(3, to_unix_us(to)).bind(4, step.count());
+  std::vector<HistoryBucket> buckets;
+  while (true) {
+    auto has_row = select_history_.step();
+    if (!has_row) return std::unexpected(has_row.error());
+    if (!*has_row) return buckets;
+    const Statement& row = select_history_;
+    buckets.push_back(HistoryBucket{from_unix_us(row.int64(0)), row.int64(1), row.int64(2), row.int64(3),
+                                    row.int64(4), row.int64(5), row.int64(6), row.int64(7)});
+  }
+}
+
+StoreResult<std::vector<StateCountBucket>> SqliteStore::state_counts(TimePoint from, TimePoint to,
+                                                                     std::chrono::microseconds step) {
+  if (step.count() <= 0) return fail(StoreError::Code::bad_argument, "state counts need a step greater than 0");
+  std::lock_guard lock(mutex_);
+  auto run = select_state_counts_.run();
+  select_state_counts_.bind(1, to_unix_us(from)).bind(2, to_unix_us(to)).bind(3, step.count());
+  std::vector<StateCountBucket> buckets;
+  while (true) {
+    auto has_row = select_state_counts_.step();
+    if (!has_row) return std::unexpected(has_row.error());
+    if (!*has_row) return buckets;
+    const Statement& row = select_state_counts_;
+    buckets.push_back(StateCountBucket{from_unix_us(row.int64(0)), row.int64(1), row.int64(2), row.int64(3)});
   }
 }
 

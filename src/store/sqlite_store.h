@@ -19,6 +19,10 @@ class SqliteStore final : public Store {
   //   open_failed:    the file cannot be opened, is not a SQLite database, or a migration failed
   //   schema_too_new: the file was written by a newer regionguard; it is left untouched
   static StoreResult<std::unique_ptr<SqliteStore>> open(const std::string& path);
+  // Opens an existing database for reading only (the API's history queries): nothing is created,
+  // migrated or written; append() and apply_retention() fail. The file must already have this
+  // binary's schema version (the daemon's writer connection migrates it first).
+  static StoreResult<std::unique_ptr<SqliteStore>> open_read_only(const std::string& path);
 
   SqliteStore(const SqliteStore&) = delete;
   SqliteStore& operator=(const SqliteStore&) = delete;
@@ -33,6 +37,10 @@ class SqliteStore final : public Store {
   // has no raw rows left in the minute.
   StoreResult<UptimeStats> uptime(const std::string& endpoint_id, TimePoint from, TimePoint to) override;
   StoreResult<std::vector<MinuteRollup>> rollups(const std::string& endpoint_id, TimePoint from, TimePoint to) override;
+  StoreResult<std::vector<HistoryBucket>> history(const std::string& endpoint_id, TimePoint from, TimePoint to,
+                                                  std::chrono::microseconds step) override;
+  StoreResult<std::vector<StateCountBucket>> state_counts(TimePoint from, TimePoint to,
+                                                          std::chrono::microseconds step) override;
   // Both cutoffs are rounded down to a whole minute, so a minute is either all raw or all rolled
   // up. rollup_retention must be >= raw_retention >= 0 (bad_argument otherwise).
   StoreResult<void> apply_retention(TimePoint now, std::chrono::hours raw_retention,
@@ -54,6 +62,8 @@ class SqliteStore final : public Store {
   sqlite::Statement select_latest_;
   sqlite::Statement select_uptime_;
   sqlite::Statement select_rollups_;
+  sqlite::Statement select_history_;
+  sqlite::Statement select_state_counts_;
   sqlite::Statement roll_up_raw_;
   sqlite::Statement delete_raw_;
   sqlite::Statement delete_rollups_;

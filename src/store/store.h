@@ -33,6 +33,31 @@ struct MinuteRollup {
   std::int64_t latency_max_us = 0;
 };
 
+// One endpoint's observations in one bucket of time, from raw rows and rollups together.
+struct HistoryBucket {
+  TimePoint at{};  // start of the bucket: a whole multiple of the step since the Unix epoch
+  std::int64_t total = 0;
+  std::int64_t successes = 0;
+  std::int64_t healthy = 0;
+  std::int64_t warning = 0;
+  std::int64_t critical = 0;
+  // Over every probe, failed ones included (what a rollup keeps): a timeout counts as its wait.
+  std::int64_t latency_sum_us = 0;
+  std::int64_t latency_max_us = 0;
+  friend bool operator==(const HistoryBucket&, const HistoryBucket&) = default;
+};
+
+// How many endpoints were in each state during one bucket. An endpoint counts once per bucket,
+// in the worst status it had in it (a minute of critical inside an hour bucket shows), and only
+// in buckets where it was probed.
+struct StateCountBucket {
+  TimePoint at{};  // as HistoryBucket::at
+  std::int64_t healthy = 0;
+  std::int64_t warning = 0;
+  std::int64_t critical = 0;
+  friend bool operator==(const StateCountBucket&, const StateCountBucket&) = default;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -52,6 +77,18 @@ class Store {
 
   virtual StoreResult<std::vector<MinuteRollup>> rollups(const std::string& endpoint_id, TimePoint from,
                                                          TimePoint to) = 0;
+
+  // Buckets of `step` over [from, to) that hold data, oldest first. Buckets are aligned to whole
+  // multiples of `step` since the epoch (so they stay put as `from` moves); the first and last may
+  // start before `from` or run past `to` but only count data inside [from, to). A rollup minute
+  // counts in the bucket where it starts, and only when its raw rows are gone (as uptime()).
+  // bad_argument when step <= 0.
+  virtual StoreResult<std::vector<HistoryBucket>> history(const std::string& endpoint_id, TimePoint from,
+                                                          TimePoint to, std::chrono::microseconds step) = 0;
+
+  // Every endpoint together: per bucket (aligned as history()), the endpoints in each state.
+  virtual StoreResult<std::vector<StateCountBucket>> state_counts(TimePoint from, TimePoint to,
+                                                                  std::chrono::microseconds step) = 0;
 
   // Rolls raw rows older than now - raw_retention into per-minute rollups, deletes them, and
   // deletes rollups older than now - rollup_retention. Idempotent.

@@ -84,7 +84,10 @@ class CliTest : public testing::Test {
                            "  - { hostname: dynamodb.eu-west-1.example.test, service: dynamodb, region: eu-west-1 }\n"
                            "store:\n"
                            "  path: history.db\n"
-                           "  flush_interval: 200ms\n";
+                           "  flush_interval: 200ms\n"
+                           // `run` serves the API: on a port of its own, not the default 8080.
+                           "server:\n"
+                           "  listen: 127.0.0.1:" << test::free_port() << "\n";
     return path.string();
   }
 

@@ -34,7 +34,7 @@ std::string read_bad_file(const std::string& name) {
 const std::vector<BadConfig> bad_configs{
     {"unknown_key_top_level.yaml",
      {"bad/unknown_key_top_level.yaml:2:1: hysterisis: unknown key (expected one of: regions, defaults, "
-      "hysteresis, uptime_window, services, endpoints, store); did you mean `hysteresis`?"}},
+      "hysteresis, uptime_window, services, endpoints, store, server); did you mean `hysteresis`?"}},
     {"unknown_key_endpoint.yaml",
      {"bad/unknown_key_endpoint.yaml:8:5: endpoints[0].tiemout: unknown key (expected one of: id, service, "
       "region, kind, interval, timeout, inverted, failure_threshold, hostname, type, resolvers, tcp_fallback, "
@@ -140,6 +140,23 @@ const std::vector<BadConfig> bad_configs{
     {"uptime_window_too_long.yaml",
      {"bad/uptime_window_too_long.yaml:3:16: uptime_window: must not be longer than store.rollup_retention "
       "(7d)"}},
+    {"bad_server.yaml",
+     {"bad/bad_server.yaml:6:11: server.listen: `localhost:8080` is not IP:PORT (e.g. 127.0.0.1:8080 or "
+      "[::1]:8080)",
+      "bad/bad_server.yaml:7:8: server.tls.key: is required",
+      "bad/bad_server.yaml:8:10: server.token: must be at least 16 characters",
+      "bad/bad_server.yaml:9:15: server.token_file: give either token or token_file, not both",
+      "bad/bad_server.yaml:10:16: server.max_clients: must be between 1 and 100000",
+      "bad/bad_server.yaml:11:3: server.webroot: unknown key (expected one of: listen, tls, token, token_file, "
+      "auth_reads, web_root, max_clients); did you mean `web_root`?"}},
+    {"bad_server_auth.yaml",
+     {"bad/bad_server_auth.yaml:6:11: server.listen: `127.0.0.1` needs a port, e.g. 127.0.0.1:8080",
+      "bad/bad_server_auth.yaml:7:15: server.auth_reads: needs server.token or server.token_file"}},
+    {"bad_server_token.yaml",
+     {"bad/bad_server_token.yaml:6:11: server.listen: invalid port `99999` (expected 1-65535)",
+      "bad/bad_server_token.yaml:7:10: server.token: may contain only letters, digits and -._~+/ (then = at the "
+      "end), as a bearer token",
+      "bad/bad_server_token.yaml:8:45: server.tls.chain: unknown key (expected one of: cert, key)"}},
     {"many_errors.yaml",
      {"bad/many_errors.yaml:2:22: regions[1]: `US_WEST_2` is not a region name (lower-case letters, digits and "
       "`-`, e.g. us-east-1)",

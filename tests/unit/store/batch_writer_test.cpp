@@ -62,6 +62,13 @@ class RecordingStore final : public Store {
   StoreResult<std::vector<MinuteRollup>> rollups(const std::string&, TimePoint, TimePoint) override {
     return std::vector<MinuteRollup>{};
   }
+  StoreResult<std::vector<HistoryBucket>> history(const std::string&, TimePoint, TimePoint,
+                                                  std::chrono::microseconds) override {
+    return std::vector<HistoryBucket>{};
+  }
+  StoreResult<std::vector<StateCountBucket>> state_counts(TimePoint, TimePoint, std::chrono::microseconds) override {
+    return std::vector<StateCountBucket>{};
+  }
   StoreResult<void> apply_retention(TimePoint, std::chrono::hours, std::chrono::hours) override { return {}; }
 
   void close_gate() {

@@ -200,6 +200,33 @@ TEST_F(SqliteStoreTest, TwoStoresOnOneFileSeeEachOthersWrites) {
   ASSERT_EQ(latest->size(), 1u);
 }
 
+TEST_F(SqliteStoreTest, AReadOnlyStoreSeesTheWritersRowsAndWritesNothing) {
+  auto writer = open_store();
+  ASSERT_NE(writer, nullptr);
+  auto reader = SqliteStore::open_read_only(path_.string());
+  ASSERT_TRUE(reader.has_value()) << reader.error().message;
+  const Observation row = make_observation(kNewYear);
+  ASSERT_TRUE(writer->append({&row, 1}).has_value());
+
+  auto rows = (*reader)->observations("ec2.us-east-1", kNewYear, kNewYear + 1min);
+  ASSERT_TRUE(rows.has_value()) << rows.error().message;
+  EXPECT_EQ(rows->size(), 1u);
+  EXPECT_FALSE((*reader)->append({&row, 1}).has_value());
+  EXPECT_FALSE((*reader)->apply_retention(kNewYear + 48h, 24h, 24h).has_value());
+  EXPECT_EQ(writer->observations("ec2.us-east-1", kNewYear, kNewYear + 1min)->size(), 1u);
+}
+
+TEST_F(SqliteStoreTest, AReadOnlyStoreNeverCreatesOrMigratesAFile) {
+  EXPECT_FALSE(SqliteStore::open_read_only(path_.string()).has_value());
+  EXPECT_FALSE(std::filesystem::exists(path_));
+
+  write_bytes(path_, "");  // an empty database: schema version 0
+  auto old = SqliteStore::open_read_only(path_.string());
+  ASSERT_FALSE(old.has_value());
+  EXPECT_NE(old.error().message.find("open it for writing first"), std::string::npos) << old.error().message;
+  EXPECT_EQ(read_bytes(path_), "");
+}
+
 }  // namespace
 }  // namespace rg
 

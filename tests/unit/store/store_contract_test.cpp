@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <ostream>
 
 #include "store/sqlite_store.h"
 #include "store/store.h"
@@ -92,6 +93,19 @@ class StoreContract : public ::testing::TestWithParam<Backend> {
     auto rows = store_->rollups(endpoint_id, from, to);
     EXPECT_TRUE(rows.has_value()) << rows.error().message;
     return rows.value_or(std::vector<MinuteRollup>{});
+  }
+
+  std::vector<HistoryBucket> history(const std::string& endpoint_id, TimePoint from, TimePoint to,
+                                     std::chrono::microseconds step) {
+    auto buckets = store_->history(endpoint_id, from, to, step);
+    EXPECT_TRUE(buckets.has_value()) << buckets.error().message;
+    return buckets.value_or(std::vector<HistoryBucket>{});
+  }
+
+  std::vector<StateCountBucket> state_counts(TimePoint from, TimePoint to, std::chrono::microseconds step) {
+    auto buckets = store_->state_counts(from, to, step);
+    EXPECT_TRUE(buckets.has_value()) << buckets.error().message;
+    return buckets.value_or(std::vector<StateCountBucket>{});
   }
 
   void apply_retention(TimePoint now, std::chrono::hours raw, std::chrono::hours rollup) {
@@ -379,6 +393,109 @@ TEST_P(StoreContract, AnEmptyBatchIsANoOp) {
   auto latest = store_->latest();
   ASSERT_TRUE(latest.has_value());
   EXPECT_TRUE(latest->empty());
+}
+
+}  // namespace
+
+// Found by argument-dependent lookup (in the types' namespace), so failures print readably.
+void PrintTo(const HistoryBucket& b, std::ostream* out) {
+  *out << "{at +" << std::chrono::duration_cast<std::chrono::seconds>(b.at - kNewYear).count() << "s, total "
+       << b.total << ", successes " << b.successes << ", healthy " << b.healthy << ", warning " << b.warning
+       << ", critical " << b.critical << ", latency sum " << b.latency_sum_us << "us, max " << b.latency_max_us
+       << "us}";
+}
+void PrintTo(const StateCountBucket& b, std::ostream* out) {
+  *out << "{at +" << std::chrono::duration_cast<std::chrono::seconds>(b.at - kNewYear).count() << "s, healthy "
+       << b.healthy << ", warning " << b.warning << ", critical " << b.critical << "}";
+}
+
+namespace {
+
+TEST_P(StoreContract, HistoryAddsUpEachBucketAndLeavesOutEmptyOnes) {
+  // Minute 00:00 has a fast success and a slow failure; 00:01 a warning; 00:02 nothing; 00:03 one.
+  append({make_observation("ep", kNewYear + 10s, true, HealthStatus::healthy, 20ms),
+          make_observation("ep", kNewYear + 50s, false, HealthStatus::critical, 2s),
+          make_observation("ep", kNewYear + 1min + 10s, true, HealthStatus::warning, 150ms),
+          make_observation("ep", kNewYear + 3min, true, HealthStatus::healthy, 10ms),
+          make_observation("other", kNewYear + 20s, false, HealthStatus::critical, 5s)});
+
+  EXPECT_EQ(history("ep", kNewYear, kNewYear + 10min, 1min),
+            (std::vector<HistoryBucket>{{kNewYear, 2, 1, 1, 0, 1, 2'020'000, 2'000'000},
+                                        {kNewYear + 1min, 1, 1, 0, 1, 0, 150'000, 150'000},
+                                        {kNewYear + 3min, 1, 1, 1, 0, 0, 10'000, 10'000}}));
+  EXPECT_EQ(history("ep", kNewYear, kNewYear + 10min, 2min),
+            (std::vector<HistoryBucket>{{kNewYear, 3, 2, 1, 1, 1, 2'170'000, 2'000'000},
+                                        {kNewYear + 2min, 1, 1, 1, 0, 0, 10'000, 10'000}}));
+  EXPECT_TRUE(history("nobody", kNewYear, kNewYear + 10min, 1min).empty());
+}
+
+TEST_P(StoreContract, HistoryBucketsAreAlignedToTheEpochAndCountOnlyTheRange) {
+  append({make_observation("ep", kNewYear + 10s), make_observation("ep", kNewYear + 50s),
+          make_observation("ep", kNewYear + 1min + 40s)});
+
+  // From 00:00:30 to 00:01:30: the bucket of minute 00:00 still starts at 00:00 but holds only
+  // the probe at 00:00:50; the one at 00:01:40 is past `to`.
+  const auto buckets = history("ep", kNewYear + 30s, kNewYear + 1min + 30s, 1min);
+  ASSERT_EQ(buckets.size(), 1u);
+  EXPECT_EQ(buckets[0].at, kNewYear);
+  EXPECT_EQ(buckets[0].total, 1);
+}
+
+TEST_P(StoreContract, HistoryIsTheSameBeforeAndAfterRetention) {
+  // Three hours of one probe every 20 s, with latencies that vary, some failures and warnings.
+  std::vector<Observation> rows;
+  for (int i = 0; i < 3 * 180; ++i) {
+    const bool success = i % 7 != 0;
+    const HealthStatus status =
+        !success ? HealthStatus::critical : (i % 5 == 0 ? HealthStatus::warning : HealthStatus::healthy);
+    rows.push_back(make_observation("ep", kNewYear + i * 20s, success, status, std::chrono::milliseconds(10 + i % 13)));
+  }
+  append(rows);
+  const auto five_minutes = history("ep", kNewYear, kNewYear + 3h, 5min);
+  const auto hours = history("ep", kNewYear + 10min, kNewYear + 3h, 1h);
+  ASSERT_EQ(five_minutes.size(), 36u);
+  ASSERT_EQ(hours.size(), 3u);
+
+  // At 02:30 with one hour of raw history, everything before 01:30 becomes rollups.
+  apply_retention(kNewYear + 2h + 30min, 1h, 24h);
+  ASSERT_FALSE(rollups("ep", kNewYear, kNewYear + 3h).empty());
+
+  EXPECT_EQ(history("ep", kNewYear, kNewYear + 3h, 5min), five_minutes);
+  EXPECT_EQ(history("ep", kNewYear + 10min, kNewYear + 3h, 1h), hours);
+}
+
+TEST_P(StoreContract, HistoryAndStateCountsRefuseAStepThatIsNotPositive) {
+  auto history_result = store_->history("ep", kNewYear, kNewYear + 1h, 0us);
+  ASSERT_FALSE(history_result.has_value());
+  EXPECT_EQ(history_result.error().code, StoreError::Code::bad_argument);
+  auto counts = store_->state_counts(kNewYear, kNewYear + 1h, -1min);
+  ASSERT_FALSE(counts.has_value());
+  EXPECT_EQ(counts.error().code, StoreError::Code::bad_argument);
+}
+
+TEST_P(StoreContract, StateCountsCountEachEndpointOnceInItsWorstStatusPerBucket) {
+  // Minute 00:00: a is healthy then critical (critical), b healthy twice, c a warning.
+  // Minute 00:01: a healthy, b a warning. Minute 00:02: nothing. Minute 00:03: c healthy.
+  append({make_observation("a", kNewYear + 5s), make_observation("a", kNewYear + 25s, false, HealthStatus::critical),
+          make_observation("b", kNewYear + 5s), make_observation("b", kNewYear + 35s),
+          make_observation("c", kNewYear + 45s, true, HealthStatus::warning),
+          make_observation("a", kNewYear + 1min + 5s), make_observation("b", kNewYear + 1min + 6s, true, HealthStatus::warning),
+          make_observation("c", kNewYear + 3min)});
+
+  EXPECT_EQ(state_counts(kNewYear, kNewYear + 10min, 1min),
+            (std::vector<StateCountBucket>{
+                {kNewYear, 1, 1, 1}, {kNewYear + 1min, 1, 1, 0}, {kNewYear + 3min, 1, 0, 0}}));
+  // Over two minutes, a was critical and b a warning at some point; c only once.
+  EXPECT_EQ(state_counts(kNewYear, kNewYear + 10min, 2min),
+            (std::vector<StateCountBucket>{{kNewYear, 0, 2, 1}, {kNewYear + 2min, 1, 0, 0}}));
+
+  // The same from rollups once the raw rows are gone.
+  apply_retention(kNewYear + 2h, 1h, 24h);
+  ASSERT_TRUE(observations("a", kNewYear, kNewYear + 1h).empty());
+  EXPECT_EQ(state_counts(kNewYear, kNewYear + 10min, 1min),
+            (std::vector<StateCountBucket>{
+                {kNewYear, 1, 1, 1}, {kNewYear + 1min, 1, 1, 0}, {kNewYear + 3min, 1, 0, 0}}));
+  EXPECT_TRUE(state_counts(kNewYear + 1h, kNewYear + 2h, 1min).empty());
 }
 
 StoreResult<std::unique_ptr<Store>> open_sqlite(const std::filesystem::path& dir) {

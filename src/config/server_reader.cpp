@@ -1,0 +1,125 @@
+#include "config/server_reader.h"
+
+#include <algorithm>
+#include <filesystem>
+
+namespace rg {
+
+const std::vector<std::string_view> server_keys{"listen",     "tls",      "token",      "token_file",
+                                                "auth_reads", "web_root", "max_clients"};
+
+namespace {
+
+const std::vector<std::string_view> tls_file_keys{"cert", "key"};
+constexpr int kMaxClients = 100'000;
+// A bearer token is a secret: shorter ones are guessable over a fast loopback connection.
+constexpr std::size_t kMinTokenLength = 16;
+
+std::string resolve_path(const std::string& path, const std::string& config_file) {
+  if (std::filesystem::path(path).is_absolute()) return path;
+  const std::filesystem::path directory = std::filesystem::path(config_file).parent_path();
+  return (directory / path).lexically_normal().string();
+}
+
+// RFC 6750 b64token: the characters a client can put after "Bearer " without quoting.
+bool is_b64token(std::string_view token) {
+  const auto body_end = token.find_last_not_of('=');
+  if (body_end == std::string_view::npos) return false;
+  return std::ranges::all_of(token.substr(0, body_end + 1), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           std::string_view("-._~+/").contains(c);
+  });
+}
+
+std::optional<NetworkAddress> read_listen(const YamlValue& value, ErrorList& errors) {
+  const auto text = read_string(value, errors);
+  if (!text) return std::nullopt;
+  const auto address = parse_network_address(*text, 0);
+  if (!address) {
+    if (address.error().starts_with("invalid port")) {
+      errors.add(value, address.error());
+    } else {
+      errors.add(value, "`" + *text + "` is not IP:PORT (e.g. 127.0.0.1:8080 or [::1]:8080)");
+    }
+    return std::nullopt;
+  }
+  if (address->port == 0) {
+    errors.add(value, "`" + *text + "` needs a port, e.g. " + NetworkAddress{address->host, 8080}.to_string());
+    return std::nullopt;
+  }
+  return *address;
+}
+
+std::optional<ServerTlsConfig> read_tls(const YamlValue& value, const std::string& config_file, ErrorList& errors) {
+  const auto fields = read_mapping(value, tls_file_keys, errors);
+  if (!fields) return std::nullopt;
+  ServerTlsConfig tls;
+  bool complete = true;
+  for (const auto& [key, target] : {std::pair{"cert", &tls.cert}, std::pair{"key", &tls.key}}) {
+    const auto file = fields->require(key, errors);
+    const auto path = file ? read_string(*file, errors) : std::nullopt;
+    if (path) *target = resolve_path(*path, config_file);
+    complete = complete && path.has_value();
+  }
+  return complete ? std::optional(tls) : std::nullopt;
+}
+
+std::optional<std::string> read_token(const YamlValue& value, ErrorList& errors) {
+  const auto token = read_string(value, errors);
+  if (!token) return std::nullopt;
+  // The messages never repeat the token: check-config output ends up in CI logs.
+  if (!is_b64token(*token)) {
+    errors.add(value, "may contain only letters, digits and -._~+/ (then = at the end), as a bearer token");
+    return std::nullopt;
+  }
+  if (token->size() < kMinTokenLength) {
+    errors.add(value, "must be at least " + std::to_string(kMinTokenLength) + " characters");
+    return std::nullopt;
+  }
+  return token;
+}
+
+}  // namespace
+
+void read_server_section(const std::optional<YamlValue>& value, const std::string& config_file,
+                         ServerConfig& server, ErrorList& errors) {
+  server.web_root = "../web/dist";
+  const auto fields = value ? read_mapping(*value, server_keys, errors) : std::nullopt;
+  if (value) server.mark = {config_file, std::max(value->mark.line, 0) + 1, std::max(value->mark.column, 0) + 1};
+  if (fields) {
+    if (const auto listen = fields->get("listen")) server.listen = read_listen(*listen, errors).value_or(server.listen);
+    if (const auto tls = fields->get("tls")) server.tls = read_tls(*tls, config_file, errors);
+    const auto token = fields->get("token");
+    const auto token_file = fields->get("token_file");
+    if (token) server.token = read_token(*token, errors).value_or("");
+    if (token_file) {
+      const auto path = read_string(*token_file, errors);
+      if (path && token) {
+        errors.add(*token_file, "give either token or token_file, not both");
+      } else if (path) {
+        server.token_file = resolve_path(*path, config_file);
+      }
+    }
+    if (const auto auth_reads = fields->get("auth_reads")) {
+      const auto enabled = read_bool(*auth_reads, errors);
+      if (enabled && *enabled && !token && !token_file) {
+        errors.add(*auth_reads, "needs server.token or server.token_file");
+      } else if (enabled) {
+        server.auth_reads = *enabled;
+      }
+    }
+    if (const auto web_root = fields->get("web_root"))
+      server.web_root = read_string(*web_root, errors).value_or(server.web_root);
+    if (const auto max_clients = fields->get("max_clients")) {
+      const auto count = read_int(*max_clients, errors);
+      if (count && (*count < 1 || *count > kMaxClients)) {
+        errors.add(*max_clients, "must be between 1 and " + std::to_string(kMaxClients));
+      } else if (count) {
+        server.max_clients = *count;
+      }
+    }
+  }
+  server.web_root = resolve_path(server.web_root, config_file);
+}
+
+}  // namespace rg

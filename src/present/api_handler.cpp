@@ -1,0 +1,309 @@
+#include "present/api_handler.h"
+
+#include <algorithm>
+
+#include "config/check_options_reader.h"
+#include "present/json_views.h"
+#include "present/request_target.h"
+#include "present/static_files.h"
+
+namespace rg {
+
+using nlohmann::json;
+using Query = std::vector<std::pair<std::string, std::string>>;
+
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr std::string_view kReadMethods = "GET, HEAD";
+constexpr std::string_view kApiPrefix = "/api/v1/";
+
+bool is_read(std::string_view method) { return method == "GET" || method == "HEAD"; }
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  std::ranges::transform(out, out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+// Browsers send Origin with every WebSocket handshake and do not apply CORS to WebSockets, so a
+// page from any site could read the stream of a dashboard on localhost. The handshake must come
+// from a page served here: same host and port as the request's Host. Clients that are not
+// browsers send no Origin.
+bool same_origin(std::string_view origin, std::string_view host) {
+  const auto scheme_end = origin.find("://");
+  if (scheme_end == std::string_view::npos) return false;
+  const std::string_view authority = origin.substr(scheme_end + 3);
+  return !host.empty() && lower(authority) == lower(host);
+}
+
+std::optional<std::pair<TimePoint, TimePoint>> read_range(const QueryParams& params, TimePoint now,
+                                                          std::string& error) {
+  const auto from_text = params.get("from");
+  const auto to_text = params.get("to");
+  TimePoint to = now;
+  if (to_text) {
+    auto parsed = parse_api_time(*to_text);
+    if (!parsed) {
+      error = "to: " + parsed.error();
+      return std::nullopt;
+    }
+    to = *parsed;
+  }
+  TimePoint from = to - 1h;
+  if (from_text) {
+    auto parsed = parse_api_time(*from_text);
+    if (!parsed) {
+      error = "from: " + parsed.error();
+      return std::nullopt;
+    }
+    from = *parsed;
+  }
+  if (from >= to) {
+    error = "from must be before to";
+    return std::nullopt;
+  }
+  return std::pair{from, to};
+}
+
+std::optional<std::chrono::milliseconds> read_step(const QueryParams& params, TimePoint from, TimePoint to,
+                                                   std::string& error) {
+  std::chrono::milliseconds step = 60s;
+  if (const auto text = params.get("step")) {
+    auto parsed = parse_api_duration(*text);
+    if (!parsed) {
+      error = "step: " + parsed.error();
+      return std::nullopt;
+    }
+    step = *parsed;
+  }
+  if (step < 1s) {
+    error = "step must be at least 1s";
+    return std::nullopt;
+  }
+  const auto buckets = bucket_count(from, to, step);
+  if (buckets > static_cast<std::int64_t>(kMaxHistoryBuckets)) {
+    error = "from, to and step make " + std::to_string(buckets) + " buckets; at most " +
+            std::to_string(kMaxHistoryBuckets) + " per request";
+    return std::nullopt;
+  }
+  return step;
+}
+
+ApiResponse store_failure(const StoreError& error) { return unavailable("history store: " + error.message); }
+
+}  // namespace
+
+std::int64_t bucket_count(TimePoint from, TimePoint to, std::chrono::milliseconds step) {
+  const std::int64_t step_us = std::chrono::duration_cast<std::chrono::microseconds>(step).count();
+  if (step_us <= 0 || to <= from) return 0;
+  const auto floor_div = [&](std::int64_t t) { return t >= 0 ? t / step_us : -((-t + step_us - 1) / step_us); };
+  return floor_div(to_unix_us(to) - 1) - floor_div(to_unix_us(from)) + 1;
+}
+
+json history_json(const std::string& id, TimePoint from, TimePoint to, std::chrono::milliseconds step,
+                  const std::vector<HistoryBucket>& buckets) {
+  json points = json::array();
+  for (const auto& b : buckets) {
+    const double average = b.total == 0 ? 0.0 : static_cast<double>(b.latency_sum_us) / static_cast<double>(b.total);
+    points.push_back({{"at", format_iso8601(b.at)},
+                      {"total", b.total},
+                      {"successes", b.successes},
+                      {"healthy", b.healthy},
+                      {"warning", b.warning},
+                      {"critical", b.critical},
+                      {"average_latency_ms", average / 1000.0},
+                      {"max_latency_ms", static_cast<double>(b.latency_max_us) / 1000.0}});
+  }
+  return {{"id", id},
+          {"from", format_iso8601(from)},
+          {"to", format_iso8601(to)},
+          {"step_ms", step.count()},
+          {"points", std::move(points)}};
+}
+
+json stored_trend_json(const std::vector<StateCountBucket>& buckets) {
+  json out = json::array();
+  for (const auto& b : buckets)
+    out.push_back({{"at", format_iso8601(b.at)}, {"healthy", b.healthy}, {"warning", b.warning}, {"critical", b.critical}});
+  return out;
+}
+
+ApiHandler::ApiHandler(const DashboardState& state, const ProbeMetrics& probes, Options options, Hooks hooks)
+    : state_(state), probes_(probes), options_(std::move(options)), hooks_(std::move(hooks)), auth_(options_.token) {
+  options_.token.clear();  // kept only as its digest, in auth_
+}
+
+bool ApiHandler::ready() const { return state_.has_round() && options_.store_open; }
+
+std::optional<ApiResponse> ApiHandler::check_read_auth(const ApiRequest& request) const {
+  if (!options_.auth_reads || auth_.accepts(request.authorization)) return std::nullopt;
+  return unauthorized("reads need a bearer token on this server (server.auth_reads)");
+}
+
+HandlerResult ApiHandler::handle(const ApiRequest& request) {
+  const auto target = parse_request_target(request.target);
+  if (!target) return bad_request(target.error());
+  const std::string_view path = target->path;
+
+  if (path == "/healthz" || path == "/readyz" || path == "/metrics") {
+    if (!is_read(request.method)) return method_not_allowed(kReadMethods);
+    if (path == "/healthz") return json_response(200, {{"status", "ok"}});
+    if (path == "/readyz") {
+      if (ready()) return json_response(200, {{"status", "ready"}});
+      return unavailable(!state_.has_round() ? "no probe round has completed yet" : "the store is not open");
+    }
+    if (auto denied = check_read_auth(request)) return *denied;
+    return metrics();
+  }
+  if (path == "/api" || path.starts_with("/api/")) {
+    if (!path.starts_with(kApiPrefix)) return not_found("no such API resource (the API is under /api/v1/)");
+    return handle_api(request, path.substr(kApiPrefix.size()), target->query);
+  }
+  if (!is_read(request.method)) return method_not_allowed(kReadMethods);
+  auto relative = static_relative_path(path);
+  if (!relative) return bad_request(relative.error());
+  return BlockingWork{[root = options_.web_root, file = std::move(*relative)] { return read_static_file(root, file); }};
+}
+
+HandlerResult ApiHandler::handle_api(const ApiRequest& request, std::string_view path, const Query& query) {
+  if (path == "probe") {
+    if (request.method != "POST") return method_not_allowed("POST");
+    return probe(request);
+  }
+  if (path == "stream") {
+    if (request.method != "GET") return method_not_allowed("GET");
+    return stream(request);
+  }
+  const bool known = path == "summary" || path == "regions" || path == "endpoints" || path == "trends" ||
+                     path == "alerts" || path == "applications" || (path.starts_with("endpoints/") && path.size() > 10);
+  if (!known) return not_found("no such API resource: /api/v1/" + std::string(path));
+  if (!is_read(request.method)) return method_not_allowed(kReadMethods);
+  if (auto denied = check_read_auth(request)) return *denied;
+
+  if (path == "summary") return json_response(200, state_.summary_json());
+  if (path == "regions") return json_response(200, state_.regions_json());
+  if (path == "endpoints") return endpoints(query);
+  if (path == "trends") return trends(query);
+  // Alerts land with issue 4 and the failover controller's applications with issue 5; until then
+  // the lists are empty, so clients can be written against the final shape now.
+  if (path == "alerts" || path == "applications") return json_response(200, json::array());
+  return endpoint_route(request, path.substr(10), query);
+}
+
+// {id} is percent-encoded, so an id with '/' arrives as one segment; a client that did not
+// encode it is served too: an exact id wins, then "<id>/history".
+HandlerResult ApiHandler::endpoint_route(const ApiRequest&, std::string_view tail, const Query& query) {
+  const std::string id(tail);
+  if (state_.has_endpoint(id)) return json_response(200, *state_.endpoint_json(id));
+  constexpr std::string_view history_suffix = "/history";
+  if (tail.ends_with(history_suffix)) {
+    const std::string history_id(tail.substr(0, tail.size() - history_suffix.size()));
+    if (state_.has_endpoint(history_id)) return history(history_id, query);
+    return not_found("no endpoint with id '" + history_id + "'");
+  }
+  return not_found("no endpoint with id '" + id + "'");
+}
+
+HandlerResult ApiHandler::endpoints(const Query& query) {
+  const auto params = QueryParams::parse(query, {"region", "service", "status", "kind"});
+  if (!params) return bad_request(params.error());
+  EndpointFilter filter;
+  filter.region = params->get("region");
+  filter.service = params->get("service");
+  if (const auto status = params->get("status")) {
+    filter.status = health_status_from_string(*status);
+    if (!filter.status)
+      return bad_request("status: unknown status `" + *status + "` (expected healthy, warning or critical)");
+  }
+  if (const auto kind = params->get("kind")) {
+    for (const auto k : {ProbeKind::dns, ProbeKind::http, ProbeKind::tcp, ProbeKind::calculated})
+      if (to_string(k) == *kind) filter.kind = k;
+    if (!filter.kind) return bad_request("kind: unknown kind `" + *kind + "` (expected dns, http, tcp or calculated)");
+  }
+  return json_response(200, state_.endpoints_json(filter));
+}
+
+HandlerResult ApiHandler::history(const std::string& id, const Query& query) {
+  const auto params = QueryParams::parse(query, {"from", "to", "step"});
+  if (!params) return bad_request(params.error());
+  std::string error;
+  const auto range = read_range(*params, hooks_.now(), error);
+  if (!range) return bad_request(error);
+  const auto step = read_step(*params, range->first, range->second, error);
+  if (!step) return bad_request(error);
+  if (!options_.history) return unavailable("history is not available: " + options_.history_problem);
+  return BlockingWork{[store = options_.history, id, from = range->first, to = range->second, step = *step] {
+    const auto buckets = store->history(id, from, to, step);
+    if (!buckets) return store_failure(buckets.error());
+    return json_response(200, history_json(id, from, to, step, *buckets));
+  }};
+}
+
+HandlerResult ApiHandler::trends(const Query& query) {
+  const auto params = QueryParams::parse(query, {"rounds", "from", "to", "step"});
+  if (!params) return bad_request(params.error());
+  const bool from_store = params->has("from") || params->has("to") || params->has("step");
+  if (!from_store) {
+    std::size_t rounds = 20;
+    if (const auto text = params->get("rounds")) {
+      const auto parsed = parse_count(*text, kMaxTrendRounds);
+      if (!parsed) return bad_request("rounds: " + parsed.error());
+      rounds = *parsed;
+    }
+    return json_response(200, state_.trend_json(rounds));
+  }
+  if (params->has("rounds")) return bad_request("give either rounds or from/to/step, not both");
+  std::string error;
+  const auto range = read_range(*params, hooks_.now(), error);
+  if (!range) return bad_request(error);
+  const auto step = read_step(*params, range->first, range->second, error);
+  if (!step) return bad_request(error);
+  if (!options_.history) return unavailable("history is not available: " + options_.history_problem);
+  return BlockingWork{[store = options_.history, from = range->first, to = range->second, step = *step] {
+    const auto buckets = store->state_counts(from, to, step);
+    if (!buckets) return store_failure(buckets.error());
+    return json_response(200, stored_trend_json(*buckets));
+  }};
+}
+
+HandlerResult ApiHandler::probe(const ApiRequest& request) {
+  if (!auth_.configured())
+    return unauthorized("state-changing requests are disabled: no server.token or server.token_file is configured");
+  if (!auth_.accepts(request.authorization)) return unauthorized("missing or wrong bearer token");
+  // No parameters yet; a body, when sent, must be a JSON object, so that options can be added
+  // later without old clients' stray bodies meaning something.
+  if (request.body.find_first_not_of(" \t\r\n") != std::string::npos) {
+    const auto body = json::parse(request.body, nullptr, false);
+    if (body.is_discarded()) return bad_request("the body is not valid JSON");
+    if (!body.is_object()) return bad_request("the body must be a JSON object");
+    if (!body.empty()) return bad_request("unknown field `" + body.begin().key() + "` (this request takes none)");
+  }
+  const bool started = hooks_.trigger_round && hooks_.trigger_round();
+  if (started) ++triggered_rounds_;
+  // Not started means a triggered round is still in flight (its results are coming): the request
+  // is accepted either way.
+  return json_response(202, {{"accepted", true}, {"started", started}});
+}
+
+HandlerResult ApiHandler::stream(const ApiRequest& request) {
+  if (!request.websocket_upgrade) return bad_request("/api/v1/stream is a WebSocket: send Upgrade: websocket");
+  if (!request.origin.empty() && !same_origin(request.origin, request.host))
+    return error_response(403, "forbidden", "WebSocket connections from another origin are refused");
+  if (auto denied = check_read_auth(request)) return *denied;
+  return UpgradeToWebSocket{};
+}
+
+ApiResponse ApiHandler::metrics() const {
+  MetricsInputs inputs{state_,
+                       probes_,
+                       hooks_.store_stats ? hooks_.store_stats() : std::nullopt,
+                       hooks_.ws_clients ? hooks_.ws_clients() : 0,
+                       hooks_.ws_dropped ? hooks_.ws_dropped() : 0,
+                       triggered_rounds_,
+                       read_process_stats()};
+  return {200, std::string(kPrometheusContentType), render_metrics(inputs), {}};
+}
+
+}  // namespace rg

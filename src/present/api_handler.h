@@ -1,0 +1,116 @@
+#pragma once
+// The routes of docs/api.md: a request in, an answer out, without sockets. An answer is ready
+// at once (JSON from the dashboard state), or is blocking work for the worker pool (store reads,
+// static files), or is the go-ahead for a WebSocket upgrade. The server does the I/O; the
+// handler decides. Nothing a bad request does changes any state.
+//
+//   GET  /api/v1/summary | regions | endpoints | endpoints/{id} | endpoints/{id}/history | trends
+//        | alerts | applications                       reads (token when server.auth_reads)
+//   POST /api/v1/probe                                 token always
+//   GET  /api/v1/stream                                WebSocket
+//   GET  /metrics                                      Prometheus (token when server.auth_reads)
+//   GET  /healthz, /readyz                             open
+//   GET  anything else                                 the dashboard's files, open
+// HEAD is answered wherever GET is.
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "present/api_response.h"
+#include "present/bearer_auth.h"
+#include "present/dashboard_state.h"
+#include "present/metrics.h"
+#include "store/store.h"
+
+namespace rg {
+
+inline constexpr std::size_t kMaxRequestBody = 64 * 1024;
+inline constexpr std::size_t kMaxHistoryBuckets = 2000;
+inline constexpr std::size_t kMaxTrendRounds = DashboardState::kMaxTrendRounds;
+
+struct ApiRequest {
+  std::string method;  // "GET", "POST", ... as sent
+  std::string target;  // the request target as sent: "/api/v1/endpoints?status=critical"
+  std::string authorization;
+  std::string body;
+  std::string host;    // Host header
+  std::string origin;  // Origin header, "" when absent
+  bool websocket_upgrade = false;
+};
+
+// Work that blocks (disk): the server runs it on its worker pool and sends what it returns. It
+// must not touch the loop's state: it holds copies and shared pointers only.
+struct BlockingWork {
+  std::function<ApiResponse()> run;
+};
+
+// Accept the WebSocket handshake for /api/v1/stream.
+struct UpgradeToWebSocket {};
+
+using HandlerResult = std::variant<ApiResponse, BlockingWork, UpgradeToWebSocket>;
+
+class ApiHandler {
+ public:
+  struct Options {
+    std::string token;  // "" when none is configured: POST answers 401
+    bool auth_reads = false;
+    std::filesystem::path web_root;
+    // The store the history routes read, on the worker pool (a read-only connection of its own).
+    // Null when there is none; `history_problem` then says why, in the 503.
+    std::shared_ptr<Store> history;
+    std::string history_problem;
+    bool store_open = false;  // the daemon's store (for /readyz)
+  };
+  struct Hooks {
+    std::function<bool()> trigger_round;  // POST /api/v1/probe; false when no round was started
+    std::function<std::optional<BatchWriter::Stats>()> store_stats;
+    std::function<std::uint64_t()> ws_clients;
+    std::function<std::uint64_t()> ws_dropped;
+    std::function<TimePoint()> now = now_us;
+  };
+
+  // `state` and `probes` must outlive the handler (they live beside it in the server).
+  ApiHandler(const DashboardState& state, const ProbeMetrics& probes, Options options, Hooks hooks);
+
+  HandlerResult handle(const ApiRequest& request);
+
+  // /readyz: a round has completed and the store is open.
+  bool ready() const;
+  std::uint64_t triggered_rounds() const { return triggered_rounds_; }
+
+ private:
+  HandlerResult handle_api(const ApiRequest& request, std::string_view path,
+                           const std::vector<std::pair<std::string, std::string>>& query);
+  HandlerResult endpoint_route(const ApiRequest& request, std::string_view tail,
+                               const std::vector<std::pair<std::string, std::string>>& query);
+  HandlerResult endpoints(const std::vector<std::pair<std::string, std::string>>& query);
+  HandlerResult history(const std::string& id, const std::vector<std::pair<std::string, std::string>>& query);
+  HandlerResult trends(const std::vector<std::pair<std::string, std::string>>& query);
+  HandlerResult probe(const ApiRequest& request);
+  HandlerResult stream(const ApiRequest& request);
+  std::optional<ApiResponse> check_read_auth(const ApiRequest& request) const;
+  ApiResponse metrics() const;
+
+  const DashboardState& state_;
+  const ProbeMetrics& probes_;
+  Options options_;
+  Hooks hooks_;
+  BearerAuth auth_;
+  std::uint64_t triggered_rounds_ = 0;
+};
+
+// The history answer for `buckets` (GET /api/v1/endpoints/{id}/history).
+nlohmann::json history_json(const std::string& id, TimePoint from, TimePoint to, std::chrono::milliseconds step,
+                            const std::vector<HistoryBucket>& buckets);
+// The trend answer from the store (GET /api/v1/trends?from&to&step).
+nlohmann::json stored_trend_json(const std::vector<StateCountBucket>& buckets);
+
+// The number of step-aligned buckets [from, to) touches (see Store::history).
+std::int64_t bucket_count(TimePoint from, TimePoint to, std::chrono::milliseconds step);
+
+}  // namespace rg

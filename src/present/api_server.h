@@ -1,0 +1,62 @@
+#pragma once
+// The daemon's HTTP and WebSocket server (Boost.Beast, C++20 coroutines) on the pipeline's
+// io_context: the REST API and the /api/v1/stream WebSocket of docs/api.md, Prometheus /metrics,
+// /healthz and /readyz, and the dashboard's static files; HTTPS/WSS when server.tls is set.
+//
+// As Beast's advanced/server-flex-awaitable: expected I/O outcomes (a client hanging up, a timeout,
+// a malformed request) come back as error codes and are answered or ignored; only the unexpected
+// throws, and is caught and logged at the coroutine's boundary. Nothing blocks the loop: store
+// reads and file reads run on a worker pool of two threads with their own read-only store
+// connection, and their answers are posted back. Rounds reach WebSocket clients through
+// publish(), serialized once per round and shared by every client's bounded queue.
+#include <boost/asio/io_context.hpp>
+#include <cstdint>
+#include <expected>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "analyze/round_analyzer.h"
+#include "config/config.h"
+#include "store/batch_writer.h"
+
+namespace rg {
+
+class ApiServer {
+ public:
+  struct Hooks {
+    // POST /api/v1/probe: start a round now; false when none was started.
+    std::function<bool()> trigger_round;
+    // For /metrics: the BatchWriter's counters. May be empty.
+    std::function<BatchWriter::Stats()> store_stats;
+  };
+
+  // Reads server.token_file, loads the TLS certificate, opens the read-only store connection and
+  // starts listening on server.listen. The error says what failed (never the token).
+  static std::expected<std::unique_ptr<ApiServer>, std::string> start(boost::asio::io_context& io,
+                                                                      const Config& config, Hooks hooks);
+  // Joins the worker pool. Coroutines still pending on the io_context keep what they use alive
+  // and end when it runs again or is destroyed.
+  ~ApiServer();
+  ApiServer(const ApiServer&) = delete;
+  ApiServer& operator=(const ApiServer&) = delete;
+
+  // After every analysed round (on the loop): updates what the API answers and pushes a "round"
+  // message to every WebSocket client.
+  void publish(std::uint64_t round, const AnalyzedRound& analyzed);
+
+  // Graceful shutdown: stops accepting, sends WebSocket clients a close frame (1001), closes
+  // HTTP connections, and calls `on_stopped` on the loop once every connection has ended or
+  // after a second, whichever is first. Later calls do nothing.
+  void stop(std::function<void()> on_stopped);
+
+  std::uint16_t port() const;
+
+  struct Core;
+
+ private:
+  explicit ApiServer(std::shared_ptr<Core> core) : core_(std::move(core)) {}
+  std::shared_ptr<Core> core_;
+};
+
+}  // namespace rg

@@ -1,0 +1,48 @@
+#pragma once
+// GET /metrics: what the daemon knows, in the Prometheus text format. Per endpoint (labels
+// endpoint, service, region, kind): the latest probe's success and status (plus its failure
+// kind), a latency histogram since start, HTTP phase durations; per region the healthy and total
+// endpoints; the store writer's and the WebSocket fan-out's counters; the process_* metrics.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "present/dashboard_state.h"
+#include "present/process_stats.h"
+#include "present/prometheus_text.h"
+#include "store/batch_writer.h"
+
+namespace rg {
+
+// Probe latency histograms per endpoint, fed once per round, for as long as the daemon runs.
+class ProbeMetrics {
+ public:
+  // Seconds, from DNS answers on a LAN (1 ms) to an HTTP check at its timeout (10 s).
+  static const std::vector<double>& latency_buckets();
+
+  // Counts every result of the round (failures too: their duration is how long the probe
+  // waited). Calculated checks are not probes and are left out.
+  void observe(const AnalyzedRound& round, const DashboardState& state);
+
+  const Histogram* latency(const std::string& endpoint_id) const;
+  std::uint64_t rounds() const { return rounds_; }
+
+ private:
+  std::unordered_map<std::string, Histogram> latency_;
+  std::uint64_t rounds_ = 0;
+};
+
+struct MetricsInputs {
+  const DashboardState& state;
+  const ProbeMetrics& probes;
+  std::optional<BatchWriter::Stats> store;  // absent when the server runs without a writer
+  std::uint64_t ws_clients = 0;
+  std::uint64_t ws_dropped = 0;
+  std::uint64_t triggered_rounds = 0;  // POST /api/v1/probe that started a round
+  ProcessStats process;
+};
+
+std::string render_metrics(const MetricsInputs& inputs);
+
+}  // namespace rg
