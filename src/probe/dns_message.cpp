@@ -39,12 +39,13 @@ class Reader {
     return v;
   }
 
-  // Reads a possibly compressed domain name starting at `at`; returns the name and the offset just
-  // after its encoding at `at` (not after any pointer target).
-  std::expected<std::pair<std::string, std::size_t>, std::string> name_at(std::size_t at) const {
-    std::string name;
+  // Walks a possibly compressed domain name starting at `at`, appending it to `out` when given
+  // (the owner and question names are only checked, never kept, so they cost no allocation).
+  // Returns the offset just after its encoding at `at` (not after any pointer target).
+  std::expected<std::size_t, std::string> walk_name(std::size_t at, std::string* out) const {
     std::size_t pos = at;
     std::size_t end_of_encoding = 0;
+    std::size_t length = 0;  // octets of the name in presentation form, dots included
     for (int hops = 0;; ) {
       if (pos >= packet_.size()) return std::unexpected("name runs past the end");
       const unsigned char len = packet_[pos];
@@ -61,20 +62,32 @@ class Reader {
         break;
       }
       if (pos + 1 + len > packet_.size()) return std::unexpected("label runs past the end");
-      name.append(reinterpret_cast<const char*>(&packet_[pos + 1]), len);
-      name.push_back('.');
-      if (name.size() > 255) return std::unexpected("name longer than 255 octets");
+      length += len + 1u;
+      if (length > 255) return std::unexpected("name longer than 255 octets");
+      if (out) {
+        out->append(reinterpret_cast<const char*>(&packet_[pos + 1]), len);
+        out->push_back('.');
+      }
       pos += 1 + len;
     }
-    if (name.empty()) name.push_back('.');  // the root (assigning "." trips GCC 12's -Wrestrict at -O2)
-    return std::pair{std::move(name), end_of_encoding};
+    if (out && length == 0) out->push_back('.');  // the root (assigning "." trips GCC 12's -Wrestrict at -O2)
+    return end_of_encoding;
   }
 
-  std::expected<std::string, std::string> read_name() {
-    auto parsed = name_at(offset_);
-    if (!parsed) return std::unexpected(parsed.error());
-    offset_ = parsed->second;
-    return std::move(parsed->first);
+  // The name at `at` and the offset just after its encoding there.
+  std::expected<std::pair<std::string, std::size_t>, std::string> name_at(std::size_t at) const {
+    std::string name;
+    auto end = walk_name(at, &name);
+    if (!end) return std::unexpected(std::move(end.error()));
+    return std::pair{std::move(name), *end};
+  }
+
+  // Checks the name at the read position and moves past it.
+  std::expected<void, std::string> skip_name() {
+    auto end = walk_name(offset_, nullptr);
+    if (!end) return std::unexpected(std::move(end.error()));
+    offset_ = *end;
+    return {};
   }
 
   std::span<const unsigned char> bytes(std::size_t at, std::size_t n) const { return packet_.subspan(at, n); }
@@ -83,6 +96,20 @@ class Reader {
   std::span<const unsigned char> packet_;
   std::size_t offset_ = 0;
 };
+
+// Dotted quad by hand: inet_ntop formats through sprintf, which was a fifth of a probe's CPU.
+std::string ipv4_text(std::span<const unsigned char> octets) {
+  std::string text;
+  text.reserve(15);
+  for (std::size_t i = 0; i < 4; ++i) {
+    if (i) text.push_back('.');
+    const unsigned value = octets[i];
+    if (value >= 100) text.push_back(static_cast<char>('0' + value / 100));
+    if (value >= 10) text.push_back(static_cast<char>('0' + value / 10 % 10));
+    text.push_back(static_cast<char>('0' + value % 10));
+  }
+  return text;
+}
 
 std::string quoted_character_strings(std::span<const unsigned char> rdata) {
   std::string text;
@@ -116,9 +143,7 @@ std::expected<std::string, std::string> rdata_text(const Reader& reader, std::ui
   switch (type) {
     case 1: {
       if (length != 4) return std::unexpected(fmt::format("A record with {} bytes of data", length));
-      char buf[INET_ADDRSTRLEN];
-      inet_ntop(AF_INET, rdata.data(), buf, sizeof buf);
-      return std::string(buf);
+      return ipv4_text(rdata);
     }
     case 28: {
       if (length != 16) return std::unexpected(fmt::format("AAAA record with {} bytes of data", length));
@@ -157,6 +182,10 @@ std::string record_type_name(std::uint16_t code) {
   return fmt::format("TYPE{}", code);
 }
 
+bool dns_response_truncated(std::span<const unsigned char> packet) {
+  return packet.size() >= kHeaderSize && (packet[2] & 0x80) != 0 && (packet[2] & 0x02) != 0;
+}
+
 std::expected<DnsResponse, std::string> parse_dns_response(std::span<const unsigned char> packet) {
   if (packet.size() < kHeaderSize)
     return std::unexpected(fmt::format("response of {} bytes is shorter than a DNS header", packet.size()));
@@ -172,14 +201,14 @@ std::expected<DnsResponse, std::string> parse_dns_response(std::span<const unsig
   reader.skip(4);  // authority and additional counts: not needed to judge health
 
   for (std::uint16_t i = 0; i < question_count; ++i) {
-    auto name = reader.read_name();
-    if (!name) return std::unexpected(fmt::format("question {}: {}", i + 1, name.error()));
+    if (auto name = reader.skip_name(); !name)
+      return std::unexpected(fmt::format("question {}: {}", i + 1, name.error()));
     if (reader.remaining() < 4) return std::unexpected(fmt::format("question {}: runs past the end", i + 1));
     reader.skip(4);
   }
   for (std::uint16_t i = 0; i < answer_count; ++i) {
-    auto owner = reader.read_name();
-    if (!owner) return std::unexpected(fmt::format("answer {}: {}", i + 1, owner.error()));
+    if (auto owner = reader.skip_name(); !owner)
+      return std::unexpected(fmt::format("answer {}: {}", i + 1, owner.error()));
     if (reader.remaining() < 10) return std::unexpected(fmt::format("answer {}: record header runs past the end", i + 1));
     const std::uint16_t type = reader.read_u16();
     reader.skip(2);  // class

@@ -22,6 +22,10 @@ struct DnsResponse {
 // Parses a response; the error text says what was wrong ("answer 1: record data runs past the end").
 std::expected<DnsResponse, std::string> parse_dns_response(std::span<const unsigned char> packet);
 
+// True for a response with the TC bit set: all the TCP fallback needs to know, without parsing
+// the records.
+bool dns_response_truncated(std::span<const unsigned char> packet);
+
 // "A" → 1 ... ; 0 when unknown.
 std::uint16_t record_type_code(std::string_view name);
 // 1 → "A" ...; "TYPE65" for types without a mnemonic (RFC 3597).

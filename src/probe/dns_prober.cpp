@@ -149,8 +149,7 @@ void DnsProber::start(const EndpointConfig& endpoint, Completion done) {
       .query(endpoint.hostname, endpoint.dns.record_type.code,
              [this, &endpoint, finish, probe, tcp_fallback](int status, std::span<const unsigned char> answer) {
                if (status == ARES_SUCCESS && tcp_fallback) {
-                 auto parsed = parse_dns_response(answer);
-                 if (parsed && parsed->truncated) {
+                 if (dns_response_truncated(answer)) {
                    probe->result.used_tcp = true;
                    channel_for(endpoint, true).query(endpoint.hostname, endpoint.dns.record_type.code, finish);
                    return;

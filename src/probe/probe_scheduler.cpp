@@ -105,9 +105,14 @@ void ProbeScheduler::begin_round(std::chrono::steady_clock::time_point tick, boo
   launch_due(round);
 }
 
+// Launches due within this much of now go out together: one timer wake-up per millisecond at
+// most, instead of one per probe (at 10,000 probes/s that was a timerfd_settime and an
+// epoll_wait per probe). Spreading over the jitter window is kept at millisecond grain.
+constexpr auto kLaunchBatch = std::chrono::milliseconds(1);
+
 void ProbeScheduler::launch_due(const std::shared_ptr<Round>& round) {
-  const auto now = std::chrono::steady_clock::now();
-  while (round->next_launch < round->launches.size() && round->launches[round->next_launch].first <= now) {
+  const auto horizon = std::chrono::steady_clock::now() + kLaunchBatch;
+  while (round->next_launch < round->launches.size() && round->launches[round->next_launch].first <= horizon) {
     const std::size_t endpoint_index = round->launches[round->next_launch++].second;
     const auto& endpoint = endpoints_[endpoint_index];
     auto done = [this, round, endpoint_index, alive = std::weak_ptr<bool>(alive_)](ProbeResult result) {
