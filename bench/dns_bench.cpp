@@ -57,6 +57,9 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "common/blackbox_client.h"
+#include "common/proc_stats.h"
+#include "common/summary.h"
 #include "support/child_process.h"
 #include "support/free_port.h"
 #include "support/knot_server.h"
@@ -64,6 +67,7 @@
 
 namespace {
 
+using namespace rg::bench;
 namespace fs = std::filesystem;
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -71,48 +75,22 @@ namespace http = beast::http;
 using namespace std::chrono_literals;
 using SteadyClock = std::chrono::steady_clock;
 
-constexpr double nan_value = std::numeric_limits<double>::quiet_NaN();
-const std::array<fs::path, 3> sbin_dirs{"/usr/sbin", "/sbin", "/usr/local/sbin"};
-
-// A tool missing from the machine: reported with the package that provides it, exit status 2.
-struct MissingTool : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+const std::array<fs::path, 3> kSbinDirs{"/usr/sbin", "/sbin", "/usr/local/sbin"};
 
 // ---------------------------------------------------------------------------------------------
 // One measurement of one tool, and series of them.
 
 struct Measurement {
-  double rate = nan_value;          // answered probes (queries) per second
-  double cpu_us = nan_value;        // CPU of the prober process per answered probe, µs
-  double p50_us = nan_value;        // latency percentiles of answered probes, µs
-  double p99_us = nan_value;
-  double avg_us = nan_value;        // dnsperf without -v reports only an average
-  double rss_mb = nan_value;        // peak resident set of the prober process
-  double answered_pct = nan_value;  // answered (successful) / completed-or-lost
-  double server_cpu_pct = nan_value;  // knotd's CPU over the run, % of one core
+  double rate = kNaN;          // answered probes (queries) per second
+  double cpu_us = kNaN;        // CPU of the prober process per answered probe, µs
+  double p50_us = kNaN;        // latency percentiles of answered probes, µs
+  double p99_us = kNaN;
+  double avg_us = kNaN;        // dnsperf without -v reports only an average
+  double rss_mb = kNaN;        // peak resident set of the prober process
+  double answered_pct = kNaN;  // answered (successful) / completed-or-lost
+  double server_cpu_pct = kNaN;  // knotd's CPU over the run, % of one core
   nlohmann::ordered_json raw;       // what the tool reported, for --json
 };
-
-struct Stat {
-  double median = nan_value;
-  double min = nan_value;
-  double max = nan_value;
-  std::size_t n = 0;
-};
-
-Stat stat_of(std::vector<double> values) {
-  std::erase_if(values, [](double v) { return std::isnan(v); });
-  Stat s;
-  s.n = values.size();
-  if (values.empty()) return s;
-  std::sort(values.begin(), values.end());
-  const std::size_t mid = values.size() / 2;
-  s.median = values.size() % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
-  s.min = values.front();
-  s.max = values.back();
-  return s;
-}
 
 struct Series {
   std::string key;    // stable name, for --json and ratios
@@ -120,42 +98,15 @@ struct Series {
   bool max_candidate = false;  // a regionguard run that counts for its maximum rate
   std::vector<Measurement> runs;  // one per repetition
 
-  Stat stat(double Measurement::*field) const {
+  Summary stat(double Measurement::*field) const {
     std::vector<double> values;
     for (const auto& m : runs) values.push_back(m.*field);
-    return stat_of(std::move(values));
+    return summarize(std::move(values));
   }
 };
 
 // ---------------------------------------------------------------------------------------------
 // Formatting.
-
-std::string grouped(double value) {
-  if (std::isnan(value)) return "–";
-  const bool negative = value < 0;
-  auto digits = fmt::format("{:.0f}", std::fabs(value));
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i != 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return negative ? "-" + out : out;
-}
-
-// Three significant figures or so: 2.63, 35.8, 712, 12,345.
-std::string number(double value) {
-  if (std::isnan(value)) return "–";
-  const double a = std::fabs(value);
-  if (a < 10) return fmt::format("{:.2f}", value);
-  if (a < 100) return fmt::format("{:.1f}", value);
-  return grouped(value);
-}
-
-std::string cell(const Stat& s, std::string (*format)(double) = number) {
-  if (s.n == 0) return "–";
-  if (s.n == 1) return format(s.median);
-  return fmt::format("{} [{}–{}]", format(s.median), format(s.min), format(s.max));
-}
 
 // ---------------------------------------------------------------------------------------------
 // Processes.
@@ -166,13 +117,6 @@ struct ChildResult {
   double wall_s = 0;
   std::string output;
 };
-
-std::string read_file(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 double seconds_of(const timeval& tv) { return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6; }
 
@@ -213,46 +157,8 @@ ChildResult run_child(const std::vector<std::string>& argv, const fs::path& outp
   }
   result.wall_s = std::chrono::duration<double>(SteadyClock::now() - started).count();
   result.status = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 128 + WTERMSIG(wait_status);
-  result.output = read_file(output_file);
+  result.output = read_text(output_file);
   return result;
-}
-
-std::string tail_lines(const std::string& text, std::size_t lines) {
-  std::size_t pos = text.size();
-  for (std::size_t n = 0; n <= lines && pos != std::string::npos && pos > 0; ++n) pos = text.rfind('\n', pos - 1);
-  return pos == std::string::npos ? text : text.substr(pos + 1);
-}
-
-[[noreturn]] void broken(const std::string& what, const std::string& output) {
-  throw std::runtime_error(fmt::format("{}\n--- its output (tail) ---\n{}", what, tail_lines(output, 15)));
-}
-
-// utime + stime of a process from /proc/PID/stat, in seconds; NaN when it cannot be read.
-double proc_cpu_seconds(pid_t pid) {
-  std::ifstream in(fmt::format("/proc/{}/stat", pid));
-  std::string stat;
-  if (!std::getline(in, stat)) return nan_value;
-  const auto close = stat.rfind(')');
-  if (close == std::string::npos) return nan_value;
-  std::istringstream fields(stat.substr(close + 2));
-  std::string field;
-  double utime = 0;
-  double stime = 0;
-  // After "pid (comm) ": state is field 3, utime field 14, stime field 15.
-  for (int index = 3; index <= 15 && fields >> field; ++index) {
-    if (index == 14) utime = std::stod(field);
-    if (index == 15) stime = std::stod(field);
-  }
-  return (utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
-}
-
-// VmHWM (peak resident set) from /proc/PID/status, in MB.
-double proc_peak_rss_mb(pid_t pid) {
-  std::ifstream in(fmt::format("/proc/{}/status", pid));
-  for (std::string line; std::getline(in, line);) {
-    if (line.starts_with("VmHWM:")) return std::stod(line.substr(6)) / 1024.0;
-  }
-  return nan_value;
 }
 
 // The pid of the knotd serving this KnotServer (its pid file, else a /proc scan for its config).
@@ -263,7 +169,7 @@ pid_t knotd_pid(const rg::test::KnotServer& knot) {
   for (const auto& entry : fs::directory_iterator("/proc")) {
     const auto name = entry.path().filename().string();
     if (name.empty() || !std::isdigit(static_cast<unsigned char>(name[0]))) continue;
-    std::string cmdline = read_file(entry.path() / "cmdline");
+    std::string cmdline = read_text(entry.path() / "cmdline");
     std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
     if (cmdline.find("knotd") != std::string::npos && cmdline.find(config) != std::string::npos)
       return static_cast<pid_t>(std::stol(name));
@@ -274,10 +180,10 @@ pid_t knotd_pid(const rg::test::KnotServer& knot) {
 // knotd's CPU over a measurement, as % of one core.
 class ServerCpu {
  public:
-  explicit ServerCpu(pid_t pid) : pid_(pid), cpu_(proc_cpu_seconds(pid)), start_(SteadyClock::now()) {}
+  explicit ServerCpu(pid_t pid) : pid_(pid), cpu_(cpu_seconds_of(pid)), start_(SteadyClock::now()) {}
   double percent() const {
     const double wall = std::chrono::duration<double>(SteadyClock::now() - start_).count();
-    return 100.0 * (proc_cpu_seconds(pid_) - cpu_) / wall;
+    return 100.0 * (cpu_seconds_of(pid_) - cpu_) / wall;
   }
 
  private:
@@ -285,23 +191,6 @@ class ServerCpu {
   double cpu_;
   SteadyClock::time_point start_;
 };
-
-// The 1-minute load average: other work on the machine is the main source of noise.
-double load_average() {
-  std::ifstream in("/proc/loadavg");
-  double one_minute = nan_value;
-  in >> one_minute;
-  return one_minute;
-}
-
-// Nearest-rank percentile.
-double percentile(std::vector<double> values, double p) {
-  if (values.empty()) return nan_value;
-  const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(values.size())));
-  const auto index = std::clamp<std::size_t>(rank, 1, values.size()) - 1;
-  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(index), values.end());
-  return values[index];
-}
 
 // "  Queries per second:   201232.758064" → 201232.758064
 std::optional<double> field_after(const std::string& text, std::string_view label) {
@@ -337,7 +226,7 @@ class Bench {
   Bench(Settings settings, const rg::test::KnotServer& knot, fs::path work)
       : s_(std::move(settings)), knot_(knot), work_(std::move(work)), knotd_(knotd_pid(knot)) {
     write_inputs();
-    load_.push_back(load_average());
+    load_.push_back(load_average_1m());
   }
 
   void run_repetition(int rep);
@@ -378,7 +267,7 @@ class Bench {
 
   Measurement dnsperf(std::vector<std::string> extra, bool verbose) {
     static int run = 0;
-    const auto dnsperf_path = rg::test::find_executable("dnsperf", sbin_dirs);
+    const auto dnsperf_path = rg::test::find_executable("dnsperf", kSbinDirs);
     std::vector<std::string> argv{dnsperf_path->string(), "-s", "127.0.0.1", "-p", std::to_string(knot_.port()),
                                   "-d", (work_ / "queries.txt").string(), "-l", duration_arg()};
     argv.insert(argv.end(), extra.begin(), extra.end());
@@ -397,9 +286,9 @@ class Bench {
     // latency lines; the zone answers all of them NOERROR).
     m.rate = *qps;
     const double cpu = seconds_of(child.usage.ru_utime) + seconds_of(child.usage.ru_stime);
-    m.cpu_us = *completed > 0 ? cpu * 1e6 / *completed : nan_value;
+    m.cpu_us = *completed > 0 ? cpu * 1e6 / *completed : kNaN;
     m.rss_mb = static_cast<double>(child.usage.ru_maxrss) / 1024.0;
-    m.answered_pct = *sent > 0 ? 100.0 * *completed / *sent : nan_value;
+    m.answered_pct = *sent > 0 ? 100.0 * *completed / *sent : kNaN;
     if (verbose) {
       // "> NOERROR name0001.bench.test. A 0.000130": one line per answered query.
       std::vector<double> latencies;
@@ -443,15 +332,15 @@ class Bench {
       if (line.starts_with("{")) j = nlohmann::ordered_json::parse(line, nullptr, false);
     }
     if (!j.is_object() || j.is_discarded() || !j.contains("probes_per_s")) broken("dns_probe_load printed no JSON", child.output);
-    auto number_or_nan = [&](const char* key) { return j[key].is_number() ? j[key].get<double>() : nan_value; };
+    auto number_or_nan = [&](const char* key) { return j[key].is_number() ? j[key].get<double>() : kNaN; };
     m.rate = number_or_nan("successes_per_s");
     const double successes = number_or_nan("successes");
-    m.cpu_us = successes > 0 ? number_or_nan("cpu_s") * 1e6 / successes : nan_value;
+    m.cpu_us = successes > 0 ? number_or_nan("cpu_s") * 1e6 / successes : kNaN;
     m.p50_us = number_or_nan("latency_p50_us");
     m.p99_us = number_or_nan("latency_p99_us");
     m.rss_mb = number_or_nan("peak_rss_mb");
     const double probes = number_or_nan("probes");
-    m.answered_pct = probes > 0 ? 100.0 * successes / probes : nan_value;
+    m.answered_pct = probes > 0 ? 100.0 * successes / probes : kNaN;
     m.raw = j;
     return m;
   }
@@ -468,71 +357,11 @@ class Bench {
 // ---------------------------------------------------------------------------------------------
 // blackbox_exporter, and the HTTP clients that drive it.
 
-struct HttpTally {
-  bool counting = true;
-  std::uint64_t responses = 0;
-  std::uint64_t successes = 0;
-  std::uint64_t errors = 0;
-  std::string first_error;
-  std::vector<double> latencies_us;  // probe_duration_seconds of successful probes
-};
-
-// "probe_success 1" → 1, from a Prometheus text exposition.
-std::optional<double> metric_value(const std::string& body, std::string_view name) {
-  const std::string needle = "\n" + std::string(name) + " ";
-  const auto at = body.find(needle);
-  if (at == std::string::npos) return std::nullopt;
-  try {
-    return std::stod(body.substr(at + needle.size(), 32));
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
-
-// One keep-alive connection: GET target until the deadline, back to back or once per `period`.
-asio::awaitable<void> http_client(asio::ip::tcp::endpoint server, std::string target, SteadyClock::time_point deadline,
-                                  std::optional<SteadyClock::duration> period, HttpTally& tally) {
-  try {
-    beast::tcp_stream stream(co_await asio::this_coro::executor);
-    co_await stream.async_connect(server, asio::use_awaitable);
-    http::request<http::empty_body> request{http::verb::get, target, 11};
-    request.set(http::field::host, server.address().to_string());
-    request.keep_alive(true);
-    beast::flat_buffer buffer;
-    asio::steady_timer pacer(stream.get_executor());
-    auto next = SteadyClock::now();
-    while (SteadyClock::now() < deadline) {
-      if (period) {
-        pacer.expires_at(next);
-        co_await pacer.async_wait(asio::use_awaitable);
-        next += *period;
-        if (SteadyClock::now() >= deadline) break;
-      }
-      co_await http::async_write(stream, request, asio::use_awaitable);
-      http::response<http::string_body> response;
-      co_await http::async_read(stream, buffer, response, asio::use_awaitable);
-      if (!tally.counting) break;  // answered after the window closed
-      ++tally.responses;
-      const auto& body = response.body();
-      if (response.result() == http::status::ok && metric_value(body, "probe_success") == 1.0) {
-        ++tally.successes;
-        if (auto d = metric_value(body, "probe_duration_seconds")) tally.latencies_us.push_back(*d * 1e6);
-      } else {
-        ++tally.errors;
-        if (tally.first_error.empty()) tally.first_error = fmt::format("HTTP {}: {}", response.result_int(), body.substr(0, 300));
-      }
-    }
-  } catch (const std::exception& e) {
-    ++tally.errors;
-    if (tally.first_error.empty()) tally.first_error = e.what();
-  }
-}
-
 struct Bench::Exporter {
   explicit Exporter(Bench& bench) : bench_(bench), port_(rg::test::free_port()) {
     static int run = 0;
     ++run;
-    const auto binary = rg::test::find_executable("prometheus-blackbox-exporter", sbin_dirs);
+    const auto binary = rg::test::find_executable("prometheus-blackbox-exporter", kSbinDirs);
     const auto config = bench.work_ / "blackbox.yml";
     std::ofstream(config) << fmt::format(
         "modules:\n"
@@ -558,41 +387,41 @@ struct Bench::Exporter {
   // Drives /probe with `connections` clients for the bench's duration, back to back or paced.
   Measurement measure(int connections, std::optional<SteadyClock::duration> period) {
     const pid_t pid = process_->pid();
-    HttpTally tally;
+    ProbeTally tally;
     asio::io_context io;
     const auto target = fmt::format("/probe?module=dns&target=127.0.0.1:{}", bench_.knot_.port());
     const asio::ip::tcp::endpoint server(asio::ip::make_address("127.0.0.1"), port_);
     const auto window = std::chrono::duration_cast<SteadyClock::duration>(std::chrono::duration<double>(bench_.s_.duration_s));
     ServerCpu knotd(bench_.knotd_);
-    const double cpu_start = proc_cpu_seconds(pid);
+    const double cpu_start = cpu_seconds_of(pid);
     const auto start = SteadyClock::now();
-    double cpu_end = nan_value;
-    double knotd_pct = nan_value;
+    double cpu_end = kNaN;
+    double knotd_pct = kNaN;
     double elapsed = 0;
     asio::steady_timer end_timer(io, start + window);
     end_timer.async_wait([&](const boost::system::error_code&) {
-      cpu_end = proc_cpu_seconds(pid);
+      cpu_end = cpu_seconds_of(pid);
       knotd_pct = knotd.percent();
       elapsed = std::chrono::duration<double>(SteadyClock::now() - start).count();
       tally.counting = false;
     });
     for (int i = 0; i < connections; ++i)
-      asio::co_spawn(io, http_client(server, target, start + window, period, tally), asio::detached);
+      asio::co_spawn(io, probe_client(server, target, start + window, period, tally), asio::detached);
     io.run();
     if (!process_->running()) broken("prometheus-blackbox-exporter exited during the run", rg::test::file_tail(log_));
     if (tally.successes == 0)
-      broken(fmt::format("blackbox_exporter answered no successful probe ({})", tally.first_error),
+      broken(fmt::format("blackbox_exporter answered no successful probe ({})", tally.first_failure),
              rg::test::file_tail(log_));
     Measurement m;
     m.rate = static_cast<double>(tally.successes) / elapsed;
     m.cpu_us = (cpu_end - cpu_start) * 1e6 / static_cast<double>(tally.successes);
-    m.p50_us = percentile(tally.latencies_us, 50);
-    m.p99_us = percentile(tally.latencies_us, 99);
-    m.rss_mb = proc_peak_rss_mb(pid);
+    m.p50_us = percentile(tally.durations_us, 50);
+    m.p99_us = percentile(tally.durations_us, 99);
+    m.rss_mb = peak_rss_mb_of(pid);
     m.answered_pct = 100.0 * static_cast<double>(tally.successes) / static_cast<double>(tally.responses);
     m.server_cpu_pct = knotd_pct;
-    m.raw = {{"responses", tally.responses}, {"successes", tally.successes}, {"errors", tally.errors},
-             {"first_error", tally.first_error}, {"window_s", elapsed}, {"cpu_s", cpu_end - cpu_start},
+    m.raw = {{"responses", tally.responses}, {"successes", tally.successes}, {"errors", tally.failures},
+             {"first_error", tally.first_failure}, {"window_s", elapsed}, {"cpu_s", cpu_end - cpu_start},
              {"connections", connections}};
     return m;
   }
@@ -641,11 +470,11 @@ void Bench::run_repetition(int rep) {
   add("rg_1k", "regionguard 1,000 ep / 1 s", regionguard(1000, 1000, 900));
   add("rg_10k", "regionguard 10,000 ep / 1 s", regionguard(10'000, 1000, 900), true);
   for (const auto n : s_.ladder) {
-    add(fmt::format("rg_{}", n), fmt::format("regionguard {} ep / 1 s", grouped(static_cast<double>(n))),
+    add(fmt::format("rg_{}", n), fmt::format("regionguard {} ep / 1 s", with_commas(static_cast<double>(n))),
         regionguard(n, 1000, 950), true);
   }
   std::cerr << "\n";
-  load_.push_back(load_average());
+  load_.push_back(load_average_1m());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -653,7 +482,7 @@ void Bench::run_repetition(int rep) {
 
 struct Ratio {
   std::string label;
-  Stat value;
+  Summary value;
   std::string unit;
   std::string goal;        // "" for information only
   std::optional<bool> met;  // nullopt: no goal, or not computable
@@ -678,26 +507,26 @@ void Bench::report(std::ostream& out) const {
                                          "CPU µs/probe", "p50 µs", "p99 µs", "peak RSS MB", "ok %", "knotd CPU %");
   out << header << "\n" << std::string(header.size() - 2, '-') << "\n";
   for (const auto& series : series_) {
-    std::string p50 = cell(series.stat(&Measurement::p50_us));
+    std::string p50 = range_cell(series.stat(&Measurement::p50_us));
     if (series.stat(&Measurement::p50_us).n == 0 && series.stat(&Measurement::avg_us).n != 0)
-      p50 = "avg " + cell(series.stat(&Measurement::avg_us));
+      p50 = "avg " + range_cell(series.stat(&Measurement::avg_us));
     out << fmt::format("{:<34} {:>26} {:>17} {:>19} {:>26} {:>17} {:>6} {:>17}\n", series.label,
-                       cell(series.stat(&Measurement::rate), grouped), cell(series.stat(&Measurement::cpu_us)), p50,
-                       cell(series.stat(&Measurement::p99_us)), cell(series.stat(&Measurement::rss_mb)),
-                       number(series.stat(&Measurement::answered_pct).median),
-                       cell(series.stat(&Measurement::server_cpu_pct)));
+                       range_cell(series.stat(&Measurement::rate), with_commas), range_cell(series.stat(&Measurement::cpu_us)), p50,
+                       range_cell(series.stat(&Measurement::p99_us)), range_cell(series.stat(&Measurement::rss_mb)),
+                       short_number(series.stat(&Measurement::answered_pct).median),
+                       range_cell(series.stat(&Measurement::server_cpu_pct)));
   }
 
   // Paired ratios: computed within each repetition, then summarised.
   auto paired = [&](std::string_view a_key, std::string_view b_key, double Measurement::*field,
-                    auto combine) -> Stat {
+                    auto combine) -> Summary {
     const Series* a = find(a_key);
     const Series* b = find(b_key);
     if (!a || !b) return {};
     std::vector<double> values;
     for (std::size_t i = 0; i < std::min(a->runs.size(), b->runs.size()); ++i)
       values.push_back(combine(a->runs[i].*field, b->runs[i].*field));
-    return stat_of(std::move(values));
+    return summarize(std::move(values));
   };
   // regionguard's best answered rate in each repetition, over 10,000 endpoints and the ladder.
   Series rg_max{"rg_max", "regionguard max", false, {}};
@@ -710,25 +539,25 @@ void Bench::report(std::ostream& out) const {
     }
     if (best) rg_max.runs.push_back(*best);
   }
-  auto with_rg_max = [&](std::string_view other, double Measurement::*field, auto combine) -> Stat {
+  auto with_rg_max = [&](std::string_view other, double Measurement::*field, auto combine) -> Summary {
     const Series* b = find(other);
     if (!b) return {};
     std::vector<double> values;
     for (std::size_t i = 0; i < std::min(rg_max.runs.size(), b->runs.size()); ++i)
       values.push_back(combine(rg_max.runs[i].*field, b->runs[i].*field));
-    return stat_of(std::move(values));
+    return summarize(std::move(values));
   };
   const auto divide = [](double x, double y) { return x / y; };
   const auto percent = [](double x, double y) { return 100.0 * x / y; };
   const auto minus = [](double x, double y) { return x - y; };
 
   std::vector<Ratio> goals;
-  auto goal = [&](std::string label, Stat v, std::string unit, std::string text, auto pass) {
+  auto goal = [&](std::string label, Summary v, std::string unit, std::string text, auto pass) {
     std::optional<bool> met;
     if (v.n != 0 && !std::isnan(v.median)) met = pass(v.median);
     goals.push_back({std::move(label), v, std::move(unit), std::move(text), met});
   };
-  const Stat rate_pct = with_rg_max("dnsperf_max", &Measurement::rate, percent);
+  const Summary rate_pct = with_rg_max("dnsperf_max", &Measurement::rate, percent);
   goal("rate: regionguard max answered/s ÷ dnsperf max", rate_pct, "%", "≥ 50 %", [](double v) { return v >= 50; });
   goal("CPU/probe: regionguard 10,000 ep ÷ dnsperf at 10,000/s", paired("rg_10k", "dnsperf_10k", &Measurement::cpu_us, divide),
        "×", "≤ 3 ×", [](double v) { return v <= 3; });
@@ -738,11 +567,11 @@ void Bench::report(std::ostream& out) const {
        "≤ 3 ×", [](double v) { return v <= 3; });
   goal(fmt::format("p50 latency at {}/s: regionguard − dnsperf", s_.low_rate),
        paired("rg_low", "dnsperf_low", &Measurement::p50_us, minus), "µs", "≤ +25 µs", [](double v) { return v <= 25; });
-  goal("peak RSS with 10,000 endpoints", find("rg_10k") ? find("rg_10k")->stat(&Measurement::rss_mb) : Stat{}, "MB",
+  goal("peak RSS with 10,000 endpoints", find("rg_10k") ? find("rg_10k")->stat(&Measurement::rss_mb) : Summary{}, "MB",
        "< 64 MB", [](double v) { return v < 64; });
 
   std::vector<Ratio> info;
-  auto add_info = [&](std::string label, Stat v, std::string unit) { info.push_back({std::move(label), v, std::move(unit), "", {}}); };
+  auto add_info = [&](std::string label, Summary v, std::string unit) { info.push_back({std::move(label), v, std::move(unit), "", {}}); };
   add_info("regionguard max answered/s (best of 10,000 ep and the ladder)", rg_max.stat(&Measurement::rate), "/s");
   add_info("rate: regionguard max ÷ blackbox max", with_rg_max("blackbox_max", &Measurement::rate, divide), "×");
   add_info("CPU/probe: blackbox max ÷ regionguard 10,000 ep",
@@ -758,7 +587,7 @@ void Bench::report(std::ostream& out) const {
 
   auto ratio_cell = [](const Ratio& r) {
     const auto fmt_one = [&](double v) {
-      return (r.unit == "µs" && v > 0 ? "+" : "") + (r.unit == "/s" ? grouped(v) : number(v));
+      return (r.unit == "µs" && v > 0 ? "+" : "") + (r.unit == "/s" ? with_commas(v) : short_number(v));
     };
     if (r.value.n == 0) return std::string("–");
     if (r.value.n == 1) return fmt::format("{} {}", fmt_one(r.value.median), r.unit);
@@ -786,16 +615,16 @@ void Bench::report(std::ostream& out) const {
       if (m.raw.contains("skipped")) skipped += m.raw["skipped"].get<double>();
       if (m.raw.contains("launched_pct")) launched.push_back(m.raw["launched_pct"].get<double>());
     }
-    const Stat launched_stat = stat_of(launched);
+    const Summary launched_stat = summarize(launched);
     if (kinds.empty() && skipped == 0 && (launched_stat.n == 0 || launched_stat.min >= 95)) continue;
     if (!header_done) {
       out << "\nregionguard runs that lost probes or launched fewer than the schedule owed (summed over repetitions):\n";
       header_done = true;
     }
     std::string text;
-    for (const auto& [kind, n] : kinds) text += fmt::format("{} {}, ", kind, grouped(n));
+    for (const auto& [kind, n] : kinds) text += fmt::format("{} {}, ", kind, with_commas(n));
     out << fmt::format("  {:<34} {}skipped in completed rounds {}, launched {} % of due\n", series.label, text,
-                       grouped(skipped), cell(launched_stat));
+                       with_commas(skipped), range_cell(launched_stat));
   }
 }
 
@@ -818,7 +647,7 @@ void require_tools(const fs::path& probe_load) {
   const std::array<std::pair<const char*, const char*>, 3> tools{{
       {"knotd", "knot"}, {"dnsperf", "dnsperf"}, {"prometheus-blackbox-exporter", "prometheus-blackbox-exporter"}}};
   for (const auto& [tool, package] : tools) {
-    if (!rg::test::find_executable(tool, sbin_dirs))
+    if (!rg::test::find_executable(tool, kSbinDirs))
       missing += fmt::format("  {} not found: apt-get install -y {}\n", tool, package);
   }
   if (::access(probe_load.c_str(), X_OK) != 0)

@@ -39,12 +39,15 @@
 
 #include <fmt/format.h>
 
+#include "common/probe_load.h"
 #include "config/config.h"
 #include "core/failure_kind.h"
 #include "probe/dns_prober.h"
 #include "probe/probe_scheduler.h"
 
 namespace {
+
+using namespace rg::bench;
 
 using SteadyClock = std::chrono::steady_clock;
 constexpr auto relaxed = std::memory_order_relaxed;
@@ -58,7 +61,7 @@ class Tally {
   bool counting() const { return counting_.load(relaxed); }
   void set_counting(bool on) { counting_.store(on, relaxed); }
 
-  void started() {
+  void on_start() {
     if (counting()) started_.fetch_add(1, relaxed);
   }
   void round_done(std::size_t skipped) {
@@ -109,45 +112,6 @@ class Tally {
   std::size_t capacity_;
   std::atomic<std::size_t> latency_count_{0};
 };
-
-// Counts every result as it completes, then hands it on to the scheduler unchanged.
-class CountingProber final : public rg::Prober {
- public:
-  CountingProber(rg::Prober& inner, Tally& tally) : inner_(inner), tally_(tally) {}
-  void start(const rg::EndpointConfig& endpoint, Completion done) override {
-    tally_.started();
-    inner_.start(endpoint, [this, done = std::move(done)](rg::ProbeResult result) {
-      tally_.record(result);
-      done(std::move(result));
-    });
-  }
-
- private:
-  rg::Prober& inner_;
-  Tally& tally_;
-};
-
-struct CpuTimes {
-  double user_s = 0;
-  double sys_s = 0;
-  long max_rss_kb = 0;
-};
-
-CpuTimes self_usage() {
-  rusage usage{};
-  ::getrusage(RUSAGE_SELF, &usage);
-  auto seconds = [](const timeval& tv) { return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6; };
-  return {seconds(usage.ru_utime), seconds(usage.ru_stime), usage.ru_maxrss};
-}
-
-// Nearest-rank percentile of unsorted values (reorders them).
-std::optional<std::uint32_t> percentile(std::vector<std::uint32_t>& values, double p) {
-  if (values.empty()) return std::nullopt;
-  const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(values.size())));
-  const auto index = std::clamp<std::size_t>(rank, 1, values.size()) - 1;
-  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(index), values.end());
-  return values[index];
-}
 
 std::vector<std::string> read_names(const std::string& file) {
   std::ifstream in(file);
@@ -228,8 +192,10 @@ nlohmann::ordered_json report(const Run& run, const Tally& tally, double elapsed
   out["cpu_percent"] = elapsed > 0 ? 100.0 * cpu / elapsed : 0.0;
   out["latency_p50_us"] = nullptr;
   out["latency_p99_us"] = nullptr;
-  if (auto p50 = percentile(latencies, 50)) out["latency_p50_us"] = *p50;
-  if (auto p99 = percentile(latencies, 99)) out["latency_p99_us"] = *p99;
+  if (!latencies.empty()) {
+    out["latency_p50_us"] = percentile_json(latencies, 50);
+    out["latency_p99_us"] = percentile_json(latencies, 99);
+  }
   out["peak_rss_mb"] = static_cast<double>(cpu_end.max_rss_kb) / 1024.0;
   return out;
 }
@@ -267,7 +233,7 @@ int main(int argc, char** argv) {
     Tally tally(static_cast<std::size_t>(static_cast<double>(run.endpoints) * (duration_s * 1000.0 / static_cast<double>(run.interval_ms) + 1)) +
                 1024);
     rg::DnsProber dns(io);
-    CountingProber counting(dns, tally);
+    CountingProber<Tally> counting(dns, tally);
     rg::ProbeScheduler scheduler(io, std::move(endpoints), rg::ProbeScheduler::Options{rg::Millis{run.jitter_ms}});
     scheduler.register_prober(rg::ProbeKind::dns, counting);
     auto work = boost::asio::make_work_guard(io);

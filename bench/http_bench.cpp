@@ -59,11 +59,16 @@
 
 #include <fmt/format.h>
 
+#include "common/blackbox_client.h"
+#include "common/proc_stats.h"
+#include "common/summary.h"
 #include "support/child_process.h"
 #include "support/free_port.h"
 #include "support/temp_dir.h"
 
 namespace {
+
+using namespace rg::bench;
 
 namespace fs = std::filesystem;
 namespace asio = boost::asio;
@@ -72,21 +77,7 @@ namespace http = beast::http;
 using namespace std::chrono_literals;
 using SteadyClock = std::chrono::steady_clock;
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 const std::array<fs::path, 3> kSbinDirs{"/usr/sbin", "/sbin", "/usr/local/sbin"};
-
-// A tool missing from the machine: reported with the package that provides it, exit status 2.
-struct MissingTool : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-[[noreturn]] void broken(const std::string& what, const std::string& output) {
-  // The last 15 lines of what the tool printed.
-  std::size_t pos = output.size();
-  for (int n = 0; n <= 15 && pos != std::string::npos && pos > 0; ++n) pos = output.rfind('\n', pos - 1);
-  const std::string tail = pos == std::string::npos ? output : output.substr(pos + 1);
-  throw std::runtime_error(fmt::format("{}\n--- its output (tail) ---\n{}", what, tail));
-}
 
 // ---------------------------------------------------------------------------------------------
 // Measurements and their summaries.
@@ -103,26 +94,6 @@ struct Measurement {
   double nginx_wait_pct = kNaN;      // nginx runnable but waiting for a CPU, % of the window
   nlohmann::ordered_json raw;     // what the tool reported, for --json and the details
 };
-
-struct Summary {
-  double median = kNaN;
-  double min = kNaN;
-  double max = kNaN;
-  std::size_t n = 0;
-};
-
-Summary summarize(std::vector<double> values) {
-  std::erase_if(values, [](double v) { return std::isnan(v); });
-  Summary s;
-  s.n = values.size();
-  if (values.empty()) return s;
-  std::sort(values.begin(), values.end());
-  const std::size_t mid = values.size() / 2;
-  s.median = values.size() % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
-  s.min = values.front();
-  s.max = values.back();
-  return s;
-}
 
 struct Series {
   std::string key;    // stable name, for --json and ratios
@@ -143,110 +114,11 @@ struct Series {
   }
 };
 
-// Nearest-rank percentile.
-double percentile(std::vector<double> values, double p) {
-  if (values.empty()) return kNaN;
-  const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(values.size())));
-  const auto index = std::clamp<std::size_t>(rank, 1, values.size()) - 1;
-  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(index), values.end());
-  return values[index];
-}
-
 // ---------------------------------------------------------------------------------------------
 // Formatting: 1,234 for rates, about three significant figures otherwise.
 
-std::string with_commas(double value) {
-  if (std::isnan(value)) return "–";
-  auto digits = fmt::format("{:.0f}", std::fabs(value));
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i != 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return value < 0 ? "-" + out : out;
-}
-
-std::string short_number(double value) {
-  if (std::isnan(value)) return "–";
-  const double a = std::fabs(value);
-  if (a < 1) return fmt::format("{:.3f}", value);
-  if (a < 10) return fmt::format("{:.2f}", value);
-  if (a < 100) return fmt::format("{:.1f}", value);
-  return with_commas(value);
-}
-
-std::string range_cell(const Summary& s, std::string (*format)(double) = short_number) {
-  if (s.n == 0) return "–";
-  if (s.n == 1) return format(s.median);
-  return fmt::format("{} [{}–{}]", format(s.median), format(s.min), format(s.max));
-}
-
 // ---------------------------------------------------------------------------------------------
 // Processes: CPU and memory from /proc and wait4().
-
-std::string read_text(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// Fields after "pid (comm) " of /proc/PID/stat (field 3 = state first); empty if it cannot be read.
-std::vector<std::string> stat_fields(pid_t pid) {
-  const std::string stat = read_text(fmt::format("/proc/{}/stat", pid));
-  const auto close = stat.rfind(')');
-  if (close == std::string::npos || close + 2 > stat.size()) return {};
-  std::istringstream in(stat.substr(close + 2));
-  std::vector<std::string> fields;
-  for (std::string f; in >> f;) fields.push_back(f);
-  return fields;
-}
-
-// utime + stime in seconds; NaN when the process is gone.
-double cpu_seconds_of(pid_t pid) {
-  const auto fields = stat_fields(pid);
-  if (fields.size() < 13) return kNaN;  // utime is field 14, stime 15: indexes 11 and 12 here
-  return (std::stod(fields[11]) + std::stod(fields[12])) / static_cast<double>(::sysconf(_SC_CLK_TCK));
-}
-
-// Seconds all threads of a process have spent runnable but waiting for a CPU (schedstat's second
-// field); NaN when it cannot be read.
-double runqueue_wait_s_of(pid_t pid) {
-  double total_ns = 0;
-  bool any = false;
-  std::error_code ec;
-  for (const auto& task : fs::directory_iterator(fmt::format("/proc/{}/task", pid), ec)) {
-    std::ifstream in(task.path() / "schedstat");
-    double on_cpu_ns = 0;
-    double waiting_ns = 0;
-    if (in >> on_cpu_ns >> waiting_ns) {
-      total_ns += waiting_ns;
-      any = true;
-    }
-  }
-  return any ? total_ns / 1e9 : kNaN;
-}
-
-// VmHWM (peak resident set) from /proc/PID/status, in MB.
-double peak_rss_mb_of(pid_t pid) {
-  std::ifstream in(fmt::format("/proc/{}/status", pid));
-  for (std::string line; std::getline(in, line);) {
-    if (line.starts_with("VmHWM:")) return std::stod(line.substr(6)) / 1024.0;
-  }
-  return kNaN;
-}
-
-std::vector<pid_t> children_of(pid_t parent) {
-  std::vector<pid_t> children;
-  for (const auto& entry : fs::directory_iterator("/proc")) {
-    const auto name = entry.path().filename().string();
-    if (name.empty() || !std::isdigit(static_cast<unsigned char>(name[0]))) continue;
-    const auto pid = static_cast<pid_t>(std::stol(name));
-    const auto fields = stat_fields(pid);
-    if (fields.size() > 1 && std::stol(fields[1]) == parent) children.push_back(pid);  // field 4: ppid
-  }
-  return children;
-}
 
 struct ChildRun {
   int status = -1;  // exit code, or 128 + signal
@@ -284,14 +156,6 @@ std::optional<http::response<http::string_body>> http_get(std::uint16_t port, co
   } catch (const std::exception&) {
     return std::nullopt;
   }
-}
-
-// "12.20 12.09 9.35": the 1, 5 and 15 minute load averages.
-std::string load_average() {
-  std::istringstream in(read_text("/proc/loadavg"));
-  std::string one, five, fifteen;
-  in >> one >> five >> fifteen;
-  return fmt::format("{} {} {}", one, five, fifteen);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -447,68 +311,6 @@ class NginxWindow {
 // ---------------------------------------------------------------------------------------------
 // The HTTP clients that drive blackbox_exporter.
 
-struct ProbeTally {
-  bool counting = true;
-  std::uint64_t responses = 0;
-  std::uint64_t successes = 0;
-  std::uint64_t failures = 0;
-  std::string first_failure;
-  std::vector<double> durations_us;  // probe_duration_seconds of successful probes
-};
-
-// The value of an unlabelled sample ("probe_success 1") in a Prometheus text exposition.
-std::optional<double> sample(const std::string& body, std::string_view name) {
-  const std::string needle = "\n" + std::string(name) + " ";
-  const auto at = body.find(needle);
-  if (at == std::string::npos) return std::nullopt;
-  try {
-    return std::stod(body.substr(at + needle.size(), 32));
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
-
-// One keep-alive connection: GET `target` until `deadline`, back to back or one every `period`
-// (a late request is sent at once, so the connection keeps its offered rate when it can).
-asio::awaitable<void> probe_client(asio::ip::tcp::endpoint server, std::string target, SteadyClock::time_point deadline,
-                                   std::optional<SteadyClock::duration> period, ProbeTally& tally) {
-  try {
-    beast::tcp_stream stream(co_await asio::this_coro::executor);
-    co_await stream.async_connect(server, asio::use_awaitable);
-    http::request<http::empty_body> request{http::verb::get, target, 11};
-    request.set(http::field::host, server.address().to_string());
-    request.keep_alive(true);
-    beast::flat_buffer buffer;
-    asio::steady_timer pacer(stream.get_executor());
-    auto next = SteadyClock::now();
-    while (SteadyClock::now() < deadline) {
-      if (period) {
-        pacer.expires_at(next);
-        co_await pacer.async_wait(asio::use_awaitable);
-        next += *period;
-        if (SteadyClock::now() >= deadline) break;
-      }
-      co_await http::async_write(stream, request, asio::use_awaitable);
-      http::response<http::string_body> response;
-      co_await http::async_read(stream, buffer, response, asio::use_awaitable);
-      if (!tally.counting) break;  // answered after the window closed
-      ++tally.responses;
-      const auto& body = response.body();
-      if (response.result() == http::status::ok && sample(body, "probe_success") == 1.0) {
-        ++tally.successes;
-        if (auto d = sample(body, "probe_duration_seconds")) tally.durations_us.push_back(*d * 1e6);
-      } else {
-        ++tally.failures;
-        if (tally.first_failure.empty())
-          tally.first_failure = fmt::format("HTTP {}: {}", response.result_int(), body.substr(0, 400));
-      }
-    }
-  } catch (const std::exception& e) {
-    ++tally.failures;
-    if (tally.first_failure.empty()) tally.first_failure = e.what();
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // The bench.
 
@@ -531,7 +333,7 @@ struct Settings {
 class Bench {
  public:
   Bench(Settings settings, Nginx& nginx, fs::path work)
-      : s_(std::move(settings)), nginx_(nginx), work_(std::move(work)), load_at_start_(load_average()) {}
+      : s_(std::move(settings)), nginx_(nginx), work_(std::move(work)), load_at_start_(load_averages()) {}
 
   void run_repetition(int rep);
   void report(std::ostream& out) const;
@@ -760,7 +562,7 @@ void Bench::report(std::ostream& out) const {
       << fmt::format("HTTP prober bench — nginx {} ({} processes) on {}; {} × {:g} s per measurement; {} CPUs, "
                      "Linux {}, load average {} at start, {} at end; blackbox_exporter {}\n",
                      nginx_.version(), nginx_.processes(), nginx_.url(), s_.repeat, s_.duration_s,
-                     std::thread::hardware_concurrency(), host.release, load_at_start_, load_average(),
+                     std::thread::hardware_concurrency(), host.release, load_at_start_, load_averages(),
                      blackbox_version_.empty() ? "?" : blackbox_version_)
       << "cells: median [min–max] over repetitions. checks/s counts successful checks only; CPU is the prober\n"
          "process's own (user+sys) per 1,000 successful checks (blackbox: not counting the client driving it);\n"

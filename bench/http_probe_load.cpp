@@ -36,6 +36,8 @@
 
 #include <fmt/format.h>
 
+#include "common/probe_load.h"
+#include "common/proc_stats.h"
 #include "config/config.h"
 #include "core/failure_kind.h"
 #include "net/curl_multi.h"
@@ -43,6 +45,8 @@
 #include "probe/probe_scheduler.h"
 
 namespace {
+
+using namespace rg::bench;
 
 using SteadyClock = std::chrono::steady_clock;
 
@@ -72,6 +76,9 @@ struct Tally {
     for (auto* v : {&latencies_us, &connect_us, &first_byte_us, &total_us, &outside_us}) v->reserve(n);
   }
 
+  void on_start() {
+    if (counting) ++started;
+  }
   void record(const rg::ProbeResult& result) {
     if (!counting) return;
     ++completed;
@@ -91,63 +98,6 @@ struct Tally {
     }
   }
 };
-
-// Counts every result as it completes, then hands it on to the scheduler unchanged.
-class CountingProber final : public rg::Prober {
- public:
-  CountingProber(rg::Prober& inner, Tally& tally) : inner_(inner), tally_(tally) {}
-  void start(const rg::EndpointConfig& endpoint, Completion done) override {
-    if (tally_.counting) ++tally_.started;
-    inner_.start(endpoint, [this, done = std::move(done)](rg::ProbeResult result) {
-      tally_.record(result);
-      done(std::move(result));
-    });
-  }
-
- private:
-  rg::Prober& inner_;
-  Tally& tally_;
-};
-
-struct CpuTimes {
-  double user_s = 0;
-  double sys_s = 0;
-  long max_rss_kb = 0;
-};
-
-CpuTimes self_usage() {
-  rusage usage{};
-  ::getrusage(RUSAGE_SELF, &usage);
-  auto seconds = [](const timeval& tv) { return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6; };
-  return {seconds(usage.ru_utime), seconds(usage.ru_stime), usage.ru_maxrss};
-}
-
-// Seconds this process's threads have spent runnable but waiting for a CPU (schedstat's second
-// field); NaN without schedstats.
-double runqueue_wait_s() {
-  double total_ns = 0;
-  bool any = false;
-  std::error_code ec;
-  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task", ec)) {
-    std::ifstream in(task.path() / "schedstat");
-    double on_cpu_ns = 0;
-    double waiting_ns = 0;
-    if (in >> on_cpu_ns >> waiting_ns) {
-      total_ns += waiting_ns;
-      any = true;
-    }
-  }
-  return any ? total_ns / 1e9 : std::nan("");
-}
-
-// Nearest-rank percentile of unsorted values (reorders them); JSON null when there are none.
-nlohmann::ordered_json percentile(std::vector<std::uint32_t>& values, double p) {
-  if (values.empty()) return nullptr;
-  const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(values.size())));
-  const auto index = std::clamp<std::size_t>(rank, 1, values.size()) - 1;
-  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(index), values.end());
-  return values[index];
-}
 
 std::vector<rg::EndpointConfig> make_endpoints(const std::string& url, std::size_t count, rg::Millis interval,
                                                rg::Millis timeout) {
@@ -198,7 +148,7 @@ int main(int argc, char** argv) {
                   endpoint_count);
     rg::CurlMulti curl(io);
     rg::HttpProber http(curl);
-    CountingProber counting(http, tally);
+    CountingProber<Tally> counting(http, tally);
     rg::ProbeScheduler scheduler(io, std::move(endpoints), rg::ProbeScheduler::Options{rg::Millis{jitter_ms}});
     scheduler.register_prober(rg::ProbeKind::http, counting);
 
@@ -210,7 +160,7 @@ int main(int argc, char** argv) {
     std::size_t in_flight_at_end = 0;
 
     const CpuTimes cpu_start = self_usage();
-    const double wait_start = runqueue_wait_s();
+    const double wait_start = runqueue_wait_s_of(::getpid());
     const auto t_start = SteadyClock::now();
     tally.counting = true;
     scheduler.start([&tally](rg::ProbeRound&& round) {
@@ -222,7 +172,7 @@ int main(int argc, char** argv) {
     end_timer.async_wait([&](const boost::system::error_code&) {
       t_end = SteadyClock::now();
       cpu_end = self_usage();
-      wait_end = runqueue_wait_s();
+      wait_end = runqueue_wait_s_of(::getpid());
       tally.counting = false;
       in_flight_at_end = curl.in_flight();
       scheduler.stop();
@@ -269,14 +219,14 @@ int main(int argc, char** argv) {
     out["runqueue_wait_s"] = std::isnan(waited) ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(waited);
     out["runqueue_wait_percent"] =
         std::isnan(waited) || elapsed <= 0 ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(100.0 * waited / elapsed);
-    out["latency_p50_us"] = percentile(tally.latencies_us, 50);
-    out["latency_p99_us"] = percentile(tally.latencies_us, 99);
-    out["connect_p50_us"] = percentile(tally.connect_us, 50);
-    out["first_byte_p50_us"] = percentile(tally.first_byte_us, 50);
-    out["curl_total_p50_us"] = percentile(tally.total_us, 50);
-    out["curl_total_p99_us"] = percentile(tally.total_us, 99);
-    out["outside_curl_p50_us"] = percentile(tally.outside_us, 50);
-    out["outside_curl_p99_us"] = percentile(tally.outside_us, 99);
+    out["latency_p50_us"] = percentile_json(tally.latencies_us, 50);
+    out["latency_p99_us"] = percentile_json(tally.latencies_us, 99);
+    out["connect_p50_us"] = percentile_json(tally.connect_us, 50);
+    out["first_byte_p50_us"] = percentile_json(tally.first_byte_us, 50);
+    out["curl_total_p50_us"] = percentile_json(tally.total_us, 50);
+    out["curl_total_p99_us"] = percentile_json(tally.total_us, 99);
+    out["outside_curl_p50_us"] = percentile_json(tally.outside_us, 50);
+    out["outside_curl_p99_us"] = percentile_json(tally.outside_us, 99);
     out["peak_rss_mb"] = static_cast<double>(self_usage().max_rss_kb) / 1024.0;
     std::cout << out.dump() << std::endl;
   } catch (const std::exception& e) {
