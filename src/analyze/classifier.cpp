@@ -21,4 +21,9 @@ HealthStatus classify(const ProbeResult& result, const Thresholds& thresholds) {
   return result.warnings.empty() ? band : std::max(band, HealthStatus::warning);
 }
 
+HealthStatus classify_resource(const ProbeResult& result) {
+  if (!result.success) return HealthStatus::critical;
+  return result.warnings.empty() ? HealthStatus::healthy : HealthStatus::warning;
+}
+
 }  // namespace rg

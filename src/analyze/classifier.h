@@ -13,4 +13,9 @@ namespace rg {
 // that carries warnings (ProbeResult::warnings) is at least a warning.
 HealthStatus classify(const ProbeResult& result, const Thresholds& thresholds);
 
+// AWS resource checks: the latency of a describe call says nothing about the resource, so only
+// the result counts. A failure is critical, a success with warnings (a target not healthy, no
+// headroom to scale) a warning, else healthy.
+HealthStatus classify_resource(const ProbeResult& result);
+
 }  // namespace rg

@@ -93,6 +93,8 @@ EndpointState make_endpoint_state(const EndpointConfig& endpoint, const ServiceC
   state.first_address = latest.http ? latest.http->remote_address : first_address_of(latest.answers);
   state.last_check = latest.started_at;
   state.uptime = uptime;
+  state.kind = endpoint.kind;
+  state.resource = latest.resource;
   return state;
 }
 

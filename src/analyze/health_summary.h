@@ -32,6 +32,8 @@ struct EndpointState {
   // Counts over the uptime window, not a percentage, so the overall figure can weight endpoints
   // by their number of checks.
   UptimeStats uptime;
+  ProbeKind kind = ProbeKind::dns;           // for the region health score's weights
+  std::optional<ResourceDetails> resource;  // AWS resource checks: the units counted
 
   std::optional<double> uptime_percent() const { return uptime.uptime_percent(); }
 };
@@ -51,6 +53,7 @@ struct RegionSummary {
   int total = 0;
   HealthStatus status = HealthStatus::healthy;  // worst of its endpoints
   std::vector<ServiceSummary> services;          // in first-seen order
+  std::optional<double> health_score;            // 0-100 (region_score.h); set by RoundAnalyzer
 };
 
 struct HealthSummary {

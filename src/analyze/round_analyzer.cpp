@@ -88,7 +88,8 @@ void RoundAnalyzer::observe(Tracked& tracked, const ProbeResult& result, HealthS
 
 void RoundAnalyzer::record(Tracked& tracked, ProbeResult result, AnalyzedRound& round) {
   apply_inversion(*tracked.endpoint, result);
-  const auto status = classify(result, config_.thresholds_for(*tracked.endpoint));
+  const auto status = is_aws_kind(tracked.endpoint->kind) ? classify_resource(result)
+                                                          : classify(result, config_.thresholds_for(*tracked.endpoint));
   observe(tracked, result, status, round.events);
   round.observations.push_back(Observation{std::move(result), status});
 }
@@ -134,6 +135,10 @@ AnalyzedRound RoundAnalyzer::analyze(const std::vector<ProbeResult>& results) {
                                                *tracked.latest_status, tracked.uptime));
   }
   round.summary = summarize(round.states, config_.regions);
+  round.scores = region_health_scores(round.states, config_.regions, config_.score_weights);
+  for (auto& region : round.summary.regions)
+    for (const auto& score : round.scores)
+      if (score.region == region.region) region.health_score = score.score;
   return round;
 }
 

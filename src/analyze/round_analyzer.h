@@ -11,6 +11,7 @@
 #include "analyze/answer_change.h"
 #include "analyze/health_summary.h"
 #include "analyze/hysteresis.h"
+#include "analyze/region_score.h"
 #include "config/config.h"
 #include "store/observation.h"
 
@@ -31,6 +32,7 @@ struct AnalyzedRound {
   std::vector<EndpointEvent> events;
   std::vector<EndpointState> states;      // latest state of every endpoint seen so far, config order
   HealthSummary summary;
+  std::vector<RegionHealthScore> scores;  // per region, in the summary's region order
 };
 
 class RoundAnalyzer {

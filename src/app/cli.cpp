@@ -9,6 +9,8 @@
 #include <iostream>
 
 #include "app/adhoc_config.h"
+#include "app/doctor_command.h"
+#include "app/failover_command.h"
 #include "app/pipeline.h"
 #include "app/probe_command.h"
 #include "config/config_loader.h"
@@ -95,6 +97,15 @@ int run_cli(int argc, char** argv) {
   auto* check = app.add_subcommand("check-config", "Validate a configuration file; exit 0 when valid, 1 when not");
   check->add_option("file", check_file, "Configuration file")->required();
 
+  // doctor
+  std::string doctor_config = "config/regionguard.yaml";
+  auto* doctor = app.add_subcommand("doctor", "Check AWS credentials, endpoints and that each AWS check can run");
+  doctor->add_option("-c,--config", doctor_config, "Configuration file")->capture_default_str();
+
+  // failover
+  FailoverCommandOptions failover_options;
+  auto* failover = add_failover_command(app, failover_options);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -110,6 +121,18 @@ int run_cli(int argc, char** argv) {
     std::cout << check_file << ": ok (" << config->endpoints.size() << " endpoints, " << config->regions.size()
               << " regions)\n";
     return 0;
+  }
+
+  if (*failover) {
+    auto config = load_or_report(failover_options.config_file);
+    if (!config) return kUsageError;
+    return run_failover_command(*config, failover_options, std::cout);
+  }
+
+  if (*doctor) {
+    auto config = load_or_report(doctor_config);
+    if (!config) return kUsageError;
+    return run_doctor_command(*config, std::cout);
   }
 
   if (*run) {

@@ -9,6 +9,9 @@
 #include <utility>
 
 #include "analyze/round_analyzer.h"
+#include "app/alerting.h"
+#include "app/anomaly_runner.h"
+#include "app/score_records.h"
 #include "app/store_maintenance.h"
 #include "app/probers.h"
 #include "present/api_server.h"
@@ -49,15 +52,22 @@ int run_pipeline(const Config& config, const PipelineOptions& options) {
                                                   static_cast<std::size_t>(config.store.batch_size)});
   boost::asio::io_context io;
   StoreMaintenance maintenance(io, config);  // retention on its own connection and thread
+  AnomalyRunner anomaly(io, config);         // forest refits on a worker thread, scoring on the loop
+  auto alerting = Alerting::start(io, config);  // rules, cascade risk, notifiers; alerts kept in the store
+  if (!alerting) {
+    spdlog::critical("cannot start alerting: {}", alerting.error());
+    return 1;
+  }
 
-  Probers probers(io);
+  Probers probers(io, config.aws);
   ProbeScheduler scheduler(io, config.endpoints, ProbeScheduler::Options{config.jitter});
   probers.register_with(scheduler);
   warn_about_unverified_tls(config);
 
   // REST API, WebSocket stream, /metrics and the dashboard, on the same loop.
   auto server = ApiServer::start(io, config,
-                                 {[&] { return scheduler.trigger_round(); }, [&] { return writer.stats(); }});
+                                 {[&] { return scheduler.trigger_round(); }, [&] { return writer.stats(); },
+                                  [&] { return anomaly.stats(); }, (*alerting)->api_hooks()});
   if (!server) {
     spdlog::critical("cannot start the HTTP server: {}", server.error());
     return 1;
@@ -69,6 +79,7 @@ int run_pipeline(const Config& config, const PipelineOptions& options) {
     if (std::exchange(stopping, true)) return;
     scheduler.stop();
     maintenance.stop();
+    anomaly.stop();
     signals.cancel();
     (*server)->stop([&io] { io.stop(); });  // lets WebSocket clients get their close frame first
   };
@@ -84,11 +95,15 @@ int run_pipeline(const Config& config, const PipelineOptions& options) {
   scheduler.start([&](ProbeRound&& round) {
     const auto analyzed = analyzer.analyze(round.results);
     for (const auto& observation : analyzed.observations) writer.submit(observation);
-    (*server)->publish(round.number, analyzed);
+    writer.submit_scores(score_records(analyzed.scores, round.started_at));
+    const auto anomalies = anomaly.on_round(analyzed);  // logs its own signals
+    (*alerting)->on_round(analyzed, anomalies.signals);
+    (*server)->publish(round.number, analyzed, anomalies.signals);
     log_round(analyzed, round);
     if (options.max_rounds != 0 && ++rounds >= options.max_rounds) shut_down();
   });
   maintenance.start();
+  anomaly.start();
   io.run();
 
   writer.flush();

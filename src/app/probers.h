@@ -4,6 +4,8 @@
 #include <boost/asio/io_context.hpp>
 
 #include "net/curl_multi.h"
+#include "probe/aws_resource_prober.h"
+#include "probe/aws_session.h"
 #include "probe/dns_prober.h"
 #include "probe/http_prober.h"
 #include "probe/probe_scheduler.h"
@@ -13,11 +15,16 @@ namespace rg {
 
 class Probers {
  public:
-  explicit Probers(boost::asio::io_context& io) : dns_(io), curl_(io), http_(curl_), tcp_(curl_) {}
+  // `aws` must outlive the probers (it is the Config's).
+  Probers(boost::asio::io_context& io, const AwsConfig& aws)
+      : dns_(io), curl_(io), http_(curl_), tcp_(curl_), aws_session_(io, curl_, aws), aws_(aws_session_) {}
   void register_with(ProbeScheduler& scheduler) {
     scheduler.register_prober(ProbeKind::dns, dns_);
     scheduler.register_prober(ProbeKind::http, http_);
     scheduler.register_prober(ProbeKind::tcp, tcp_);
+    for (auto kind : {ProbeKind::ec2, ProbeKind::elb_target_group, ProbeKind::rds, ProbeKind::ecs_service,
+                      ProbeKind::autoscaling_group, ProbeKind::cloudwatch_alarm})
+      scheduler.register_prober(kind, aws_);
   }
 
  private:
@@ -25,6 +32,8 @@ class Probers {
   CurlMulti curl_;
   HttpProber http_;
   TcpProber tcp_;
+  AwsSession aws_session_;  // credentials and clients, created on the first AWS check
+  AwsResourceProber aws_;
 };
 
 // Says, once at start-up, which checks run without certificate verification: Route 53 never

@@ -104,7 +104,8 @@ std::string render_table(const AnalyzedRound& round, bool colour) {
                       s.total, s.healthy, s.warning, s.critical,
                       static_cast<double>(s.average_latency.count()) / 1000.0, uptime_text(s.uptime_percent));
   for (const auto& region : s.regions)
-    text += fmt::format("  {:<14} {}/{} healthy\n", region.region, region.healthy, region.total);
+    text += fmt::format("  {:<14} {}/{} healthy  health score {}\n", region.region, region.healthy, region.total,
+                        region.health_score ? fmt::format("{:.0f}", *region.health_score) : "-");
   for (const auto& event : round.events) text += fmt::format("  event: {}\n", event.message);
   return text;
 }

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <regex>
 
+#include "config/aws_check_reader.h"
 #include "config/dns_name.h"
 #include "config/network_address.h"
 #include "config/target_url.h"
@@ -22,7 +23,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-const std::vector<std::string_view> kind_names{"dns", "http", "tcp", "calculated"};
+const std::vector<std::string_view> kind_names{"dns", "http", "tcp", "calculated", "ec2", "elb_target_group",
+                                               "rds", "ecs_service", "autoscaling_group", "cloudwatch_alarm"};
 const std::vector<std::string_view> method_names{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
 
 bool contains(const std::vector<std::string_view>& keys, std::string_view key) {
@@ -79,6 +81,7 @@ std::string_view to_string(ProbeKind kind) {
     case ProbeKind::http: return "http";
     case ProbeKind::tcp: return "tcp";
     case ProbeKind::calculated: return "calculated";
+    default: return aws_kind_name(kind).value_or("dns");
   }
   return "dns";
 }
@@ -89,6 +92,7 @@ std::optional<ProbeKind> read_probe_kind(const Mapping& fields, ErrorList& error
     if (!name) return std::nullopt;
     for (auto kind : {ProbeKind::dns, ProbeKind::http, ProbeKind::tcp, ProbeKind::calculated})
       if (to_string(kind) == *name) return kind;
+    if (const auto aws = aws_kind_from_name(*name)) return aws;
     errors.add(*value, with_suggestion("unknown kind `" + *name + "` (expected one of: " + join(kind_names) + ")",
                                        *name, kind_names));
     return std::nullopt;
@@ -109,9 +113,11 @@ void reject_keys_of_other_kinds(const Mapping& fields, ProbeKind kind, ErrorList
                          (contains(http_only_keys, key) && kind == ProbeKind::http) ||
                          (contains(tls_keys, key) && (kind == ProbeKind::http || kind == ProbeKind::tcp)) ||
                          (key == "url" && (kind == ProbeKind::http || kind == ProbeKind::tcp)) ||
-                         (contains(calculated_only_keys, key) && kind == ProbeKind::calculated);
+                         (contains(calculated_only_keys, key) && kind == ProbeKind::calculated) ||
+                         aws_key_applies(key, kind);
     const bool kind_specific = contains(dns_only_keys, key) || contains(http_only_keys, key) ||
-                               contains(tls_keys, key) || contains(calculated_only_keys, key) || key == "url";
+                               contains(tls_keys, key) || contains(calculated_only_keys, key) || key == "url" ||
+                               contains(aws_check_keys, key);
     if (kind_specific && !allowed)
       errors.add(entry.key_mark, entry.value.path,
                  "does not apply to " + std::string(to_string(kind)) + " endpoints");

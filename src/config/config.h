@@ -4,11 +4,14 @@
 // assume these values are valid.
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "config/application_config.h"
 #include "config/network_address.h"
+#include "core/alert.h"  // AlertSeverity
 
 namespace rg {
 
@@ -39,7 +42,23 @@ struct ServiceConfig {
   SourceMark mark;
 };
 
-enum class ProbeKind { dns, http, tcp, calculated };
+enum class ProbeKind {
+  dns, http, tcp, calculated,
+  // AWS resource checks (aws_check_reader.h): one resource each, through the AWS API
+  ec2, elb_target_group, rds, ecs_service, autoscaling_group, cloudwatch_alarm,
+};
+
+// True for the AWS resource kinds, whose status comes from the resource, not from latency.
+constexpr bool is_aws_kind(ProbeKind kind) { return kind >= ProbeKind::ec2; }
+
+// One AWS resource to check, in the endpoint's region (aws_check_reader.h has the keys).
+struct AwsCheckOptions {
+  std::string resource;  // instance id, target group ARN or name, DB instance id, service, group or alarm name
+  std::string cluster = "default";  // ecs_service
+  int min_healthy_percent = 100;    // elb_target_group, ecs_service, autoscaling_group
+  std::optional<Millis> max_replica_lag;  // rds: lag above this fails; unset: reported, not judged
+  int min_headroom = 1;  // autoscaling_group: max - desired below this is a warning (cannot scale out)
+};
 
 // DNS record types we query. Kept as the numeric RR type plus its mnemonic.
 struct RecordType {
@@ -111,6 +130,7 @@ struct EndpointConfig {
   HttpProbeOptions http;
   TcpProbeOptions tcp;
   CalculatedOptions calculated;
+  AwsCheckOptions aws;
   bool inverted = false;  // healthy when the check fails (Route 53 `inverted`)
   // Route 53's failure_threshold: consecutive results to go down and to come back up. Unset: the
   // global hysteresis (fall/rise) for DNS endpoints, 3 for HTTP, TCP and calculated checks.
@@ -154,6 +174,88 @@ struct ServerConfig {
   SourceMark mark;          // of the section, for start-up errors
 };
 
+// Cascade risk: what depends on what inside one region, and what to do when a service fails.
+// Absent from the file: the defaults of October 2025 (config_defaults in alerts_reader.cpp).
+struct DependencyConfig {
+  std::map<std::string, std::vector<std::string>> services;      // service -> services it depends on
+  std::map<std::string, std::vector<std::string>> applications;  // application -> services it uses
+  std::map<std::string, std::string> runbooks;                   // service -> recommended actions
+};
+
+enum class AlertRuleType { status, consecutive_failures, anomaly, cascade_risk, answer_change, failover };
+
+struct AlertRuleConfig {
+  std::string name;  // unique; part of every alert's identity
+  AlertRuleType type = AlertRuleType::status;
+  AlertSeverity severity = AlertSeverity::warning;
+  Millis for_duration{0};  // the condition must hold this long before the alert fires
+  std::map<std::string, std::string> labels;
+  std::string service;  // only endpoints of this service (empty: any)
+  std::string region;   // only this region (empty: any)
+  int status = 1;       // status rule: HealthStatus at or above (1 warning, 2 critical)
+  int count = 3;        // consecutive_failures rule
+  double threshold = 50;  // cascade_risk: score at or above (0-100)
+  SourceMark mark;
+};
+
+struct NotifierConfig {
+  enum class Kind { webhook, slack, sns, email };
+  std::string name;
+  Kind kind = Kind::webhook;
+  std::string url;  // webhook/slack: http(s)://; email: smtp(s)://host:port
+  std::string topic_arn;                 // sns
+  std::string region;                    // sns: the topic's region (default: from the ARN)
+  std::string endpoint;                  // sns: endpoint override (tests, VPC endpoints)
+  std::string from;                      // email
+  std::vector<std::string> to;           // email
+  AlertSeverity min_severity = AlertSeverity::info;
+  Millis timeout{10'000};  // one attempt
+  int attempts = 5;        // then the notification is reported as failed
+  Millis backoff{1'000};   // doubled after every failed attempt
+  SourceMark mark;
+};
+
+struct AlertsConfig {
+  std::vector<AlertRuleConfig> rules;
+  Millis group_wait{10'000};            // a new group waits this long so that its alerts go out together
+  Millis repeat_interval{4 * 3'600'000};  // a group still firing is sent again this often
+};
+
+// Anomaly detection (`anomaly:`): the Isolation Forest refitted on stored history, and the
+// per-endpoint latency and error-rate baselines. src/config/anomaly_reader.cpp reads it.
+struct AnomalyConfig {
+  bool enabled = true;
+  Millis window{24 * 3'600'000};         // the forest trains on stored raw observations this old
+  Millis refit_interval{10 * 60'000};    // refitted this often, off the event loop
+  int max_rows = 100'000;                // training rows at most; the newest are kept
+  // Share of the training window the forest calls anomalous; nullopt = scikit-learn's "auto".
+  // 0.01, not the forest's 0.1: fitted on a window and judging new rounds, 0.1 flags ~10% of a
+  // normal round, so "more than 10%" would fire on a third of normal 21-endpoint rounds.
+  std::optional<double> contamination = 0.01;
+  double threshold_percent = 10.0;       // more than this share of a round anomalous: a high signal
+  double z_threshold = 3.5;              // latency robust z-score of a drift
+  int min_samples = 30;                  // baseline samples before an endpoint is judged
+  double widespread_percent = 50.0;      // of the judged endpoints shifted at once: widespread
+  std::uint64_t seed = 42;               // the forest's, so a fit is reproducible
+  SourceMark mark;
+};
+
+// How the AWS resource checks reach AWS (`aws:`). Credentials come from the usual chain
+// (environment, ~/.aws, IMDS...); AWS_ENDPOINT_URL[_<SERVICE>] are honoured as well.
+struct AwsConfig {
+  std::string endpoint_url;  // every service at this URL (moto, LocalStack); empty: AWS's own
+  Millis interval{60'000};   // default interval of AWS resource checks: describe calls cost API quota
+  Millis timeout{20'000};    // default timeout of one check (all its calls, retries included)
+};
+
+// The region health score (0-100): a weighted mean over the kinds of checks a region has.
+// A kind the region has no check of does not count; the others' weights are scaled up.
+struct HealthScoreWeights {
+  double dns = 40;
+  double endpoints = 30;  // http, tcp and calculated checks
+  double resources = 30;  // AWS resource checks
+};
+
 struct Config {
   std::string source_file;
   std::vector<std::string> regions;
@@ -168,6 +270,13 @@ struct Config {
   std::chrono::hours uptime_window{24};
   StoreConfig store;
   ServerConfig server;
+  AwsConfig aws;
+  HealthScoreWeights score_weights;
+  DependencyConfig dependencies;
+  AlertsConfig alerts;
+  std::vector<NotifierConfig> notifiers;
+  AnomalyConfig anomaly;
+  std::vector<ApplicationConfig> applications;  // under failover control (application_reader.h)
 
   const ServiceConfig* find_service(std::string_view name) const;
   // The thresholds that apply to an endpoint: its service's override, else the global ones.

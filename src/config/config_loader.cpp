@@ -9,6 +9,10 @@
 #include <map>
 #include <memory>
 
+#include "config/alerts_reader.h"
+#include "config/anomaly_reader.h"
+#include "config/application_reader.h"
+#include "config/aws_check_reader.h"
 #include "config/check_options_reader.h"
 #include "config/dns_name.h"
 #include "config/duration.h"
@@ -21,7 +25,9 @@ namespace {
 using namespace std::chrono_literals;
 
 const std::vector<std::string_view> root_keys{"regions",  "defaults",  "hysteresis", "uptime_window",
-                                              "services", "endpoints", "store",      "server"};
+                                              "services", "endpoints", "store",      "server",
+                                              "dependencies", "runbooks", "alerts",  "notifiers",
+                                              "anomaly", "aws", "health_score", "applications"};
 const std::vector<std::string_view> defaults_keys{"interval", "timeout", "jitter", "thresholds", "resolvers"};
 const std::vector<std::string_view> threshold_keys{"healthy", "warning"};
 const std::vector<std::string_view> hysteresis_keys{"fall", "rise"};
@@ -32,7 +38,8 @@ const std::vector<std::string_view> endpoint_keys{
     "failure_threshold",       "hostname",      "type",          "resolvers",   "tcp_fallback", "expect",
     "min_answers", "report_changes", "url",     "method",        "headers",     "body",        "expect_status",
     "match",    "match_regex", "follow_redirects", "connect_to", "verify_tls",  "ca_file",
-    "certificate_warning",     "children",      "healthy_threshold"};
+    "certificate_warning",     "children",      "healthy_threshold", "resource",   "cluster",
+    "min_healthy_percent",     "max_replica_lag", "min_headroom"};
 const std::vector<std::string_view> store_keys{"path", "raw_retention", "rollup_retention", "flush_interval",
                                                "batch_size"};
 const std::vector<std::string_view> priority_names{"low", "medium", "high", "critical"};
@@ -151,8 +158,15 @@ class ConfigReader {
     read_store(root);
     read_uptime_window(root);
     read_services(root);
+    read_aws_section(root.get("aws"), config_.aws, errors_);  // before endpoints: its timing is their default
+    read_health_score_section(root.get("health_score"), config_.score_weights, errors_);
     read_endpoints(root);
     read_server_section(root.get("server"), config_.source_file, config_.server, errors_);
+    read_anomaly_section(root.get("anomaly"), config_.source_file, config_.store, config_.anomaly, errors_);
+    read_dependencies_section(root.get("dependencies"), root.get("runbooks"), config_.dependencies, errors_);
+    read_alerts_section(root.get("alerts"), config_, config_.alerts, errors_);
+    read_notifiers_section(root.get("notifiers"), config_.source_file, config_.notifiers, errors_);
+    read_applications_section(root.get("applications"), config_, config_.applications, errors_);  // after endpoints
     return std::move(config_);
   }
 
@@ -517,6 +531,10 @@ class ConfigReader {
         read_calculated_options(*fields, endpoint.calculated, errors_);
         if (!fields->get("id")) errors_.add(fields->value(), "a calculated check needs an `id`");
         break;
+      default:  // the AWS resource kinds
+        read_aws_check_options(*fields, endpoint.kind, endpoint.aws, errors_);
+        endpoint.hostname = endpoint.aws.resource;
+        break;
     }
     if (const auto inverted = fields->get("inverted")) endpoint.inverted = read_bool(*inverted, errors_).value_or(false);
     if (const auto threshold = fields->get("failure_threshold")) {
@@ -527,7 +545,9 @@ class ConfigReader {
         endpoint.failure_threshold = *count;
       }
     }
-    const Timing timing = read_timing(*fields, {config_.interval, config_.timeout}, " from defaults.timeout");
+    const bool aws = is_aws_kind(endpoint.kind);
+    const Timing timing = aws ? read_timing(*fields, {config_.aws.interval, config_.aws.timeout}, " from aws.timeout")
+                              : read_timing(*fields, {config_.interval, config_.timeout}, " from defaults.timeout");
     endpoint.interval = timing.interval;
     endpoint.timeout = timing.timeout;
     if (connect_to.empty()) {
@@ -692,6 +712,9 @@ class ConfigReader {
 
   // hostname[/TYPE] for DNS; the URL without its scheme for HTTP and TCP checks.
   static std::string derived_id(const EndpointConfig& endpoint) {
+    // "ec2/us-east-1/i-0abc": the same resource name may be checked in several regions.
+    if (is_aws_kind(endpoint.kind))
+      return std::string(to_string(endpoint.kind)) + "/" + endpoint.region + "/" + endpoint.aws.resource;
     if (endpoint.kind == ProbeKind::dns)
       return endpoint.hostname + (endpoint.dns.record_type.name == "A" ? "" : "/" + endpoint.dns.record_type.name);
     const auto scheme_end = endpoint.hostname.find("://");

@@ -5,7 +5,7 @@
 
 namespace rg {
 namespace {
-constexpr std::array<std::pair<FailureKind, std::string_view>, 18> kNames{{
+constexpr std::array<std::pair<FailureKind, std::string_view>, 25> kNames{{
     {FailureKind::none, "none"},
     {FailureKind::timeout, "timeout"},
     {FailureKind::servfail, "servfail"},
@@ -24,6 +24,13 @@ constexpr std::array<std::pair<FailureKind, std::string_view>, 18> kNames{{
     {FailureKind::body_mismatch, "body_mismatch"},
     {FailureKind::inverted, "inverted"},
     {FailureKind::children, "children"},
+    {FailureKind::resource_state, "resource_state"},
+    {FailureKind::status_checks, "status_checks"},
+    {FailureKind::capacity, "capacity"},
+    {FailureKind::replica_lag, "replica_lag"},
+    {FailureKind::alarm, "alarm"},
+    {FailureKind::not_found, "not_found"},
+    {FailureKind::aws_api, "aws_api"},
 }};
 }  // namespace
 

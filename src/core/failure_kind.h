@@ -27,6 +27,14 @@ enum class FailureKind {
   inverted,          // an inverted check whose target answered correctly (Route 53 `inverted`)
   // calculated checks
   children,          // fewer healthy child checks than required
+  // AWS resource checks (EC2, ELB target groups, RDS, ECS, Auto Scaling, CloudWatch alarms)
+  resource_state,    // the resource is not in its working state (instance stopped, DB not available)
+  status_checks,     // EC2 system or instance status check not ok
+  capacity,          // fewer healthy units than required (targets, tasks, in-service instances)
+  replica_lag,       // RDS replica lag (CloudWatch ReplicaLag) above the check's maximum
+  alarm,             // a CloudWatch alarm in state ALARM
+  not_found,         // the resource does not exist (in that region)
+  aws_api,           // the AWS call failed: permissions, throttling, an unreadable answer
 };
 
 std::string_view to_string(FailureKind kind);

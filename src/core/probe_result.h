@@ -42,6 +42,17 @@ struct HttpDetails {
   friend bool operator==(const HttpDetails&, const HttpDetails&) = default;
 };
 
+// What an AWS resource check found. Single resources (an instance, a DB, an alarm) count as one
+// unit: healthy 1 of expected 1 when working.
+struct ResourceDetails {
+  std::string state;  // the resource's own state: "running", "available", "ALARM", "ACTIVE"
+  int healthy = 0;    // serving units: healthy targets, running tasks, in-service instances
+  int expected = 0;   // units there should be: registered targets, desired count
+  std::optional<int> headroom;                // autoscaling_group: max size minus desired
+  std::optional<double> replica_lag_seconds;  // rds read replicas, from CloudWatch ReplicaLag
+  friend bool operator==(const ResourceDetails&, const ResourceDetails&) = default;
+};
+
 struct ProbeResult {
   std::string endpoint_id;
   TimePoint started_at{};
@@ -53,6 +64,7 @@ struct ProbeResult {
   std::vector<DnsAnswer> answers;
   std::string error;         // human-readable detail of a failure, empty on success
   std::optional<HttpDetails> http;     // HTTP and TCP checks only
+  std::optional<ResourceDetails> resource;  // AWS resource checks only
   // Things wrong that are not failures (a certificate close to expiry): the status is at least
   // a warning while any is present.
   std::vector<std::string> warnings;

@@ -176,6 +176,10 @@ HandlerResult ApiHandler::handle_api(const ApiRequest& request, std::string_view
     if (request.method != "GET") return method_not_allowed("GET");
     return stream(request);
   }
+  if (path == "alerts/silences") {
+    if (request.method != "POST") return method_not_allowed("POST");
+    return silence(request);
+  }
   const bool known = path == "summary" || path == "regions" || path == "endpoints" || path == "trends" ||
                      path == "alerts" || path == "applications" || (path.starts_with("endpoints/") && path.size() > 10);
   if (!known) return not_found("no such API resource: /api/v1/" + std::string(path));
@@ -186,9 +190,15 @@ HandlerResult ApiHandler::handle_api(const ApiRequest& request, std::string_view
   if (path == "regions") return json_response(200, state_.regions_json());
   if (path == "endpoints") return endpoints(query);
   if (path == "trends") return trends(query);
-  // Alerts land with issue 4 and the failover controller's applications with issue 5; until then
-  // the lists are empty, so clients can be written against the final shape now.
-  if (path == "alerts" || path == "applications") return json_response(200, json::array());
+  // The failover controller's applications land with issue 5; until then the list is empty, so
+  // clients can be written against the final shape now.
+  if (path == "alerts") {
+    json list = json::array();
+    if (hooks_.alerts.list)
+      for (const auto& alert : hooks_.alerts.list()) list.push_back(alert_json(alert));
+    return json_response(200, list);
+  }
+  if (path == "applications") return json_response(200, json::array());
   return endpoint_route(request, path.substr(10), query);
 }
 
@@ -218,9 +228,13 @@ HandlerResult ApiHandler::endpoints(const Query& query) {
       return bad_request("status: unknown status `" + *status + "` (expected healthy, warning or critical)");
   }
   if (const auto kind = params->get("kind")) {
-    for (const auto k : {ProbeKind::dns, ProbeKind::http, ProbeKind::tcp, ProbeKind::calculated})
+    for (const auto k : {ProbeKind::dns, ProbeKind::http, ProbeKind::tcp, ProbeKind::calculated, ProbeKind::ec2,
+                         ProbeKind::elb_target_group, ProbeKind::rds, ProbeKind::ecs_service,
+                         ProbeKind::autoscaling_group, ProbeKind::cloudwatch_alarm})
       if (to_string(k) == *kind) filter.kind = k;
-    if (!filter.kind) return bad_request("kind: unknown kind `" + *kind + "` (expected dns, http, tcp or calculated)");
+    if (!filter.kind)
+      return bad_request("kind: unknown kind `" + *kind +
+                         "` (expected dns, http, tcp, calculated or an AWS resource kind such as ec2)");
   }
   return json_response(200, state_.endpoints_json(filter));
 }
@@ -287,6 +301,20 @@ HandlerResult ApiHandler::probe(const ApiRequest& request) {
   return json_response(202, {{"accepted", true}, {"started", started}});
 }
 
+HandlerResult ApiHandler::silence(const ApiRequest& request) {
+  if (!auth_.configured())
+    return unauthorized("state-changing requests are disabled: no server.token or server.token_file is configured");
+  if (!auth_.accepts(request.authorization)) return unauthorized("missing or wrong bearer token");
+  const auto body = json::parse(request.body, nullptr, false);
+  if (body.is_discarded()) return bad_request("the body is not valid JSON");
+  auto parsed = parse_silence(body, hooks_.now());
+  if (!parsed) return bad_request(parsed.error());
+  if (!hooks_.alerts.silence) return unavailable("alerting is not running");
+  auto stored = hooks_.alerts.silence(std::move(*parsed));
+  if (!stored) return unavailable("cannot store the silence: " + stored.error());
+  return json_response(201, silence_json(*stored));
+}
+
 HandlerResult ApiHandler::stream(const ApiRequest& request) {
   if (!request.websocket_upgrade) return bad_request("/api/v1/stream is a WebSocket: send Upgrade: websocket");
   if (!request.origin.empty() && !same_origin(request.origin, request.host))
@@ -302,8 +330,15 @@ ApiResponse ApiHandler::metrics() const {
                        hooks_.ws_clients ? hooks_.ws_clients() : 0,
                        hooks_.ws_dropped ? hooks_.ws_dropped() : 0,
                        triggered_rounds_,
-                       read_process_stats()};
-  return {200, std::string(kPrometheusContentType), render_metrics(inputs), {}};
+                       read_process_stats(),
+                       hooks_.anomaly_stats ? hooks_.anomaly_stats() : std::nullopt};
+  std::string text = render_metrics(inputs);
+  if (hooks_.alerts.metrics) {
+    PrometheusText alerting;
+    render_alert_metrics(alerting, hooks_.alerts.metrics());
+    text += alerting.take();
+  }
+  return {200, std::string(kPrometheusContentType), std::move(text), {}};
 }
 
 }  // namespace rg

@@ -6,7 +6,7 @@
 //
 //   GET  /api/v1/summary | regions | endpoints | endpoints/{id} | endpoints/{id}/history | trends
 //        | alerts | applications                       reads (token when server.auth_reads)
-//   POST /api/v1/probe                                 token always
+//   POST /api/v1/probe, /api/v1/alerts/silences       token always
 //   GET  /api/v1/stream                                WebSocket
 //   GET  /metrics                                      Prometheus (token when server.auth_reads)
 //   GET  /healthz, /readyz                             open
@@ -21,6 +21,7 @@
 #include <string>
 #include <variant>
 
+#include "present/alert_views.h"
 #include "present/api_response.h"
 #include "present/bearer_auth.h"
 #include "present/dashboard_state.h"
@@ -69,9 +70,11 @@ class ApiHandler {
   struct Hooks {
     std::function<bool()> trigger_round;  // POST /api/v1/probe; false when no round was started
     std::function<std::optional<BatchWriter::Stats>()> store_stats;
+    std::function<std::optional<AnomalyStats>()> anomaly_stats;
     std::function<std::uint64_t()> ws_clients;
     std::function<std::uint64_t()> ws_dropped;
     std::function<TimePoint()> now = now_us;
+    AlertHooks alerts;  // GET /api/v1/alerts, POST /api/v1/alerts/silences, alert metrics
   };
 
   // `state` and `probes` must outlive the handler (they live beside it in the server).
@@ -92,6 +95,7 @@ class ApiHandler {
   HandlerResult history(const std::string& id, const std::vector<std::pair<std::string, std::string>>& query);
   HandlerResult trends(const std::vector<std::pair<std::string, std::string>>& query);
   HandlerResult probe(const ApiRequest& request);
+  HandlerResult silence(const ApiRequest& request);
   HandlerResult stream(const ApiRequest& request);
   std::optional<ApiResponse> check_read_auth(const ApiRequest& request) const;
   ApiResponse metrics() const;

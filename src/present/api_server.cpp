@@ -536,6 +536,9 @@ std::expected<std::unique_ptr<ApiServer>, std::string> ApiServer::start(asio::io
   handler_hooks.trigger_round = std::move(hooks.trigger_round);
   if (hooks.store_stats)
     handler_hooks.store_stats = [stats = std::move(hooks.store_stats)] { return std::optional(stats()); };
+  if (hooks.anomaly_stats)
+    handler_hooks.anomaly_stats = [stats = std::move(hooks.anomaly_stats)] { return std::optional(stats()); };
+  handler_hooks.alerts = std::move(hooks.alerts);
   handler_hooks.ws_clients = [raw] { return static_cast<std::uint64_t>(raw->hub.size()); };
   handler_hooks.ws_dropped = [raw] { return raw->hub.dropped(); };
   const bool has_token = !options.token.empty();
@@ -577,10 +580,11 @@ std::uint16_t ApiServer::port() const {
   return ec ? 0 : endpoint.port();
 }
 
-void ApiServer::publish(std::uint64_t round, const AnalyzedRound& analyzed) {
+void ApiServer::publish(std::uint64_t round, const AnalyzedRound& analyzed, std::vector<AnomalySignal> anomalies) {
   Core& core = *core_;
   const TimePoint now = now_us();
   core.state.update(round, now, analyzed);
+  core.state.set_anomalies(std::move(anomalies));
   core.probes.observe(analyzed, core.state);
   core.snapshot.reset();
   if (core.hub.size() == 0) return;

@@ -16,8 +16,10 @@
 #include <memory>
 #include <string>
 
+#include "analyze/anomaly_signal.h"
 #include "analyze/round_analyzer.h"
 #include "config/config.h"
+#include "present/alert_views.h"
 #include "store/batch_writer.h"
 
 namespace rg {
@@ -29,6 +31,10 @@ class ApiServer {
     std::function<bool()> trigger_round;
     // For /metrics: the BatchWriter's counters. May be empty.
     std::function<BatchWriter::Stats()> store_stats;
+    // For /metrics: anomaly detection's counters (app/anomaly_runner.h). May be empty.
+    std::function<AnomalyStats()> anomaly_stats;
+    // The alert list, silences and alert metrics (app/alerting.h). Members may be empty.
+    AlertHooks alerts;
   };
 
   // Reads server.token_file, loads the TLS certificate, opens the read-only store connection and
@@ -42,8 +48,8 @@ class ApiServer {
   ApiServer& operator=(const ApiServer&) = delete;
 
   // After every analysed round (on the loop): updates what the API answers and pushes a "round"
-  // message to every WebSocket client.
-  void publish(std::uint64_t round, const AnalyzedRound& analyzed);
+  // message to every WebSocket client, with the round's anomaly signals.
+  void publish(std::uint64_t round, const AnalyzedRound& analyzed, std::vector<AnomalySignal> anomalies = {});
 
   // Graceful shutdown: stops accepting, sends WebSocket clients a close frame (1001), closes
   // HTTP connections, and calls `on_stopped` on the loop once every connection has ended or

@@ -94,6 +94,8 @@ std::string DashboardState::stream_message(std::string_view type, TimePoint publ
   json events = json::array();
   if (type != "snapshot")
     for (const auto& event : events_) events.push_back(event_json(event));
+  json anomalies = json::array();
+  for (const auto& signal : anomalies_) anomalies.push_back(anomaly_json(signal));
   const json message{{"type", type},
                      {"round", round_},
                      {"published_at", format_iso8601(published_at)},
@@ -102,7 +104,8 @@ std::string DashboardState::stream_message(std::string_view type, TimePoint publ
                      {"regions", regions_json()},
                      {"endpoints", endpoints_json({})},
                      {"trend", trend_json(kStreamTrendRounds)},
-                     {"events", std::move(events)}};
+                     {"events", std::move(events)},
+                     {"anomalies", std::move(anomalies)}};
   // Replacement characters rather than an exception for bytes that are not UTF-8 (TXT answers).
   return message.dump(-1, ' ', false, json::error_handler_t::replace);
 }

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analyze/anomaly_signal.h"
 #include "analyze/round_analyzer.h"
 #include "config/config.h"
 
@@ -41,6 +42,8 @@ class DashboardState {
 
   // The round numbered `round` was analysed at `at`.
   void update(std::uint64_t round, TimePoint at, const AnalyzedRound& analyzed);
+  // The anomaly signals of the latest round (app/anomaly_runner.h), for the stream.
+  void set_anomalies(std::vector<AnomalySignal> anomalies) { anomalies_ = std::move(anomalies); }
 
   bool has_round() const { return updated_at_.has_value(); }
   std::uint64_t round() const { return round_; }
@@ -63,7 +66,8 @@ class DashboardState {
   // GET /api/v1/trends?rounds=N: the last N rounds, oldest first.
   nlohmann::json trend_json(std::size_t rounds) const;
   // A WebSocket message: {"type", "round", "published_at", "published_unix_ms", "summary",
-  // "regions", "endpoints", "trend", "events"} (events of this round; none in a snapshot).
+  // "regions", "endpoints", "trend", "events", "anomalies"} (events of this round, none in a
+  // snapshot; the latest round's anomaly signals in both: they describe the present state).
   // published_unix_ms (fractional) lets a client measure delivery latency.
   std::string stream_message(std::string_view type, TimePoint published_at) const;
 
@@ -79,6 +83,7 @@ class DashboardState {
   std::unordered_map<std::string, ProbeResult> latest_;
   HealthSummary summary_;
   std::vector<EndpointEvent> events_;  // of the latest round
+  std::vector<AnomalySignal> anomalies_;  // of the latest round
   std::deque<TrendPoint> trend_;
 };
 

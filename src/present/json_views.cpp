@@ -1,5 +1,7 @@
 #include "present/json_views.h"
 
+#include <cmath>
+
 #include "config/check_options_reader.h"
 
 namespace rg {
@@ -36,6 +38,14 @@ json http_details_json(const HttpDetails& http) {
             {"total", to_ms(http.phases.total)}}}};
 }
 
+json resource_details_json(const ResourceDetails& resource) {
+  return {{"state", resource.state},
+          {"healthy", resource.healthy},
+          {"expected", resource.expected},
+          {"headroom", resource.headroom ? json(*resource.headroom) : json(nullptr)},
+          {"replica_lag_seconds", optional_number(resource.replica_lag_seconds)}};
+}
+
 json endpoint_json(const EndpointState& state, const ProbeResult* latest, ProbeKind kind) {
   return {{"id", state.endpoint_id},
           {"kind", to_string(kind)},
@@ -54,6 +64,7 @@ json endpoint_json(const EndpointState& state, const ProbeResult* latest, ProbeK
           {"answers", answers_json(latest)},
           {"warnings", latest ? json(latest->warnings) : json::array()},
           {"http", latest && latest->http ? http_details_json(*latest->http) : json(nullptr)},
+          {"resource", state.resource ? resource_details_json(*state.resource) : json(nullptr)},
           {"uptime_percent", optional_number(state.uptime_percent())},
           {"last_check", format_iso8601(state.last_check)}};
 }
@@ -76,6 +87,7 @@ json unprobed_endpoint_json(const EndpointConfig& endpoint, const ServiceConfig*
           {"answers", json::array()},
           {"warnings", json::array()},
           {"http", nullptr},
+          {"resource", nullptr},
           {"uptime_percent", nullptr},
           {"last_check", nullptr}};
 }
@@ -103,12 +115,21 @@ json region_json(const RegionSummary& region, bool with_services) {
            {"healthy", region.healthy},
            {"total", region.total},
            {"status", to_string(region.status)}};
+  // One decimal: the score moves in steps of whole check points, more digits are noise.
+  out["health_score"] = region.health_score ? json(std::round(*region.health_score * 10) / 10) : json(nullptr);
   if (with_services) {
     json services = json::array();
     for (const auto& service : region.services) services.push_back(service_json(service));
     out["services"] = std::move(services);
   }
   return out;
+}
+
+json anomaly_json(const AnomalySignal& signal) {
+  return {{"kind", to_string(signal.kind)},         {"severity", to_string(signal.severity)},
+          {"at", format_iso8601(signal.at)},        {"endpoint", signal.endpoint_id},
+          {"region", signal.region},                {"endpoints", signal.endpoints},
+          {"score", signal.score},                  {"message", signal.message}};
 }
 
 json event_json(const EndpointEvent& event) {

@@ -5,6 +5,7 @@
 // are milliseconds as numbers.
 #include <nlohmann/json.hpp>
 
+#include "analyze/anomaly_signal.h"
 #include "analyze/round_analyzer.h"
 #include "config/config.h"
 
@@ -23,11 +24,14 @@ nlohmann::json unprobed_endpoint_json(const EndpointConfig& endpoint, const Serv
 // {"status", "remote_address", "tls_verified", "redirects", "certificate_days_left", "phases_ms"}
 nlohmann::json http_details_json(const HttpDetails& http);
 
+// {"state", "healthy", "expected", "headroom", "replica_lag_seconds"}: what an AWS resource check counted.
+nlohmann::json resource_details_json(const ResourceDetails& resource);
+
 // {"total", "healthy", "warning", "critical", "average_latency_ms", "uptime_percent"}: the counts
 // part of GET /api/v1/summary and the "summary" of `probe --json`.
 nlohmann::json summary_counts_json(const HealthSummary& summary);
 
-// {"region", "healthy", "total", "status"}, plus "services" (GET /api/v1/regions) when asked.
+// {"region", "healthy", "total", "status", "health_score"}, plus "services" (GET /api/v1/regions) when asked.
 nlohmann::json region_json(const RegionSummary& region, bool with_services);
 
 // {"service", "display_name", "status", "average_latency_ms", "endpoints", "healthy"}
@@ -35,5 +39,7 @@ nlohmann::json service_json(const ServiceSummary& service);
 
 // {"kind", "endpoint", "at", "message"}
 nlohmann::json event_json(const EndpointEvent& event);
+// {"kind", "severity", "at", "endpoint", "region", "endpoints", "score", "message"}
+nlohmann::json anomaly_json(const AnomalySignal& signal);
 
 }  // namespace rg

@@ -59,6 +59,44 @@ struct EndpointLabels {
   }
 };
 
+// Anomaly detection (app/anomaly_runner.h). The round's figures appear only once a model has
+// scored a round: before that there is no verdict, and a 0 would read as "nothing abnormal".
+void render_anomaly_metrics(PrometheusText& out, const AnomalyStats& a) {
+  out.family("regionguard_anomaly_model_fitted", Type::gauge,
+             "Whether the Isolation Forest has a model fitted on stored history (1) or not yet (0).");
+  out.sample("regionguard_anomaly_model_fitted", {}, std::uint64_t{a.model_fitted ? 1u : 0u});
+  out.family("regionguard_anomaly_fits_total", Type::counter, "Isolation Forest models fitted and installed.");
+  out.sample("regionguard_anomaly_fits_total", {}, a.fits);
+  out.family("regionguard_anomaly_failed_fits_total", Type::counter,
+             "Refits that produced no model: the store could not be read, or too little history.");
+  out.sample("regionguard_anomaly_failed_fits_total", {}, a.failed_fits);
+  out.family("regionguard_anomaly_training_rows", Type::gauge, "Observations the current model was fitted on.");
+  out.sample("regionguard_anomaly_training_rows", {}, static_cast<std::uint64_t>(a.training_rows));
+  if (a.fitted_at) {
+    out.family("regionguard_anomaly_model_fitted_timestamp_seconds", Type::gauge,
+               "When the current model was installed, in seconds since the Unix epoch.");
+    out.sample("regionguard_anomaly_model_fitted_timestamp_seconds", {},
+               static_cast<double>(to_unix_us(*a.fitted_at)) / 1e6);
+  }
+  out.family("regionguard_anomaly_rounds_scored_total", Type::counter, "Rounds the Isolation Forest judged.");
+  out.sample("regionguard_anomaly_rounds_scored_total", {}, a.rounds_scored);
+  if (a.latest_anomalous_percent) {
+    out.family("regionguard_anomaly_round_anomalous_ratio", Type::gauge,
+               "Share of the latest scored round's points the forest called anomalous (0 to 1).");
+    out.sample("regionguard_anomaly_round_anomalous_ratio", {}, *a.latest_anomalous_percent / 100.0);
+  }
+  if (a.latest_min_score) {
+    out.family("regionguard_anomaly_round_min_score", Type::gauge,
+               "Most abnormal score_samples value of the latest scored round, -1 to 0 (lower is more abnormal).");
+    out.sample("regionguard_anomaly_round_min_score", {}, *a.latest_min_score);
+  }
+  out.family("regionguard_anomaly_signals_total", Type::counter,
+             "Anomaly signals raised, by kind (forest_round, latency_drift, error_rate_shift, widespread).");
+  for (std::size_t kind = 0; kind < kAnomalyKinds; ++kind)
+    out.sample("regionguard_anomaly_signals_total", {{"kind", to_string(static_cast<AnomalyKind>(kind))}},
+               a.signals[kind]);
+}
+
 }  // namespace
 
 std::string render_metrics(const MetricsInputs& in) {
@@ -121,11 +159,15 @@ std::string render_metrics(const MetricsInputs& in) {
   for (const auto& region : summary.regions)
     out.sample("regionguard_region_healthy_endpoints", {{"region", region.region}},
                static_cast<std::uint64_t>(region.healthy));
+  out.family("regionguard_region_health_score", Type::gauge,
+             "Region health score, 0-100, from its DNS, endpoint and AWS resource checks (weights in the config).");
+  for (const auto& region : summary.regions)
+    if (region.health_score)
+      out.sample("regionguard_region_health_score", {{"region", region.region}}, *region.health_score);
   out.family("regionguard_region_endpoints", Type::gauge, "Endpoints of the region that have been probed.");
   for (const auto& region : summary.regions)
     out.sample("regionguard_region_endpoints", {{"region", region.region}}, static_cast<std::uint64_t>(region.total));
-  // Later issues add here what they compute: the region health score and cascade risk (analyze,
-  // issue 3), alert counts by severity (issue 4) and failover state per application (issue 5).
+  // Later issues add here what they compute: cascade risk (analyze, issue 3), alert counts by severity (issue 4) and failover state per application (issue 5).
   // Only what exists is exposed: a metric that is always 0 would read as "all is well".
 
   out.family("regionguard_rounds_total", Type::counter, "Probe rounds analysed since start.");
@@ -152,6 +194,8 @@ std::string render_metrics(const MetricsInputs& in) {
   out.family("regionguard_ws_dropped_total", Type::counter,
              "WebSocket clients disconnected because they fell behind (close 1008).");
   out.sample("regionguard_ws_dropped_total", {}, in.ws_dropped);
+
+  if (in.anomaly && in.anomaly->enabled) render_anomaly_metrics(out, *in.anomaly);
 
   const auto& p = in.process;
   const auto gauge = [&](std::string_view name, Type type, std::string_view help, std::optional<double> value) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "analyze/anomaly_signal.h"
 #include "present/dashboard_state.h"
 #include "present/process_stats.h"
 #include "present/prometheus_text.h"
@@ -41,6 +42,7 @@ struct MetricsInputs {
   std::uint64_t ws_dropped = 0;
   std::uint64_t triggered_rounds = 0;  // POST /api/v1/probe that started a round
   ProcessStats process;
+  std::optional<AnomalyStats> anomaly;  // absent when the server runs without anomaly detection
 };
 
 std::string render_metrics(const MetricsInputs& inputs);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <exception>
+#include <iterator>
+#include <utility>
 
 namespace rg {
 namespace {
@@ -35,6 +37,26 @@ void BatchWriter::submit(Observation observation) {
   // Wake the worker only when what it waits for changes: the first row starts the interval
   // clock, and a full batch is due now. Otherwise it is asleep until a deadline it already knows.
   if (queue_.size() == 1 || queue_.size() == options_.batch_size) work_ready_.notify_one();
+}
+
+void BatchWriter::submit_scores(std::vector<RegionScoreRecord> scores) {
+  std::lock_guard lock(mutex_);
+  if (pending_scores_.size() + scores.size() > options_.max_queue) {
+    stats_.dropped += scores.size();
+    return;
+  }
+  pending_scores_.insert(pending_scores_.end(), std::make_move_iterator(scores.begin()),
+                         std::make_move_iterator(scores.end()));
+}
+
+std::optional<std::string> BatchWriter::write_scores(const std::vector<RegionScoreRecord>& scores) {
+  if (scores.empty()) return std::nullopt;
+  try {
+    auto written = store_.append_region_scores(scores);
+    return written ? std::nullopt : std::optional(written.error().message);
+  } catch (const std::exception& e) {
+    return std::string("append_region_scores threw: ") + e.what();
+  }
 }
 
 void BatchWriter::flush() {
@@ -87,7 +109,16 @@ void BatchWriter::run() {
   std::unique_lock lock(mutex_);
   while (true) {
     if (queue_.empty()) {
-      if (stopping_) return;
+      if (stopping_) {
+        const auto scores = std::exchange(pending_scores_, {});
+        lock.unlock();
+        if (const auto error = write_scores(scores)) {
+          lock.lock();
+          stats_.last_error = *error;
+          stats_.dropped += scores.size();
+        }
+        return;
+      }
       work_ready_.wait(lock);
       continue;
     }
@@ -96,13 +127,19 @@ void BatchWriter::run() {
       continue;
     }
     Batch batch = take_batch();
+    const auto scores = std::exchange(pending_scores_, {});
     lock.unlock();  // submit() stays free while the disk works
+    const auto score_error = write_scores(scores);
     // One retry: a transient failure (a lock held past busy_timeout, a moment of full disk) gets
     // a second chance; a batch that fails twice is given up so one bad batch cannot stall the rest.
     const auto first_error = attempt(batch.rows);
     const auto error = first_error ? attempt(batch.rows) : std::nullopt;
     lock.lock();
     if (first_error) stats_.last_error = error.value_or(*first_error);
+    if (score_error) {
+      stats_.last_error = *score_error;
+      stats_.dropped += scores.size();
+    }
     if (error) {
       ++stats_.failed_batches;
       stats_.dropped += batch.rows.size();

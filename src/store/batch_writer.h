@@ -44,6 +44,9 @@ class BatchWriter {
 
   // Thread-safe; never waits for the disk (only for a short critical section).
   void submit(Observation observation);
+  // Region health scores of a round: written with the next batch of observations (or at stop),
+  // so they cost no transaction of their own. Bounded like the queue; dropped scores are counted.
+  void submit_scores(std::vector<RegionScoreRecord> scores);
   // Blocks until everything submitted before the call has been written, or has failed.
   void flush();
   Stats stats() const;
@@ -66,6 +69,8 @@ class BatchWriter {
   Batch take_batch();                                 // mutex_ held
   // One append; the error message when it failed. Called without the mutex.
   std::optional<std::string> attempt(const std::vector<Observation>& rows);
+  // Writes the scores taken from pending_scores_; called without the mutex, returns the error.
+  std::optional<std::string> write_scores(const std::vector<RegionScoreRecord>& scores);
 
   Store& store_;
   const Options options_;
@@ -74,6 +79,7 @@ class BatchWriter {
   std::condition_variable work_ready_;  // worker waits: new rows, a flush request, or stop
   std::condition_variable written_;     // flush() waits: the worker finished a batch
   std::deque<Queued> queue_;
+  std::vector<RegionScoreRecord> pending_scores_;
   std::uint64_t last_sequence_ = 0;  // of the last accepted submit
   std::uint64_t done_sequence_ = 0;  // every row up to here is written or failed
   std::uint64_t flush_through_ = 0;  // write rows up to here now, without waiting for the interval

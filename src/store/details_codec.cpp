@@ -22,7 +22,7 @@ HttpPhases phases_from(const json& j) {
 }  // namespace
 
 StoreResult<std::string> encode_details(const ProbeResult& result) {
-  if (!result.http && result.warnings.empty()) return std::string("{}");
+  if (!result.http && !result.resource && result.warnings.empty()) return std::string("{}");
   try {
     json details = json::object();
     if (result.http) {
@@ -34,6 +34,13 @@ StoreResult<std::string> encode_details(const ProbeResult& result) {
                 {"redirects", h.redirects}};
       if (h.certificate_days_left) http["certificate_days_left"] = *h.certificate_days_left;
       details["http"] = std::move(http);
+    }
+    if (result.resource) {
+      const auto& r = *result.resource;
+      json resource{{"state", r.state}, {"healthy", r.healthy}, {"expected", r.expected}};
+      if (r.headroom) resource["headroom"] = *r.headroom;
+      if (r.replica_lag_seconds) resource["replica_lag_seconds"] = *r.replica_lag_seconds;
+      details["resource"] = std::move(resource);
     }
     if (!result.warnings.empty()) details["warnings"] = result.warnings;
     return details.dump();
@@ -56,6 +63,16 @@ StoreResult<void> decode_details(std::string_view json_text, ProbeResult& result
       http.redirects = h.value("redirects", 0);
       if (h.contains("certificate_days_left")) http.certificate_days_left = h.at("certificate_days_left").get<int>();
       result.http = std::move(http);
+    }
+    if (details.contains("resource")) {
+      const auto& r = details.at("resource");
+      ResourceDetails resource;
+      resource.state = r.value("state", "");
+      resource.healthy = r.value("healthy", 0);
+      resource.expected = r.value("expected", 0);
+      if (r.contains("headroom")) resource.headroom = r.at("headroom").get<int>();
+      if (r.contains("replica_lag_seconds")) resource.replica_lag_seconds = r.at("replica_lag_seconds").get<double>();
+      result.resource = std::move(resource);
     }
     if (details.contains("warnings")) result.warnings = details.at("warnings").get<std::vector<std::string>>();
     return {};

@@ -4,6 +4,7 @@
 //   {"http": {"status": 200, "phases_us": {"dns": 10, "connect": 80, "tls": 900, "first_byte": 1200,
 //             "total": 1300}, "remote_address": "192.0.2.1", "certificate_days_left": 41,
 //             "tls_verified": true, "redirects": 0},
+//    "resource": {"state": "running", "healthy": 2, "expected": 3, "headroom": 1, "replica_lag_seconds": 4.0},
 //    "warnings": ["certificate expires in 5 days"]}
 // Neither function throws.
 #include <string>

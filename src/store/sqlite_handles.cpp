@@ -58,6 +58,18 @@ Statement& Statement::bind(int index, std::string_view text) {
   return *this;
 }
 
+Statement& Statement::bind_real(int index, double value) {
+  const int rc = sqlite3_bind_double(stmt_.get(), index, value);
+  if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+  return *this;
+}
+
+Statement& Statement::bind_null(int index) {
+  const int rc = sqlite3_bind_null(stmt_.get(), index);
+  if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+  return *this;
+}
+
 StoreResult<bool> Statement::step() {
   sqlite3* db = sqlite3_db_handle(stmt_.get());
   if (bind_rc_ != SQLITE_OK) return std::unexpected(error_from(db, bind_rc_, "binding parameters"));

@@ -49,6 +49,8 @@ class Statement {
   // call sites can bind a row without checking each call.
   Statement& bind(int index, std::int64_t value);
   Statement& bind(int index, std::string_view text);
+  Statement& bind_real(int index, double value);
+  Statement& bind_null(int index);
 
   // true: a row is ready; false: the statement has finished.
   StoreResult<bool> step();
@@ -56,6 +58,8 @@ class Statement {
   // Columns of the current row, 0-based.
   std::int64_t int64(int column) const { return sqlite3_column_int64(stmt_.get(), column); }
   std::string text(int column) const;
+  double real(int column) const { return sqlite3_column_double(stmt_.get(), column); }
+  bool is_null(int column) const { return sqlite3_column_type(stmt_.get(), column) == SQLITE_NULL; }
 
   void reset() noexcept;
 

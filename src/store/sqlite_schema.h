@@ -49,6 +49,86 @@ CREATE INDEX minute_rollups_minute ON minute_rollups (minute);
     R"sql(
 ALTER TABLE observations ADD COLUMN details TEXT NOT NULL DEFAULT '{}';  -- JSON, see details_codec.h
 )sql",
+    // Version 3: alerts (one row per alert identity, its latest state), their history, silences.
+    R"sql(
+CREATE TABLE alerts (
+  id            TEXT    PRIMARY KEY,             -- RULE|SUBJECT
+  rule          TEXT    NOT NULL,
+  severity      TEXT    NOT NULL CHECK (severity IN ('info', 'warning', 'high', 'critical')),
+  state         TEXT    NOT NULL CHECK (state IN ('pending', 'firing', 'resolved')),
+  group_key     TEXT    NOT NULL,
+  summary       TEXT    NOT NULL,
+  labels        TEXT    NOT NULL DEFAULT '{}',   -- JSON object
+  active_since  INTEGER NOT NULL,                -- unix microseconds; 0 = never
+  fired_at      INTEGER NOT NULL,
+  resolved_at   INTEGER NOT NULL,
+  updated_at    INTEGER NOT NULL,
+  last_notified INTEGER NOT NULL,
+  silenced      INTEGER NOT NULL CHECK (silenced IN (0, 1))
+) WITHOUT ROWID;
+CREATE INDEX alerts_state ON alerts (state, updated_at);
+
+CREATE TABLE alert_history (
+  id       INTEGER PRIMARY KEY,
+  alert_id TEXT    NOT NULL,
+  at       INTEGER NOT NULL,
+  state    TEXT    NOT NULL,
+  summary  TEXT    NOT NULL
+);
+CREATE INDEX alert_history_alert ON alert_history (alert_id, at);
+
+CREATE TABLE silences (
+  id         INTEGER PRIMARY KEY,
+  matchers   TEXT    NOT NULL,                   -- JSON object: label -> value
+  starts_at  INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  comment    TEXT    NOT NULL DEFAULT ''
+);
+)sql",
+    // Version 4: the region health score of every round (analyze/region_score.h).
+    R"sql(
+CREATE TABLE region_scores (
+  region     TEXT    NOT NULL CHECK (region <> ''),
+  at         INTEGER NOT NULL,                   -- unix microseconds of the round
+  score      REAL    NOT NULL CHECK (score BETWEEN 0 AND 100),
+  dns        REAL,                               -- each kind's own score; NULL without such checks
+  endpoints  REAL,
+  resources  REAL,
+  PRIMARY KEY (region, at)
+) WITHOUT ROWID;
+-- Retention deletes by age across all regions.
+CREATE INDEX region_scores_at ON region_scores (at);
+)sql",
+    // Version 5: the failover journal. One row per plan (fenced by generation, per application)
+    // and an append-only log of its steps, written before and after each one runs.
+    R"sql(
+CREATE TABLE failover_plans (
+  app         TEXT    NOT NULL,
+  generation  INTEGER NOT NULL,
+  kind        TEXT    NOT NULL,                 -- failover, failback, rollback
+  from_region TEXT    NOT NULL,
+  to_region   TEXT    NOT NULL,
+  state       TEXT    NOT NULL CHECK (state IN ('running', 'completed', 'rolled_back', 'rollback_failed',
+                                                'not_ready', 'fenced')),
+  created_at  INTEGER NOT NULL,                 -- unix microseconds
+  updated_at  INTEGER NOT NULL,
+  detail      TEXT    NOT NULL DEFAULT '',
+  PRIMARY KEY (app, generation)
+) WITHOUT ROWID;
+
+CREATE TABLE failover_steps (
+  id         INTEGER PRIMARY KEY,
+  app        TEXT    NOT NULL,
+  generation INTEGER NOT NULL,
+  step       INTEGER NOT NULL,                  -- 0-based index in the plan
+  name       TEXT    NOT NULL,
+  phase      TEXT    NOT NULL CHECK (phase IN ('started', 'done', 'failed', 'undo_started', 'undone',
+                                               'undo_failed')),
+  at         INTEGER NOT NULL,
+  detail     TEXT    NOT NULL DEFAULT ''
+);
+CREATE INDEX failover_steps_plan ON failover_steps (app, generation, id);
+)sql",
 };
 
 // The newest schema version this binary knows.

@@ -482,6 +482,7 @@ StoreResult<void> SqliteStore::apply_retention(TimePoint now, std::chrono::hours
     statement->bind(1, cutoff);
     if (auto done = statement->step(); !done) return std::unexpected(done.error());
   }
+  if (auto ok = delete_region_scores_before(raw_cutoff); !ok) return ok;
   return transaction->commit();
 }
 

@@ -46,6 +46,10 @@ class SqliteStore final : public Store {
   StoreResult<void> apply_retention(TimePoint now, std::chrono::hours raw_retention,
                                     std::chrono::hours rollup_retention) override;
 
+  StoreResult<void> append_region_scores(std::span<const RegionScoreRecord> scores) override;
+  StoreResult<std::vector<RegionScoreRecord>> region_scores(const std::string& region, TimePoint from,
+                                                            TimePoint to) override;
+
   // PRAGMA user_version of the open file.
   StoreResult<int> schema_version();
 
@@ -54,6 +58,7 @@ class SqliteStore final : public Store {
   StoreResult<void> prepare_statements();
   StoreResult<void> insert_row(const Observation& observation);
   StoreResult<std::vector<Observation>> read_observations(sqlite::Statement& statement);
+  StoreResult<void> delete_region_scores_before(std::int64_t cutoff_us);  // mutex_ held, in a transaction
 
   std::mutex mutex_;
   sqlite::Connection db_;  // declared before the statements, so it is closed after they are finalized

@@ -58,6 +58,17 @@ struct StateCountBucket {
   friend bool operator==(const StateCountBucket&, const StateCountBucket&) = default;
 };
 
+// The region health score of one round (analyze/region_score.h), as stored.
+struct RegionScoreRecord {
+  std::string region;
+  TimePoint at{};
+  double score = 0;  // 0-100
+  std::optional<double> dns;
+  std::optional<double> endpoints;
+  std::optional<double> resources;
+  friend bool operator==(const RegionScoreRecord&, const RegionScoreRecord&) = default;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -94,6 +105,13 @@ class Store {
   // deletes rollups older than now - rollup_retention. Idempotent.
   virtual StoreResult<void> apply_retention(TimePoint now, std::chrono::hours raw_retention,
                                             std::chrono::hours rollup_retention) = 0;
+
+  // Region health scores, appended atomically; a second score for the same region and time
+  // replaces the first. apply_retention() deletes them with the raw rows.
+  virtual StoreResult<void> append_region_scores(std::span<const RegionScoreRecord> scores) = 0;
+  // One region's scores with from <= at < to, oldest first.
+  virtual StoreResult<std::vector<RegionScoreRecord>> region_scores(const std::string& region, TimePoint from,
+                                                                     TimePoint to) = 0;
 };
 
 }  // namespace rg

@@ -333,10 +333,20 @@ async function main() {
     });
 
     await check('the alerts and failover panels show the API', async () => {
-      const [alerts, applications] = await Promise.all([apiGet('/api/v1/alerts'), apiGet('/api/v1/applications')]);
-      const alertsText = await page.textContent('#alerts');
+      // Alerts change as rounds are analyzed and the panel refreshes every few seconds, so the
+      // page and the API are compared until they agree on the same moment (or 12 s pass).
+      let alerts = [];
+      let listed = -1;
+      let alertsText = '';
+      for (const deadline = Date.now() + 12000; Date.now() < deadline; await sleep(250)) {
+        alerts = await apiGet('/api/v1/alerts');
+        alertsText = await page.textContent('#alerts');
+        listed = await page.locator('#alerts li.alert').count();
+        if (alerts.length ? listed === alerts.length : alertsText.includes('No active alerts')) break;
+      }
       if (!alerts.length && !alertsText.includes('No active alerts')) fail(`alerts panel "${alertsText}" for no alerts`);
-      if (alerts.length && (await page.locator('#alerts li.alert').count()) !== alerts.length) fail('alerts panel does not list every alert');
+      if (alerts.length && listed !== alerts.length) fail(`alerts panel lists ${listed} alerts, the API ${alerts.length}`);
+      const applications = await apiGet('/api/v1/applications');
       const appsText = await page.textContent('#applications');
       if (!applications.length && !appsText.includes('No applications configured')) fail(`failover panel "${appsText}" for no applications`);
       const buttons = await page.locator('#applications .app button[data-action]').count();

@@ -72,8 +72,10 @@ TEST_F(ApiTest, SummaryRegionsAndEndpointsAgree) {
   EXPECT_EQ(s["healthy"], 3);
   EXPECT_EQ(s["critical"], 0);
   EXPECT_EQ(s["uptime_window_hours"], 24);
-  EXPECT_EQ(s["regions"], (json::array({{{"region", "us-east-1"}, {"healthy", 2}, {"total", 2}, {"status", "healthy"}},
-                                        {{"region", "eu-west-1"}, {"healthy", 1}, {"total", 1}, {"status", "healthy"}}})));
+  EXPECT_EQ(s["regions"], (json::array({{{"region", "us-east-1"}, {"healthy", 2}, {"total", 2}, {"status", "healthy"},
+                                         {"health_score", 100.0}},
+                                        {{"region", "eu-west-1"}, {"healthy", 1}, {"total", 1}, {"status", "healthy"},
+                                         {"health_score", 100.0}}})));
 
   const auto regions = daemon.get("/api/v1/regions").json();
   ASSERT_EQ(regions.size(), 2u);

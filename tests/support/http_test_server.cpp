@@ -546,6 +546,7 @@ void HttpTestServer::record(RecordedRequest request) {
     }
     ++it->second;
     ++total_requests_;
+    recorded_.push_back(request);
     last_request_ = std::move(request);
   }
   request_recorded_.notify_all();
@@ -560,6 +561,14 @@ std::size_t HttpTestServer::requests(std::string_view path) const {
 std::size_t HttpTestServer::total_requests() const {
   const std::lock_guard lock(mutex_);
   return total_requests_;
+}
+
+std::vector<RecordedRequest> HttpTestServer::recorded(std::string_view path) const {
+  const std::lock_guard lock(mutex_);
+  std::vector<RecordedRequest> out;
+  for (const auto& request : recorded_)
+    if (request.path == path) out.push_back(request);
+  return out;
 }
 
 std::optional<RecordedRequest> HttpTestServer::last_request() const {

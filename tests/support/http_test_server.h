@@ -133,6 +133,8 @@ class HttpTestServer {
   std::size_t tls_handshake_failures() const { return tls_handshake_failures_.load(); }
   // The most recent request read, if any.
   std::optional<RecordedRequest> last_request() const;
+  // Every request read for this path, in order (a webhook sink's deliveries).
+  std::vector<RecordedRequest> recorded(std::string_view path) const;
   // Waits until requests(path) >= count; false if `timeout` passed first.
   bool wait_for_requests(std::string_view path, std::size_t count, std::chrono::milliseconds timeout) const;
 
@@ -149,6 +151,7 @@ class HttpTestServer {
   std::map<std::string, std::size_t, std::less<>> requests_by_path_;
   std::size_t total_requests_ = 0;
   std::optional<RecordedRequest> last_request_;
+  std::vector<RecordedRequest> recorded_;
 
   std::atomic<std::size_t> connections_{0};
   std::atomic<std::size_t> tls_handshake_failures_{0};

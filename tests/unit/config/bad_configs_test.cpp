@@ -34,13 +34,25 @@ std::string read_bad_file(const std::string& name) {
 const std::vector<BadConfig> bad_configs{
     {"unknown_key_top_level.yaml",
      {"bad/unknown_key_top_level.yaml:2:1: hysterisis: unknown key (expected one of: regions, defaults, "
-      "hysteresis, uptime_window, services, endpoints, store, server); did you mean `hysteresis`?"}},
+      "hysteresis, uptime_window, services, endpoints, store, server, dependencies, runbooks, alerts, notifiers, "
+      "anomaly, aws, health_score, applications); did you mean `hysteresis`?"}},
     {"unknown_key_endpoint.yaml",
      {"bad/unknown_key_endpoint.yaml:8:5: endpoints[0].tiemout: unknown key (expected one of: id, service, "
       "region, kind, interval, timeout, inverted, failure_threshold, hostname, type, resolvers, tcp_fallback, "
       "expect, min_answers, report_changes, url, method, headers, body, expect_status, match, match_regex, "
-      "follow_redirects, connect_to, verify_tls, ca_file, certificate_warning, children, healthy_threshold); did "
-      "you mean `timeout`?"}},
+      "follow_redirects, connect_to, verify_tls, ca_file, certificate_warning, children, healthy_threshold, "
+      "resource, cluster, min_healthy_percent, max_replica_lag, min_headroom); did you mean `timeout`?"}},
+    {"aws_checks.yaml",
+     {"bad/aws_checks.yaml:6:17: aws.endpoint_url: `ftp://localhost:4566` is not an http:// or https:// URL",
+      "bad/aws_checks.yaml:7:12: aws.timeout: must be less than interval",
+      "bad/aws_checks.yaml:9:18: health_score.weights.dns: must be between 0 and 1000",
+      "bad/aws_checks.yaml:11:5: endpoints[0].resource: is required",
+      "bad/aws_checks.yaml:18:5: endpoints[1].cluster: does not apply to rds endpoints",
+      "bad/aws_checks.yaml:19:22: endpoints[1].max_replica_lag: must be greater than 0",
+      "bad/aws_checks.yaml:23:15: endpoints[2].resource: `arn:aws:elasticloadbalancing:us-east-1:123456789012:"
+      "loadbalancer/app/x/1` is not a target group ARN",
+      "bad/aws_checks.yaml:24:26: endpoints[2].min_healthy_percent: must be between 0 and 100",
+      "bad/aws_checks.yaml:29:15: endpoints[3].interval: must be greater than timeout (20s from aws.timeout)"}},
     {"http_checks.yaml",
      {"bad/http_checks.yaml:6:10: endpoints[0].url: `ftp://app.example.com/health` is not an http:// or https:// URL",
       "bad/http_checks.yaml:12:26: endpoints[1].expect_status[1]: `299-200` is not a status code or range (100-599, "
@@ -173,7 +185,7 @@ const std::vector<BadConfig> bad_configs{
       "bad/many_errors.yaml:15:13: endpoints[0].region: unknown region `eu-west-1` (regions are: us-east-1, "
       "US_WEST_2)",
       "bad/many_errors.yaml:16:11: endpoints[0].kind: unknown kind `smtp` (expected one of: dns, http, tcp, "
-      "calculated)",
+      "calculated, ec2, elb_target_group, rds, ecs_service, autoscaling_group, cloudwatch_alarm)",
       "bad/many_errors.yaml:17:15: endpoints[1].hostname: `-bad-.example.com` is not a valid DNS name (label "
       "`-bad-` starts or ends with `-`)",
       "bad/many_errors.yaml:21:13: endpoints[1].expect: only applies to A and AAAA queries (type is MX)",

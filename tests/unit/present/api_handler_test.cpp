@@ -116,7 +116,9 @@ TEST_F(ApiHandlerTest, TheSummaryCountsTheLatestRound) {
   EXPECT_EQ(summary["critical"], 1);
   EXPECT_EQ(summary["average_latency_ms"], 50.0);  // (20 + 80) / 2: failures do not count
   ASSERT_EQ(summary["regions"].size(), 2u);
-  EXPECT_EQ(summary["regions"][0], (json{{"region", "us-east-1"}, {"healthy", 1}, {"total", 2}, {"status", "critical"}}));
+  // Health score: one DNS probe healthy (100), one critical (0).
+  EXPECT_EQ(summary["regions"][0], (json{{"region", "us-east-1"}, {"healthy", 1}, {"total", 2}, {"status", "critical"},
+                                         {"health_score", 50.0}}));
   EXPECT_EQ(summary["regions"][1]["region"], "eu-west-1");
 }
 

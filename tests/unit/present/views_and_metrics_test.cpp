@@ -54,6 +54,7 @@ TEST_F(RoundViews, AnEndpointHasEveryFieldOfTheContract) {
                         {"answers", json::array()},
                         {"warnings", json::array()},
                         {"http", nullptr},
+                        {"resource", nullptr},
                         {"uptime_percent", 0.0},
                         {"last_check", "2026-01-01T00:00:00.000Z"}}));
 }
@@ -99,7 +100,7 @@ TEST_F(RoundViews, TheTrendKeepsTheLastThousandRounds) {
 }
 
 TEST_F(RoundViews, MetricsDescribeEveryProbedEndpoint) {
-  const std::string text = render_metrics({state_, probes_, BatchWriter::Stats{12, 3, 1, ""}, 2, 5, 1, {}});
+  const std::string text = render_metrics({state_, probes_, BatchWriter::Stats{12, 3, 1, ""}, 2, 5, 1, {}, {}});
   const auto has = [&](const std::string& line) { EXPECT_THAT(text, testing::HasSubstr(line + "\n")); };
   has("regionguard_probe_success{endpoint=\"dynamodb.us-east-1\",service=\"dynamodb\",region=\"us-east-1\","
       "kind=\"dns\",failure=\"none\"} 1");
@@ -123,6 +124,7 @@ TEST_F(RoundViews, MetricsDescribeEveryProbedEndpoint) {
       "kind=\"http\",phase=\"transfer\"} 0.01");
   has("regionguard_region_healthy_endpoints{region=\"us-east-1\"} 1");
   has("regionguard_region_endpoints{region=\"us-east-1\"} 2");
+  has("regionguard_region_health_score{region=\"us-east-1\"} 50");  // one DNS probe of two healthy
   has("regionguard_endpoints{status=\"critical\"} 1");
   has("regionguard_store_written_total 12");
   has("regionguard_store_dropped_total 3");

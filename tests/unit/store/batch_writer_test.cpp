@@ -70,6 +70,18 @@ class RecordingStore final : public Store {
     return std::vector<StateCountBucket>{};
   }
   StoreResult<void> apply_retention(TimePoint, std::chrono::hours, std::chrono::hours) override { return {}; }
+  StoreResult<void> append_region_scores(std::span<const RegionScoreRecord> scores) override {
+    std::lock_guard lock(mutex_);
+    scores_ += scores.size();
+    return {};
+  }
+  StoreResult<std::vector<RegionScoreRecord>> region_scores(const std::string&, TimePoint, TimePoint) override {
+    return std::vector<RegionScoreRecord>{};
+  }
+  std::size_t scores() {
+    std::lock_guard lock(mutex_);
+    return scores_;
+  }
 
   void close_gate() {
     set([&] { gate_open_ = false; });
@@ -117,6 +129,7 @@ class RecordingStore final : public Store {
   int appends_entered_ = 0;
   std::vector<std::size_t> batch_sizes_;
   std::size_t rows_ = 0;
+  std::size_t scores_ = 0;
 };
 
 BatchWriter::Options options(std::chrono::milliseconds interval, std::size_t batch_size,
@@ -271,6 +284,23 @@ TEST(BatchWriter, WritesThroughToARealSqliteStore) {
   auto rows = (*store)->observations("ep", kNewYear, kNewYear + 24h, 100'000);
   ASSERT_TRUE(rows.has_value()) << rows.error().message;
   EXPECT_EQ(rows->size(), 10'000u);
+}
+
+// Scores ride on the next batch of observations (no transaction of their own) and are not lost
+// at stop even when no observation follows them.
+TEST(BatchWriter, WritesRegionScoresWithTheNextBatchAndAtStop) {
+  RecordingStore store;
+  const RegionScoreRecord score{"us-east-1", TimePoint{}, 80, 100, std::nullopt, 50};
+  {
+    BatchWriter writer(store, options(1h, 100));
+    writer.submit_scores({score, score});
+    writer.submit(make_observation(1));
+    writer.flush();
+    EXPECT_EQ(store.scores(), 2u);
+    writer.submit_scores({score});
+    EXPECT_EQ(store.scores(), 2u);
+  }
+  EXPECT_EQ(store.scores(), 3u);
 }
 
 }  // namespace

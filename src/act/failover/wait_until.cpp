@@ -1,0 +1,39 @@
+#include "act/failover/wait_until.h"
+
+#include <memory>
+
+namespace rg::act {
+namespace {
+
+struct Waiter : std::enable_shared_from_this<Waiter> {
+  aws::AwsScheduler& scheduler;
+  WaitOptions options;
+  std::string what;
+  Poll poll;
+  StepCallback done;
+  std::chrono::steady_clock::time_point deadline;
+
+  Waiter(aws::AwsScheduler& s, WaitOptions o, std::string w, Poll p, StepCallback d)
+      : scheduler(s), options(o), what(std::move(w)), poll(std::move(p)), done(std::move(d)),
+        deadline(s.steady_now() + o.timeout) {}
+
+  void look() {
+    poll([self = shared_from_this()](std::expected<PollResult, std::string> result) {
+      if (!result) return self->done(std::unexpected(self->what + ": " + result.error()));
+      if (result->done) return self->done(result->seen);
+      if (self->scheduler.steady_now() + self->options.interval > self->deadline)
+        return self->done(std::unexpected(self->what + ": timed out after " +
+                                          std::to_string(self->options.timeout.count() / 1000) + "s (last seen: " +
+                                          result->seen + ")"));
+      self->scheduler.after(self->options.interval, [self] { self->look(); });
+    });
+  }
+};
+
+}  // namespace
+
+void wait_until(aws::AwsScheduler& scheduler, WaitOptions options, std::string what, Poll poll, StepCallback done) {
+  std::make_shared<Waiter>(scheduler, options, std::move(what), std::move(poll), std::move(done))->look();
+}
+
+}  // namespace rg::act

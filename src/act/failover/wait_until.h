@@ -1,0 +1,31 @@
+#pragma once
+// Polling until a resource reaches a state (Auto Scaling instances in service, RDS available,
+// Route 53 INSYNC): AWS has no push for these. The scheduler is injected so that unit tests drive
+// the waits and timeouts that moto cannot show (it is always INSYNC, RDS never transitions).
+#include <chrono>
+#include <expected>
+#include <functional>
+#include <string>
+
+#include "act/aws/aws_client.h"
+#include "act/failover/plan.h"
+
+namespace rg::act {
+
+struct WaitOptions {
+  std::chrono::milliseconds interval{std::chrono::seconds(5)};
+  std::chrono::milliseconds timeout{std::chrono::minutes(15)};  // RDS promotion takes minutes
+};
+
+// One look: done (with a note), not yet (with what was seen), or an error that ends the wait.
+struct PollResult {
+  bool done = false;
+  std::string seen;
+};
+using PollCallback = std::function<void(std::expected<PollResult, std::string>)>;
+using Poll = std::function<void(PollCallback)>;
+
+// Polls at once, then every interval until done, an error, or `what` times out after timeout.
+void wait_until(aws::AwsScheduler& scheduler, WaitOptions options, std::string what, Poll poll, StepCallback done);
+
+}  // namespace rg::act

@@ -1,0 +1,122 @@
+#include "app/alerting.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+
+#include "probe/aws_session.h"
+
+namespace rg {
+namespace {
+
+SnsClientProvider sns_clients(boost::asio::io_context& io, CurlMulti& curl, const Config& config,
+                              std::map<std::string, std::unique_ptr<SnsSession>>& sessions) {
+  return [&io, &curl, &config, &sessions](const NotifierConfig& notifier) {
+    auto& entry = sessions[notifier.endpoint];
+    if (!entry) {
+      // A notifier's own endpoint wins over aws.endpoint_url (an SNS VPC endpoint, a test's moto).
+      entry = std::make_unique<SnsSession>();
+      entry->settings = config.aws;
+      if (!notifier.endpoint.empty()) entry->settings.endpoint_url = notifier.endpoint;
+      entry->session = std::make_unique<AwsSession>(io, curl, entry->settings);
+    }
+    return entry->session->client("sns", notifier.region, notifier.timeout);
+  };
+}
+
+}  // namespace
+
+SnsSession::~SnsSession() = default;
+
+std::expected<std::unique_ptr<Alerting>, std::string> Alerting::start(boost::asio::io_context& io,
+                                                                      const Config& config) {
+  auto store = SqliteAlertStore::open(config.store.path);
+  if (!store) return std::unexpected(store.error().message);
+  auto alerts = (*store)->load();
+  if (!alerts) return std::unexpected("cannot read the stored alerts: " + alerts.error().message);
+  auto silences = (*store)->silences(now_us());
+  if (!silences) return std::unexpected("cannot read the stored silences: " + silences.error().message);
+  std::unique_ptr<Alerting> alerting(new Alerting(io, config, std::move(*store)));
+  std::size_t active = 0;
+  for (const auto& alert : *alerts) active += alert.state != AlertState::resolved ? 1 : 0;
+  alerting->engine_.restore(std::move(*alerts), std::move(*silences));
+  spdlog::info("alerting: {} rules, {} notifiers, {} active alerts restored", config.alerts.rules.size(),
+               config.notifiers.size(), active);
+  return alerting;
+}
+
+Alerting::Alerting(boost::asio::io_context& io, const Config& config, std::unique_ptr<SqliteAlertStore> store)
+    : config_(config),
+      graph_(config.dependencies),
+      engine_(config),
+      store_(std::move(store)),
+      curl_(io),
+      dispatcher_(io, make_notifiers(curl_, config.notifiers, sns_clients(io, curl_, config, aws_))) {}
+
+Alerting::~Alerting() { writer_.join(); }
+
+void Alerting::on_round(const AnalyzedRound& analyzed, std::span<const AnomalySignal> anomalies) {
+  cascade_ = assess_cascade_risk(config_, graph_, analyzed.summary);
+  const TimePoint now = now_us();
+  const AlertInputs inputs{now, analyzed.states, analyzed.observations, analyzed.events, cascade_, anomalies, {}};
+  auto update = engine_.evaluate(inputs);
+  for (const auto& entry : update.history) {
+    if (entry.state == AlertState::firing) spdlog::warn("alert {} firing: {}", entry.alert_id, entry.summary);
+    else if (entry.state == AlertState::resolved) spdlog::info("alert {} resolved", entry.alert_id);
+  }
+  for (const auto& notification : update.notifications) {
+    ++notifications_;
+    dispatcher_.dispatch(notification);
+  }
+  if (update.changed.empty() && update.history.empty()) return;
+  boost::asio::post(writer_, [store = store_.get(), failures = store_failures_, changed = std::move(update.changed),
+                              history = std::move(update.history)] {
+    if (auto saved = store->save(changed, history); !saved) {
+      ++*failures;
+      spdlog::error("cannot store {} alerts: {}", changed.size(), saved.error().message);
+    }
+  });
+}
+
+std::expected<Silence, std::string> Alerting::add_silence(Silence silence) {
+  // Rare and small: written at once so that the id can be answered.
+  auto id = store_->add_silence(silence);
+  if (!id) return std::unexpected(id.error().message);
+  silence.id = *id;
+  engine_.add_silence(silence);
+  return silence;
+}
+
+AlertingStats Alerting::stats() const {
+  AlertingStats stats;
+  for (const auto& alert : engine_.alerts()) {
+    if (alert.state == AlertState::resolved) continue;
+    ++stats.alerts[{alert.state, alert.severity}];
+    if (alert.silenced) ++stats.silenced;
+  }
+  stats.notifications = notifications_;
+  stats.store_failures = *store_failures_;
+  stats.notifiers = dispatcher_.stats();
+  stats.cascade = cascade_;
+  return stats;
+}
+
+AlertHooks Alerting::api_hooks() {
+  AlertHooks hooks;
+  hooks.list = [this] { return alerts(); };
+  hooks.silence = [this](Silence silence) { return add_silence(std::move(silence)); };
+  hooks.metrics = [this] {
+    const auto s = stats();
+    AlertMetrics metrics;
+    metrics.alerts = s.alerts;
+    metrics.silenced = s.silenced;
+    metrics.notifications = s.notifications;
+    metrics.store_failures = s.store_failures;
+    for (const auto& n : s.notifiers) metrics.notifiers.push_back({n.name, n.type, n.sent, n.failed, n.retries, n.queued});
+    for (const auto& risk : s.cascade) metrics.cascade_risk[risk.region] = risk.score;
+    return metrics;
+  };
+  return hooks;
+}
+
+}  // namespace rg

@@ -1,0 +1,78 @@
+#pragma once
+// Alerting in the daemon: after every round, cascade risk and the alert rules (analyze/, pure),
+// what changed written to the store on a worker thread (never on the loop), and the
+// notifications handed to the notifiers (notify/, asynchronous on the loop). Alerts and
+// silences are read back from the store at start, so they survive a restart.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <expected>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "analyze/alert_engine.h"
+#include "analyze/dependency_graph.h"
+#include "net/curl_multi.h"
+#include "notify/notification_dispatcher.h"
+#include "present/alert_views.h"
+#include "store/sqlite_alert_store.h"
+
+namespace rg {
+
+class AwsSession;
+
+// An AWS session for SNS notifiers, with the settings it refers to.
+struct SnsSession {
+  AwsConfig settings;
+  std::unique_ptr<AwsSession> session;
+  ~SnsSession();
+};
+
+// For /metrics.
+struct AlertingStats {
+  std::map<std::pair<AlertState, AlertSeverity>, std::uint64_t> alerts;  // pending and firing, silenced included
+  std::uint64_t silenced = 0;
+  std::uint64_t notifications = 0;  // produced by the engine
+  std::uint64_t store_failures = 0;
+  std::vector<NotifierStats> notifiers;
+  std::vector<RegionCascadeRisk> cascade;  // of the latest round
+};
+
+class Alerting {
+ public:
+  // `config` must outlive it. Errors: the store cannot be opened or read.
+  static std::expected<std::unique_ptr<Alerting>, std::string> start(boost::asio::io_context& io,
+                                                                     const Config& config);
+  ~Alerting();  // waits for the store writes still queued
+  Alerting(const Alerting&) = delete;
+  Alerting& operator=(const Alerting&) = delete;
+
+  // On the loop, once per analysed round.
+  void on_round(const AnalyzedRound& analyzed, std::span<const AnomalySignal> anomalies);
+
+  std::vector<Alert> alerts() const { return engine_.alerts(); }
+  // Stores the silence and applies it from the next round; the silence with its id.
+  std::expected<Silence, std::string> add_silence(Silence silence);
+  AlertingStats stats() const;
+  // For the API server: the list, silences and /metrics, all on the loop.
+  AlertHooks api_hooks();
+
+ private:
+  Alerting(boost::asio::io_context& io, const Config& config, std::unique_ptr<SqliteAlertStore> store);
+
+  const Config& config_;
+  DependencyGraph graph_;
+  AlertEngine engine_;
+  std::unique_ptr<SqliteAlertStore> store_;
+  boost::asio::thread_pool writer_{1};  // one thread: writes stay in order
+  CurlMulti curl_;
+  std::map<std::string, std::unique_ptr<SnsSession>> aws_;  // by endpoint override, for SNS notifiers
+  NotificationDispatcher dispatcher_;
+  std::vector<RegionCascadeRisk> cascade_;
+  std::uint64_t notifications_ = 0;
+  std::shared_ptr<std::atomic<std::uint64_t>> store_failures_ = std::make_shared<std::atomic<std::uint64_t>>(0);
+};
+
+}  // namespace rg

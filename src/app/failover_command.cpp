@@ -1,0 +1,161 @@
+#include "app/failover_command.h"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <iostream>
+
+#include "act/failover/failover_plan_builder.h"
+#include "act/failover/plan_executor.h"
+#include "net/curl_multi.h"
+#include "probe/aws_session.h"
+#include "store/failover_journal.h"
+
+namespace rg {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr int kNotCompleted = 1;
+constexpr int kUsageError = 3;
+
+// Where traffic goes now: the target of the newest completed plan, else the primary.
+std::string active_region(FailoverJournal& journal, const ApplicationConfig& app) {
+  const auto plans = journal.plans(app.name, 100);
+  if (plans)
+    for (const auto& plan : *plans)
+      if (plan.state == PlanState::completed) return plan.to;
+  return app.primary;
+}
+
+void print_report(const act::PlanReport& report, std::ostream& out) {
+  for (const auto& line : report.log) out << "  " << line << "\n";
+  out << "outcome: " << act::to_string(report.outcome);
+  if (report.generation > 0) out << " (generation " << report.generation << ")";
+  if (!report.reason.empty()) out << ": " << report.reason;
+  out << "\n";
+}
+
+int show_status(FailoverJournal& journal, const ApplicationConfig& app, std::ostream& out) {
+  out << app.name << ": active region " << active_region(journal, app) << " (primary " << app.primary
+      << ", mode " << (app.policy.mode == FailoverMode::automatic         ? "automatic"
+                       : app.policy.mode == FailoverMode::manual_approval ? "manual-approval"
+                                                                          : "dry-run")
+      << ")\n";
+  const auto plans = journal.plans(app.name, 10);
+  if (!plans) {
+    out << "journal: " << plans.error().message << "\n";
+    return kNotCompleted;
+  }
+  if (plans->empty()) out << "no plans yet\n";
+  for (const auto& plan : *plans)
+    out << "  #" << plan.generation << " " << plan.kind << " " << plan.from << " -> " << plan.to << "  "
+        << to_string(plan.state) << "  " << format_iso8601(plan.created_at)
+        << (plan.detail.empty() ? "" : "  " + plan.detail) << "\n";
+  return 0;
+}
+
+}  // namespace
+
+CLI::App* add_failover_command(CLI::App& cli, FailoverCommandOptions& options) {
+  auto* failover = cli.add_subcommand("failover", "Plan, execute, roll back or show an application's failover");
+  failover->add_option("-c,--config", options.config_file, "Configuration file")->capture_default_str();
+  failover->add_option("action", options.action, "plan, execute, rollback or status")
+      ->required()
+      ->check(CLI::IsMember({"plan", "execute", "rollback", "status"}));
+  failover->add_option("app", options.app, "Application name (applications: in the configuration)")->required();
+  failover->add_option("--to", options.to, "Target region (default: the first secondary, or back to the primary)");
+  failover->add_flag("--dry-run", options.dry_run, "Check readiness and print the steps; change nothing");
+  return failover;
+}
+
+int run_failover_command(const Config& config, const FailoverCommandOptions& options, std::ostream& out) {
+  const auto app = std::ranges::find(config.applications, options.app, &ApplicationConfig::name);
+  if (app == config.applications.end()) {
+    out << "no application `" << options.app << "` in " << config.source_file << "\n";
+    return kUsageError;
+  }
+  auto journal = FailoverJournal::open(config.store.path);
+  if (!journal) {
+    out << "cannot open the failover journal " << config.store.path << ": " << journal.error().message << "\n";
+    return kUsageError;
+  }
+  if (options.action == "status") return show_status(**journal, *app, out);
+
+  const auto latest = (*journal)->latest(app->name);
+  if (!latest) {
+    out << "journal: " << latest.error().message << "\n";
+    return kNotCompleted;
+  }
+  const std::string from = active_region(**journal, *app);
+  std::string to = options.to;
+  const auto regions = app->regions();
+  if (options.action == "rollback") {
+    // A plan left running (a crash) is rolled back in place; a completed one is reversed by a
+    // new plan back to the region it left.
+    if (!*latest || ((*latest)->state != PlanState::running && (*latest)->state != PlanState::completed)) {
+      out << app->name << " has no running or completed plan to roll back\n";
+      return kUsageError;
+    }
+    to = (*latest)->state == PlanState::running ? (*latest)->to : (*latest)->from;
+  } else if (to.empty()) {
+    to = from == app->primary ? app->secondaries.front() : app->primary;
+  }
+  if (std::ranges::find(regions, to) == regions.end()) {
+    out << "`" << to << "` is not a region of " << app->name << "\n";
+    return kUsageError;
+  }
+  if (to == from && options.action != "rollback") {
+    out << app->name << " is already active in " << to << "\n";
+    return kUsageError;
+  }
+
+  boost::asio::io_context io;
+  CurlMulti curl(io);
+  AwsSession session(io, curl, config.aws);
+  aws::AsioScheduler scheduler(io);
+  // A client that cannot be made (no credentials) fails the step that needs it, with the reason.
+  act::ClientFor clients = [&](std::string_view service, const std::string& region) -> aws::AwsClient& {
+    auto client = session.client(std::string(service), region, config.aws.timeout);
+    if (!client) throw std::runtime_error(client.error().to_string());
+    return **client;
+  };
+  act::PlanContext context{clients, scheduler, act::WaitOptions{}, std::nullopt, false, std::nullopt};
+  act::PlanExecutor executor(io.get_executor(), **journal, [] { return now_us(); });
+  std::optional<act::PlanReport> report;
+  try {
+    const bool in_place = options.action == "rollback" && (*latest)->state == PlanState::running;
+    auto plan = act::build_failover_plan(*app, in_place ? (*latest)->from : from, to, context);
+    out << (options.dry_run || options.action == "plan" ? "plan" : "executing") << " " << plan.kind << " of "
+        << app->name << ": " << plan.from << " -> " << plan.to << "\n";
+    const auto done = [&](act::PlanReport r) {
+      report = std::move(r);
+      io.stop();
+    };
+    if (options.dry_run || options.action == "plan") {
+      executor.dry_run(std::move(plan), done);
+    } else if (in_place) {
+      executor.recover(std::move(plan), **latest, act::Recovery::rollback, done);
+    } else {
+      const auto generation = (*journal)->next_generation(app->name);
+      if (!generation) {
+        out << "journal: " << generation.error().message << "\n";
+        return kNotCompleted;
+      }
+      executor.run(std::move(plan), *generation, done);
+    }
+    // Credentials resolve on a worker thread: keep the loop running until the plan reports.
+    auto work = boost::asio::make_work_guard(io);
+    if (!report) io.run();
+  } catch (const std::runtime_error& e) {
+    out << "cannot reach AWS: " << e.what() << "\n";
+    return kNotCompleted;
+  }
+  if (!report) {
+    out << "the plan did not finish\n";
+    return kNotCompleted;
+  }
+  print_report(*report, out);
+  return report->outcome == act::PlanOutcome::completed ? 0 : kNotCompleted;
+}
+
+}  // namespace rg

@@ -1,0 +1,62 @@
+#pragma once
+// What the failover policy sees (FailoverSnapshot) and what it answers (FailoverDecision). Plain
+// values: the daemon builds the snapshot from the latest round and the failover journal, the
+// policy answers, and act/ carries the answer out.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyze/health_summary.h"  // EndpointState
+#include "core/time.h"
+
+namespace rg {
+
+// The latest state of every check as one vantage point (one regionguard instance) sees it.
+struct VantageView {
+  std::string vantage = "local";
+  std::vector<EndpointState> states;
+};
+
+struct FailoverSnapshot {
+  std::vector<VantageView> views;  // one per vantage point reporting this round
+  std::string active_region;       // where traffic goes now (from the journal); empty: the primary
+  std::vector<TimePoint> moves;    // when previous moves started (journal), for cool-down and rate limit
+  bool plan_in_progress = false;   // a plan is running or waiting for approval: decide nothing new
+};
+
+// How one region looks this round.
+struct RegionAssessment {
+  std::string region;
+  bool reported = false;                 // some vantage point has results for its checks
+  double score = 0;                      // 0-100, worst of the vantage points' scores
+  std::chrono::microseconds latency{0};  // mean of the successful checks, worst vantage point
+  bool failing = false;                  // this round, by a quorum of vantage points
+  int consecutive_failures = 0;          // failing rounds in a row
+  bool down = false;                     // consecutive_failures reached the threshold
+  std::optional<TimePoint> healthy_since;  // passing without a break since then
+};
+
+enum class DecisionKind {
+  stay,      // the active region is fine (or nothing is known yet)
+  hold,      // the active region is down but moving now would be unsafe: reason says why
+  failover,  // move from the active region to `to`
+  failback,  // move back to the primary
+};
+
+// What to do with a move: run it, wait for an operator, or only show it.
+enum class DecisionAction { none, execute, propose, dry_run };
+
+struct FailoverDecision {
+  DecisionKind kind = DecisionKind::stay;
+  DecisionAction action = DecisionAction::none;
+  std::string from;
+  std::string to;
+  std::string reason;  // one sentence for the log, the CLI and notifications
+  std::vector<RegionAssessment> regions;  // the application's regions, primary first
+};
+
+std::string_view to_string(DecisionKind kind);
+std::string_view to_string(DecisionAction action);
+
+}  // namespace rg

@@ -1,0 +1,195 @@
+#include "decide/failover_policy.h"
+
+#include <algorithm>
+#include <array>
+
+#include <fmt/format.h>
+
+#include "analyze/region_score.h"
+
+namespace rg {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr std::array decision_kind_names{"stay", "hold", "failover", "failback"};
+constexpr std::array decision_action_names{"none", "execute", "propose", "dry-run"};
+
+double seconds(std::chrono::microseconds d) { return std::chrono::duration<double>(d).count(); }
+
+}  // namespace
+
+std::string_view to_string(DecisionKind kind) { return decision_kind_names[static_cast<std::size_t>(kind)]; }
+std::string_view to_string(DecisionAction action) { return decision_action_names[static_cast<std::size_t>(action)]; }
+
+std::optional<FailoverPolicy::VantageVerdict> FailoverPolicy::judge(const VantageView& view,
+                                                                    const std::string& region) const {
+  const auto checks = app_.checks.find(region);
+  if (checks == app_.checks.end()) return std::nullopt;
+  std::vector<EndpointState> states;
+  for (const auto& state : view.states)
+    if (state.region == region && std::ranges::find(checks->second, state.endpoint_id) != checks->second.end())
+      states.push_back(state);
+  if (states.empty()) return std::nullopt;
+  // The general region score (analyze/region_score.h), over this application's checks only: a
+  // region can be fine for one application and failing for another that uses other services.
+  const auto scores = region_health_scores(states, {region}, weights_);
+  VantageVerdict verdict;
+  verdict.score = scores.empty() ? 0 : scores.front().score;
+  std::chrono::microseconds total{0};
+  int successes = 0;
+  for (const auto& state : states) {
+    if (!state.success) continue;
+    total += state.latency;
+    ++successes;
+  }
+  verdict.latency = successes == 0 ? 0us : total / successes;
+  verdict.failing = verdict.score < app_.policy.health_threshold ||
+                    verdict.latency > std::chrono::duration_cast<std::chrono::microseconds>(
+                                          app_.policy.response_time_threshold);
+  return verdict;
+}
+
+RegionAssessment FailoverPolicy::assess(const FailoverSnapshot& snapshot, const std::string& region,
+                                        TimePoint now) {
+  RegionAssessment assessment;
+  assessment.region = region;
+  auto& memory = memory_[region];
+  int reporters = 0;
+  int failing_votes = 0;
+  for (const auto& view : snapshot.views) {
+    const auto verdict = judge(view, region);
+    if (!verdict) continue;
+    // The worst vantage point's figures: a target must look good from everywhere.
+    assessment.score = reporters == 0 ? verdict->score : std::min(assessment.score, verdict->score);
+    assessment.latency = std::max(assessment.latency, verdict->latency);
+    ++reporters;
+    if (verdict->failing) ++failing_votes;
+  }
+  assessment.reported = reporters > 0;
+  if (assessment.reported) {
+    // One vantage point's bad network must not move traffic for everyone: a quorum must agree.
+    const int needed =
+        app_.policy.quorum > 0 ? std::min(app_.policy.quorum, reporters) : reporters / 2 + 1;
+    assessment.failing = failing_votes >= needed;
+    if (assessment.failing) {
+      ++memory.consecutive_failures;
+      memory.healthy_since.reset();
+    } else {
+      memory.consecutive_failures = 0;
+      if (!memory.healthy_since) memory.healthy_since = now;
+    }
+  }
+  // A round without results leaves the counters as they were: no news is not good news.
+  assessment.consecutive_failures = memory.consecutive_failures;
+  assessment.down = memory.consecutive_failures >= app_.policy.consecutive_failures_threshold;
+  assessment.healthy_since = memory.healthy_since;
+  return assessment;
+}
+
+std::optional<std::string> FailoverPolicy::move_blocker(const FailoverSnapshot& snapshot, TimePoint now) const {
+  if (!snapshot.moves.empty()) {
+    const TimePoint last = *std::ranges::max_element(snapshot.moves);
+    const auto since = now - last;
+    if (since < app_.policy.cooldown)
+      return fmt::format("cool-down: the last move was {:.0f}s ago, the cool-down is {:.0f}s", seconds(since),
+                         seconds(app_.policy.cooldown));
+  }
+  const auto in_last_hour =
+      std::ranges::count_if(snapshot.moves, [&](TimePoint t) { return t <= now && now - t < 1h; });
+  if (in_last_hour >= app_.policy.max_moves_per_hour)
+    return fmt::format("rate limit: {} moves in the last hour (max_moves_per_hour {})", in_last_hour,
+                       app_.policy.max_moves_per_hour);
+  return std::nullopt;
+}
+
+DecisionAction FailoverPolicy::action_for(DecisionKind kind) const {
+  switch (app_.policy.mode) {
+    case FailoverMode::dry_run: return DecisionAction::dry_run;
+    case FailoverMode::manual_approval: return DecisionAction::propose;
+    case FailoverMode::automatic:
+      // Going back is not urgent: unless allowed, an operator approves it.
+      return kind == DecisionKind::failback && !app_.policy.automatic_failback ? DecisionAction::propose
+                                                                               : DecisionAction::execute;
+  }
+  return DecisionAction::propose;
+}
+
+FailoverDecision FailoverPolicy::decide(const FailoverSnapshot& snapshot, TimePoint now) {
+  FailoverDecision decision;
+  decision.from = snapshot.active_region.empty() ? app_.primary : snapshot.active_region;
+  for (const auto& region : app_.regions()) decision.regions.push_back(assess(snapshot, region, now));
+  const auto find = [&](const std::string& region) {
+    return std::ranges::find(decision.regions, region, &RegionAssessment::region);
+  };
+  const auto active = find(decision.from);
+  if (active == decision.regions.end()) {
+    decision.reason = "the active region " + decision.from + " is not one of the application's regions";
+    decision.kind = DecisionKind::hold;
+    return decision;
+  }
+  if (snapshot.plan_in_progress) {
+    decision.reason = "a plan is in progress";
+    return decision;
+  }
+
+  if (active->down) {
+    // Fail-open: only a region that is clearly better than the one we leave.
+    std::vector<const RegionAssessment*> candidates;
+    for (const auto& region : decision.regions) {
+      if (region.region == active->region || !region.reported || region.failing || region.down) continue;
+      if (region.score < app_.policy.health_threshold) continue;
+      if (region.score < active->score + app_.policy.margin) continue;
+      candidates.push_back(&region);
+    }
+    // Best score, then lowest latency (the seed's rule); stable, so ties keep the configured order.
+    std::ranges::stable_sort(candidates, [](const RegionAssessment* a, const RegionAssessment* b) {
+      if (a->score != b->score) return a->score > b->score;
+      return a->latency < b->latency;
+    });
+    decision.kind = DecisionKind::hold;
+    if (candidates.empty()) {
+      decision.reason = fmt::format(
+          "{} is down ({} failing rounds, score {:.0f}) but no region is healthy and {} points better: staying "
+          "(fail-open)",
+          active->region, active->consecutive_failures, active->score, app_.policy.margin);
+      return decision;
+    }
+    if (const auto blocker = move_blocker(snapshot, now)) {
+      decision.reason = active->region + " is down but " + *blocker;
+      return decision;
+    }
+    decision.kind = DecisionKind::failover;
+    decision.to = candidates.front()->region;
+    decision.action = action_for(decision.kind);
+    decision.reason = fmt::format("{} is down ({} failing rounds, score {:.0f}); {} scores {:.0f} at {:.1f} ms",
+                                  active->region, active->consecutive_failures, active->score, decision.to,
+                                  candidates.front()->score, seconds(candidates.front()->latency) * 1000);
+    return decision;
+  }
+
+  if (active->region != app_.primary) {
+    const auto primary = find(app_.primary);
+    const bool settled = primary->reported && !primary->failing && primary->healthy_since &&
+                         now - *primary->healthy_since >= app_.policy.failback_after;
+    // Not back to a primary that is worse than where the application is now.
+    if (settled && primary->score >= app_.policy.health_threshold && primary->score >= active->score) {
+      if (const auto blocker = move_blocker(snapshot, now)) {
+        decision.kind = DecisionKind::hold;
+        decision.reason = "fail back to " + app_.primary + " waits: " + *blocker;
+        return decision;
+      }
+      decision.kind = DecisionKind::failback;
+      decision.to = app_.primary;
+      decision.action = action_for(decision.kind);
+      decision.reason = fmt::format("{} has been healthy for {:.0f}s (score {:.0f})", app_.primary,
+                                    seconds(now - *primary->healthy_since), primary->score);
+      return decision;
+    }
+  }
+  decision.reason = active->region + " is " + (active->failing ? "failing but not down" : "healthy");
+  return decision;
+}
+
+}  // namespace rg

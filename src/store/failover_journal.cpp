@@ -1,0 +1,189 @@
+#include "store/failover_journal.h"
+
+#include <array>
+
+#include "store/sqlite_store.h"
+
+namespace rg {
+namespace {
+
+using sqlite::Statement;
+
+constexpr int kBusyTimeoutMs = 5000;
+constexpr std::array plan_state_names{"running", "completed", "rolled_back", "rollback_failed", "not_ready", "fenced"};
+constexpr std::array step_phase_names{"started", "done", "failed", "undo_started", "undone", "undo_failed"};
+
+template <typename Enum, std::size_t N>
+std::optional<Enum> from_name(const std::array<const char*, N>& names, std::string_view name) {
+  for (std::size_t i = 0; i < N; ++i)
+    if (name == names[i]) return static_cast<Enum>(i);
+  return std::nullopt;
+}
+
+std::unexpected<StoreError> corrupt(std::string message) {
+  return std::unexpected(StoreError{StoreError::Code::io, std::move(message)});
+}
+
+template <typename T>
+std::unexpected<StoreError> failed(const StoreResult<T>& result) {
+  return std::unexpected(result.error());
+}
+
+// Runs a statement that returns no rows.
+StoreResult<void> run(Statement& statement) {
+  auto scope = statement.run();
+  auto row = statement.step();
+  if (!row) return std::unexpected(row.error());
+  return {};
+}
+
+}  // namespace
+
+std::string_view to_string(PlanState state) { return plan_state_names[static_cast<std::size_t>(state)]; }
+std::string_view to_string(StepPhase phase) { return step_phase_names[static_cast<std::size_t>(phase)]; }
+
+StoreResult<std::unique_ptr<FailoverJournal>> FailoverJournal::open(const std::string& path) {
+  // SqliteStore::open creates the file and applies every migration (the journal tables included).
+  if (auto migrated = SqliteStore::open(path); !migrated) return std::unexpected(migrated.error());
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+  sqlite::Connection db(raw);
+  if (rc != SQLITE_OK) return std::unexpected(sqlite::error_from(raw, rc, "opening the failover journal"));
+  sqlite3_extended_result_codes(db.get(), 1);
+  sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);
+  // A journal entry that is not on disk when the step runs is worth nothing after a crash.
+  if (auto sync = sqlite::exec(db.get(), "PRAGMA synchronous = FULL", "setting synchronous"); !sync)
+    return std::unexpected(sync.error());
+  return std::unique_ptr<FailoverJournal>(new FailoverJournal(std::move(db)));
+}
+
+StoreResult<std::int64_t> FailoverJournal::newest_generation(const std::string& app) {
+  auto select = Statement::prepare(db_.get(), "SELECT COALESCE(MAX(generation), 0) FROM failover_plans WHERE app = ?1");
+  if (!select) return failed(select);
+  auto scope = select->run();
+  select->bind(1, app);
+  auto row = select->step();
+  if (!row) return failed(row);
+  return *row ? select->int64(0) : 0;
+}
+
+StoreResult<std::int64_t> FailoverJournal::next_generation(const std::string& app) {
+  std::lock_guard lock(mutex_);
+  auto newest = newest_generation(app);
+  if (!newest) return newest;
+  return *newest + 1;
+}
+
+StoreResult<JournalWrite> FailoverJournal::begin_plan(const JournalPlan& plan) {
+  std::lock_guard lock(mutex_);
+  // The check and the insert in one write transaction: two executors racing for the same
+  // generation cannot both win.
+  auto transaction = sqlite::Transaction::begin(db_.get());
+  if (!transaction) return failed(transaction);
+  auto newest = newest_generation(plan.app);
+  if (!newest) return failed(newest);
+  if (plan.generation <= *newest) return JournalWrite::fenced;
+  auto insert = Statement::prepare(db_.get(), R"sql(
+INSERT INTO failover_plans (app, generation, kind, from_region, to_region, state, created_at, updated_at, detail)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8))sql");
+  if (!insert) return failed(insert);
+  insert->bind(1, plan.app).bind(2, plan.generation).bind(3, plan.kind).bind(4, plan.from).bind(5, plan.to);
+  insert->bind(6, to_string(plan.state)).bind(7, to_unix_us(plan.created_at)).bind(8, plan.detail);
+  if (auto done = run(*insert); !done) return failed(done);
+  if (auto committed = transaction->commit(); !committed) return failed(committed);
+  return JournalWrite::ok;
+}
+
+StoreResult<JournalWrite> FailoverJournal::record_step(const std::string& app, std::int64_t generation,
+                                                       const JournalStep& step) {
+  std::lock_guard lock(mutex_);
+  auto transaction = sqlite::Transaction::begin(db_.get());
+  if (!transaction) return failed(transaction);
+  auto newest = newest_generation(app);
+  if (!newest) return failed(newest);
+  if (generation < *newest) return JournalWrite::fenced;
+  auto insert = Statement::prepare(
+      db_.get(), "INSERT INTO failover_steps (app, generation, step, name, phase, at, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  if (!insert) return failed(insert);
+  insert->bind(1, app).bind(2, generation).bind(3, step.step).bind(4, step.name).bind(5, to_string(step.phase));
+  insert->bind(6, to_unix_us(step.at)).bind(7, step.detail);
+  if (auto done = run(*insert); !done) return failed(done);
+  auto touch = Statement::prepare(db_.get(), "UPDATE failover_plans SET updated_at = ?3 WHERE app = ?1 AND generation = ?2");
+  if (!touch) return failed(touch);
+  touch->bind(1, app).bind(2, generation).bind(3, to_unix_us(step.at));
+  if (auto done = run(*touch); !done) return failed(done);
+  if (auto committed = transaction->commit(); !committed) return failed(committed);
+  return JournalWrite::ok;
+}
+
+StoreResult<JournalWrite> FailoverJournal::finish_plan(const std::string& app, std::int64_t generation,
+                                                       PlanState state, TimePoint at, const std::string& detail) {
+  std::lock_guard lock(mutex_);
+  auto transaction = sqlite::Transaction::begin(db_.get());
+  if (!transaction) return failed(transaction);
+  auto newest = newest_generation(app);
+  if (!newest) return failed(newest);
+  if (generation < *newest) return JournalWrite::fenced;
+  auto update = Statement::prepare(
+      db_.get(), "UPDATE failover_plans SET state = ?3, updated_at = ?4, detail = ?5 WHERE app = ?1 AND generation = ?2");
+  if (!update) return failed(update);
+  update->bind(1, app).bind(2, generation).bind(3, to_string(state)).bind(4, to_unix_us(at)).bind(5, detail);
+  if (auto done = run(*update); !done) return failed(done);
+  if (auto committed = transaction->commit(); !committed) return failed(committed);
+  return JournalWrite::ok;
+}
+
+StoreResult<std::vector<JournalPlan>> FailoverJournal::plans(const std::string& app, int limit) {
+  std::lock_guard lock(mutex_);
+  auto select = Statement::prepare(db_.get(), R"sql(
+SELECT app, generation, kind, from_region, to_region, state, created_at, updated_at, detail
+FROM failover_plans WHERE app = ?1 ORDER BY generation DESC LIMIT ?2)sql");
+  if (!select) return failed(select);
+  auto scope = select->run();
+  select->bind(1, app).bind(2, std::int64_t{limit});
+  std::vector<JournalPlan> out;
+  while (true) {
+    auto row = select->step();
+    if (!row) return failed(row);
+    if (!*row) break;
+    JournalPlan plan;
+    plan.app = select->text(0);
+    plan.generation = select->int64(1);
+    plan.kind = select->text(2);
+    plan.from = select->text(3);
+    plan.to = select->text(4);
+    const auto state = from_name<PlanState>(plan_state_names, select->text(5));
+    if (!state) return corrupt("failover plan " + plan.app + "#" + std::to_string(plan.generation) + " has an unknown state");
+    plan.state = *state;
+    plan.created_at = from_unix_us(select->int64(6));
+    plan.updated_at = from_unix_us(select->int64(7));
+    plan.detail = select->text(8);
+    out.push_back(std::move(plan));
+  }
+  return out;
+}
+
+StoreResult<std::optional<JournalPlan>> FailoverJournal::latest(const std::string& app) {
+  auto newest = plans(app, 1);
+  if (!newest) return failed(newest);
+  if (newest->empty()) return std::optional<JournalPlan>{};
+  JournalPlan plan = std::move(newest->front());
+  std::lock_guard lock(mutex_);
+  auto select = Statement::prepare(
+      db_.get(), "SELECT step, name, phase, at, detail FROM failover_steps WHERE app = ?1 AND generation = ?2 ORDER BY id");
+  if (!select) return failed(select);
+  auto scope = select->run();
+  select->bind(1, app).bind(2, plan.generation);
+  while (true) {
+    auto row = select->step();
+    if (!row) return failed(row);
+    if (!*row) break;
+    const auto phase = from_name<StepPhase>(step_phase_names, select->text(2));
+    if (!phase) return corrupt("failover step of " + app + " has an unknown phase");
+    plan.steps.push_back({static_cast<int>(select->int64(0)), select->text(1), *phase, from_unix_us(select->int64(3)),
+                          select->text(4)});
+  }
+  return std::optional(std::move(plan));
+}
+
+}  // namespace rg

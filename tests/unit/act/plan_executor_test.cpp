@@ -1,0 +1,202 @@
+// PlanExecutor with fake steps that record what they did to a pretend world: which actions and
+// undos ran in which order, what the journal says, and how a restart picks a plan up again.
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+
+#include "act/failover/plan_executor.h"
+#include "support/temp_dir.h"
+
+namespace rg::act {
+namespace {
+
+const TimePoint t0 = from_unix_us(1'800'000'000'000'000);
+
+class PlanExecutorTest : public ::testing::Test {
+ protected:
+  // A step that appends "do N" / "undo N" to `trace`; it fails its action when `fail_action`,
+  // its verification when `fail_verify`, and never answers when `hang` (the process "dies" there).
+  PlanStep step(int n, bool fail_action = false, bool fail_verify = false, bool hang = false) {
+    PlanStep s;
+    s.name = "step " + std::to_string(n);
+    s.description = "changes thing " + std::to_string(n);
+    s.action = [this, n, fail_action, hang](StepCallback done) {
+      trace.push_back("do " + std::to_string(n));
+      if (hang) return;
+      // Answer later, as a real call would.
+      boost::asio::post(io, [done, fail_action] { done(fail_action ? StepResult(std::unexpected("boom")) : "ok"); });
+    };
+    s.verify = [fail_verify](StepCallback done) {
+      done(fail_verify ? StepResult(std::unexpected("not in effect")) : StepResult("checked"));
+    };
+    s.undo = [this, n](StepCallback done) {
+      trace.push_back("undo " + std::to_string(n));
+      done("");
+    };
+    return s;
+  }
+
+  Plan plan(std::vector<PlanStep> steps, std::vector<ReadinessCheck> readiness = {}) {
+    return {"shop", "failover", "us-east-1", "us-west-2", std::move(readiness), std::move(steps)};
+  }
+
+  PlanReport execute(Plan p, std::int64_t generation = 1) {
+    PlanReport out;
+    bool finished = false;
+    executor.run(std::move(p), generation, [&](PlanReport r) {
+      out = std::move(r);
+      finished = true;
+    });
+    io.run();
+    io.restart();
+    EXPECT_TRUE(finished);
+    return out;
+  }
+
+  std::vector<StepPhase> phases_of(int step_index) {
+    std::vector<StepPhase> out;
+    const auto latest = journal->latest("shop").value();  // kept: the loop must not walk a temporary
+    for (const auto& s : latest->steps)
+      if (s.step == step_index) out.push_back(s.phase);
+    return out;
+  }
+
+  test::TempDir dir;
+  std::string path = (dir.path() / "rg.db").string();
+  std::unique_ptr<FailoverJournal> journal = FailoverJournal::open(path).value();
+  boost::asio::io_context io;
+  PlanExecutor executor{io.get_executor(), *journal, [] { return t0; }};
+  std::vector<std::string> trace;
+};
+
+TEST_F(PlanExecutorTest, RunsEveryStepInOrderAndJournalsEachBeforeAndAfter) {
+  const auto report = execute(plan({step(1), step(2), step(3)}));
+  EXPECT_EQ(report.outcome, PlanOutcome::completed) << report.reason;
+  EXPECT_EQ(trace, (std::vector<std::string>{"do 1", "do 2", "do 3"}));
+  const auto latest = journal->latest("shop").value();
+  ASSERT_TRUE(latest);
+  EXPECT_EQ(latest->state, PlanState::completed);
+  EXPECT_EQ(phases_of(1), (std::vector{StepPhase::started, StepPhase::done}));
+  EXPECT_EQ(latest->steps.size(), 6u);
+}
+
+TEST_F(PlanExecutorTest, AFailedActionAtStepKUndoesTheStepsBeforeItNewestFirst) {
+  const auto report = execute(plan({step(1), step(2), step(3, true), step(4)}));
+  EXPECT_EQ(report.outcome, PlanOutcome::rolled_back);
+  EXPECT_NE(report.reason.find("step 3 (step 3) failed: boom"), std::string::npos) << report.reason;
+  // Step 3's action did not take effect: only 2 and 1 are undone; step 4 never ran.
+  EXPECT_EQ(trace, (std::vector<std::string>{"do 1", "do 2", "do 3", "undo 2", "undo 1"}));
+  EXPECT_EQ(phases_of(2), (std::vector{StepPhase::started, StepPhase::failed}));
+  EXPECT_EQ(phases_of(0), (std::vector{StepPhase::started, StepPhase::done, StepPhase::undo_started,
+                                       StepPhase::undone}));
+  EXPECT_EQ(journal->latest("shop").value()->state, PlanState::rolled_back);
+}
+
+TEST_F(PlanExecutorTest, AFailedVerificationUndoesTheStepItself) {
+  const auto report = execute(plan({step(1), step(2, false, true), step(3)}));
+  EXPECT_EQ(report.outcome, PlanOutcome::rolled_back);
+  EXPECT_EQ(trace, (std::vector<std::string>{"do 1", "do 2", "undo 2", "undo 1"}));
+}
+
+TEST_F(PlanExecutorTest, AFailedReadinessCheckChangesNothing) {
+  const auto report = execute(plan({step(1)}, {{"replica lag", [](StepCallback done) { done("3s"); }},
+                                              {"capacity", [](StepCallback done) {
+                                                 done(std::unexpected("max 2 < desired 4"));
+                                               }}}));
+  EXPECT_EQ(report.outcome, PlanOutcome::not_ready);
+  EXPECT_EQ(report.reason, "not ready: capacity: max 2 < desired 4");
+  EXPECT_TRUE(trace.empty());
+  EXPECT_EQ(journal->latest("shop").value()->state, PlanState::not_ready);
+}
+
+TEST_F(PlanExecutorTest, DryRunChecksReadinessAndListsStepsWithoutRunningOrJournaling) {
+  PlanReport report;
+  executor.dry_run(plan({step(1), step(2)}, {{"target healthy", [](StepCallback done) { done("score 100"); }}}),
+                   [&](PlanReport r) { report = std::move(r); });
+  io.run();
+  EXPECT_EQ(report.outcome, PlanOutcome::completed);
+  EXPECT_TRUE(trace.empty());
+  EXPECT_EQ(report.log, (std::vector<std::string>{"ready: target healthy (score 100)",
+                                                  "would step 1: changes thing 1", "would step 2: changes thing 2"}));
+  EXPECT_FALSE(journal->latest("shop").value().has_value());
+}
+
+TEST_F(PlanExecutorTest, AStalePlanIsFencedAndTouchesNothing) {
+  ASSERT_EQ(execute(plan({step(1)}), 2).outcome, PlanOutcome::completed);
+  trace.clear();
+  const auto report = execute(plan({step(1), step(2)}), 1);
+  EXPECT_EQ(report.outcome, PlanOutcome::fenced);
+  EXPECT_TRUE(trace.empty());
+  EXPECT_EQ(journal->latest("shop").value()->generation, 2);
+}
+
+TEST_F(PlanExecutorTest, ANewerPlanMidwayFencesTheOlderOneWithoutARollback) {
+  // Step 2 of generation 1 is slow; meanwhile generation 2 begins (an operator's rollback, say).
+  auto slow = step(2);
+  slow.action = [this](StepCallback done) {
+    trace.push_back("do 2");
+    ASSERT_EQ(journal->begin_plan({"shop", 2, "failover", "us-west-2", "us-east-1", PlanState::running, t0, t0, "", {}})
+                  .value(),
+              JournalWrite::ok);
+    done("ok");
+  };
+  const auto report = execute(plan({step(1), slow, step(3)}), 1);
+  EXPECT_EQ(report.outcome, PlanOutcome::fenced);
+  // No undo: generation 2 owns the resources now; and step 3 never ran.
+  EXPECT_EQ(trace, (std::vector<std::string>{"do 1", "do 2"}));
+}
+
+// The process dies while step 2 is in flight; a new process finds the plan running in the journal.
+class CrashRecoveryTest : public PlanExecutorTest {
+ protected:
+  JournalPlan crash_in_step_2() {
+    executor.run(plan({step(1), step(2, false, false, true), step(3)}), 1, [](PlanReport) {
+      ADD_FAILURE() << "the plan must not finish: its process died";
+    });
+    io.run();  // returns when nothing is pending: step 2 never answers
+    io.restart();
+    auto record = journal->latest("shop").value();
+    EXPECT_TRUE(record);
+    EXPECT_EQ(record->state, PlanState::running);
+    trace.clear();
+    return *record;
+  }
+
+  PlanReport recover(const JournalPlan& record, Recovery mode) {
+    PlanReport out;
+    executor.recover(plan({step(1), step(2), step(3)}), record, mode, [&](PlanReport r) { out = std::move(r); });
+    io.run();
+    io.restart();
+    return out;
+  }
+};
+
+TEST_F(CrashRecoveryTest, RollbackUndoesTheInFlightStepAndEverythingBeforeIt) {
+  const auto record = crash_in_step_2();
+  const auto report = recover(record, Recovery::rollback);
+  EXPECT_EQ(report.outcome, PlanOutcome::rolled_back);
+  EXPECT_EQ(trace, (std::vector<std::string>{"undo 2", "undo 1"}));
+  EXPECT_EQ(journal->latest("shop").value()->state, PlanState::rolled_back);
+}
+
+TEST_F(CrashRecoveryTest, ResumeRunsAgainFromTheInFlightStep) {
+  const auto record = crash_in_step_2();
+  const auto report = recover(record, Recovery::resume);
+  EXPECT_EQ(report.outcome, PlanOutcome::completed) << report.reason;
+  EXPECT_EQ(trace, (std::vector<std::string>{"do 2", "do 3"}));
+  EXPECT_EQ(journal->latest("shop").value()->state, PlanState::completed);
+}
+
+TEST_F(CrashRecoveryTest, ACrashDuringARollbackFinishesTheRollbackEvenWhenAskedToResume) {
+  auto record = crash_in_step_2();
+  // The journal shows step 2's undo started and then the process died again.
+  ASSERT_EQ(journal->record_step("shop", 1, {1, "step 2", StepPhase::undo_started, t0, ""}).value(), JournalWrite::ok);
+  record = *journal->latest("shop").value();
+  const auto report = recover(record, Recovery::resume);
+  EXPECT_EQ(report.outcome, PlanOutcome::rolled_back);
+  EXPECT_EQ(trace, (std::vector<std::string>{"undo 2", "undo 1"}));
+}
+
+}  // namespace
+}  // namespace rg::act

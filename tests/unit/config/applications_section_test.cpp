@@ -1,0 +1,164 @@
+// The `applications:` section: every key read, defaults when left out, and each bad value or
+// dangling reference (region, endpoint) reported with file:line:col and its path.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "config/application_reader.h"
+#include "config/config_loader.h"
+
+namespace rg {
+namespace {
+
+using namespace std::chrono_literals;
+using ::testing::ElementsAre;
+
+const std::string base = R"(regions: [us-east-1, us-west-2, eu-west-1]
+services:
+  dynamodb:
+endpoints:
+  - { hostname: dynamodb.us-east-1.amazonaws.com, service: dynamodb, region: us-east-1 }
+  - { hostname: dynamodb.us-west-2.amazonaws.com, service: dynamodb, region: us-west-2 }
+)";
+
+std::vector<std::string> errors_of(const std::string& yaml) {
+  const auto loaded = load_config_string(yaml, "a.yaml");
+  std::vector<std::string> out;
+  if (!loaded)
+    for (const auto& e : loaded.error()) out.push_back(e.to_string());
+  return out;
+}
+
+TEST(ApplicationsSection, ReadsEveryKey) {
+  const auto config = load_config_string(base + R"(applications:
+  shop:
+    primary: us-east-1
+    secondaries: [us-west-2]
+    checks:
+      us-east-1: [dynamodb.us-east-1.amazonaws.com]
+      us-west-2: [dynamodb.us-west-2.amazonaws.com]
+    policy:
+      health_threshold: 60
+      response_time_threshold: 800ms
+      consecutive_failures_threshold: 4
+      quorum: 2
+      cooldown: 15m
+      max_moves_per_hour: 1
+      margin: 25
+      failback_after: 1h
+      automatic_failback: true
+      mode: automatic
+    plan:
+      autoscaling_groups: { us-east-1: web-east, us-west-2: web-west }
+      desired_capacity: 3
+      rds_replicas: { us-west-2: db-west }
+      rpo: 30s
+      ssm_parameters:
+        /app/rds-endpoint: { us-east-1: db-east.example, us-west-2: db-west.example }
+      route53:
+        zone_id: Z123
+        name: app.example.com
+        ttl: 30
+        values: { us-east-1: east.example.com, us-west-2: west.example.com }
+      gate: true
+)",
+                                         "a.yaml");
+  ASSERT_TRUE(config.has_value()) << to_string(config.error());
+  ASSERT_EQ(config->applications.size(), 1u);
+  const auto& app = config->applications[0];
+  EXPECT_EQ(app.name, "shop");
+  EXPECT_EQ(app.primary, "us-east-1");
+  EXPECT_THAT(app.secondaries, ElementsAre("us-west-2"));
+  EXPECT_THAT(app.checks.at("us-west-2"), ElementsAre("dynamodb.us-west-2.amazonaws.com"));
+  EXPECT_EQ(app.policy.health_threshold, 60);
+  EXPECT_EQ(app.policy.response_time_threshold, 800ms);
+  EXPECT_EQ(app.policy.consecutive_failures_threshold, 4);
+  EXPECT_EQ(app.policy.quorum, 2);
+  EXPECT_EQ(app.policy.cooldown, 15min);
+  EXPECT_EQ(app.policy.max_moves_per_hour, 1);
+  EXPECT_EQ(app.policy.margin, 25);
+  EXPECT_EQ(app.policy.failback_after, 1h);
+  EXPECT_TRUE(app.policy.automatic_failback);
+  EXPECT_EQ(app.policy.mode, FailoverMode::automatic);
+  EXPECT_EQ(app.plan.autoscaling_groups.at("us-west-2"), "web-west");
+  EXPECT_EQ(app.plan.desired_capacity, 3);
+  EXPECT_EQ(app.plan.rds_replicas.at("us-west-2"), "db-west");
+  EXPECT_EQ(app.plan.rpo, 30s);
+  EXPECT_EQ(app.plan.ssm_parameters.at("/app/rds-endpoint").at("us-west-2"), "db-west.example");
+  ASSERT_TRUE(app.plan.route53.has_value());
+  EXPECT_EQ(app.plan.route53->type, "CNAME");
+  EXPECT_EQ(app.plan.route53->ttl, 30);
+  EXPECT_EQ(app.plan.route53->values.at("us-east-1"), "east.example.com");
+  EXPECT_TRUE(app.plan.gate);
+}
+
+TEST(ApplicationsSection, PolicyDefaultsToManualApproval) {
+  const auto config = load_config_string(base + R"(applications:
+  shop:
+    primary: us-east-1
+    secondaries: [us-west-2]
+    checks: { us-east-1: [dynamodb.us-east-1.amazonaws.com], us-west-2: [dynamodb.us-west-2.amazonaws.com] }
+)",
+                                         "a.yaml");
+  ASSERT_TRUE(config.has_value()) << to_string(config.error());
+  const auto& policy = config->applications.at(0).policy;
+  EXPECT_EQ(policy.mode, FailoverMode::manual_approval);
+  EXPECT_EQ(policy.consecutive_failures_threshold, 3);
+  EXPECT_EQ(policy.health_threshold, 70);
+  EXPECT_FALSE(policy.automatic_failback);
+  EXPECT_TRUE(config->applications.at(0).plan.autoscaling_groups.empty());
+}
+
+TEST(ApplicationsSection, DanglingReferencesAndBadValuesAreEachReported) {
+  EXPECT_THAT(errors_of(base + R"(applications:
+  shop:
+    primary: us-east-2
+    secondaries: [us-west-2, us-west-2]
+    checks:
+      us-west-2: [dynamodb.us-east-1.amazonaws.com, nope]
+    policy: { mode: automatik, health_threshold: 0, cooldwn: 1m }
+)"),
+              ElementsAre("a.yaml:9:14: applications.shop.primary: `us-east-2` is not one of regions; did you mean "
+                          "`us-east-1`?",
+                          "a.yaml:10:30: applications.shop.secondaries[1]: `us-west-2` is listed twice (primary and "
+                          "secondaries must differ)",
+                          "a.yaml:12:7: applications.shop.checks: needs at least one check for region us-west-2",
+                          "a.yaml:12:19: applications.shop.checks.us-west-2[0]: endpoint "
+                          "`dynamodb.us-east-1.amazonaws.com` is in us-east-1, not us-west-2",
+                          "a.yaml:12:53: applications.shop.checks.us-west-2[1]: `nope` is not the id of an endpoint",
+                          "a.yaml:13:21: applications.shop.policy.mode: must be one of automatic, manual-approval, "
+                          "dry-run; did you mean `automatic`?",
+                          "a.yaml:13:50: applications.shop.policy.health_threshold: must be between 1 and 100",
+                          "a.yaml:13:53: applications.shop.policy.cooldwn: unknown key (expected one of: health_threshold, "
+                          "response_time_threshold, consecutive_failures_threshold, quorum, cooldown, "
+                          "max_moves_per_hour, margin, failback_after, automatic_failback, mode); did you mean "
+                          "`cooldown`?"));
+}
+
+TEST(ApplicationsSection, UnknownKeysAndRegionsOutsideTheApplicationAreRefused) {
+  EXPECT_THAT(errors_of(base + R"(applications:
+  shop:
+    primary: us-east-1
+    secondaries: [us-west-2]
+    checks: { us-east-1: [dynamodb.us-east-1.amazonaws.com], us-west-2: [dynamodb.us-west-2.amazonaws.com] }
+    plan:
+      autoscaling_groups: { eu-west-1: web-eu }
+      route53: { zone_id: Z1, name: app.example.com, values: { us-east-1: a.example.com } }
+    plann: {}
+)"),
+              ElementsAre("a.yaml:13:29: applications.shop.plan.autoscaling_groups.eu-west-1: `eu-west-1` is not "
+                          "the primary or a secondary region of this application",
+                          "a.yaml:14:62: applications.shop.plan.route53.values: needs a value for region us-west-2",
+                          "a.yaml:15:5: applications.shop.plann: unknown key (expected one of: primary, secondaries, checks, "
+                          "policy, plan); did you mean `plan`?"));
+}
+
+TEST(ApplicationsSection, ModeNamesRoundTrip) {
+  for (const auto mode : {FailoverMode::automatic, FailoverMode::manual_approval, FailoverMode::dry_run})
+    EXPECT_EQ(failover_mode_from_string(to_string(mode)), mode);
+  EXPECT_EQ(failover_mode_from_string("manual"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace rg

@@ -1,0 +1,239 @@
+// FailoverPolicy, told as stories: rounds of check results arrive every 10 s of a fake clock, and
+// each test says what an operator would expect the controller to do, and why.
+#include <gtest/gtest.h>
+
+#include "decide/failover_policy.h"
+
+namespace rg {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr auto kRound = 10s;
+
+// shop runs in us-east-1, fails over to us-west-2 then eu-west-1; one DNS check per region.
+ApplicationConfig shop(FailoverMode mode = FailoverMode::automatic) {
+  ApplicationConfig app;
+  app.name = "shop";
+  app.primary = "us-east-1";
+  app.secondaries = {"us-west-2", "eu-west-1"};
+  for (const auto& region : app.regions()) app.checks[region] = {"ddb." + region};
+  app.policy.mode = mode;
+  app.policy.cooldown = 10min;
+  app.policy.failback_after = 30min;
+  return app;
+}
+
+EndpointState check(const std::string& region, bool ok, std::chrono::microseconds latency = 20ms) {
+  EndpointState state;
+  state.endpoint_id = "ddb." + region;
+  state.region = region;
+  state.kind = ProbeKind::dns;
+  state.success = ok;
+  state.status = ok ? HealthStatus::healthy : HealthStatus::critical;
+  state.latency = latency;
+  return state;
+}
+
+// One vantage point's round: east/west/eu each up or down.
+VantageView round(bool east, bool west, bool eu = true, std::string vantage = "local") {
+  return {std::move(vantage), {check("us-east-1", east), check("us-west-2", west), check("eu-west-1", eu)}};
+}
+
+// The controller around the policy, as the daemon will be: it feeds rounds, and carries out every
+// move the policy asks to execute by updating the active region and the move history (what the
+// journal would say).
+struct Controller {
+  FailoverPolicy policy;
+  FailoverSnapshot snapshot;
+  TimePoint now = from_unix_us(1'800'000'000'000'000);
+  int moves = 0;
+
+  explicit Controller(ApplicationConfig app) : policy(std::move(app), HealthScoreWeights{}) {}
+
+  FailoverDecision step(std::vector<VantageView> views) {
+    now += kRound;
+    snapshot.views = std::move(views);
+    auto decision = policy.decide(snapshot, now);
+    if (decision.action == DecisionAction::execute) {
+      snapshot.active_region = decision.to;
+      snapshot.moves.push_back(now);
+      ++moves;
+    }
+    return decision;
+  }
+  FailoverDecision step(VantageView view) { return step(std::vector{std::move(view)}); }
+};
+
+TEST(FailoverPolicy, AHealthyPrimaryStays) {
+  Controller c(shop());
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(c.step(round(true, true)).kind, DecisionKind::stay);
+  EXPECT_EQ(c.moves, 0);
+}
+
+TEST(FailoverPolicy, ThreeFailingRoundsInARowMoveToTheHealthiestSecondary) {
+  Controller c(shop());
+  // Two failing rounds are not an outage yet: the default threshold is 3.
+  EXPECT_EQ(c.step(round(false, true)).kind, DecisionKind::stay);
+  const auto second = c.step(round(false, true));
+  EXPECT_EQ(second.kind, DecisionKind::stay);
+  EXPECT_EQ(second.regions[0].consecutive_failures, 2);
+  const auto third = c.step(round(false, true));
+  EXPECT_EQ(third.kind, DecisionKind::failover);
+  EXPECT_EQ(third.action, DecisionAction::execute);
+  EXPECT_EQ(third.from, "us-east-1");
+  EXPECT_EQ(third.to, "us-west-2");  // tied with eu-west-1 on score and latency: configured order
+  EXPECT_NE(third.reason.find("us-east-1 is down (3 failing rounds"), std::string::npos) << third.reason;
+}
+
+TEST(FailoverPolicy, TheTargetIsChosenByScoreThenLatency) {
+  Controller c(shop());
+  // us-west-2 answers but slowly (a warning band would need thresholds; here: higher latency),
+  // eu-west-1 answers fast: same score, so the lower latency wins over the configured order.
+  const auto view = [] {
+    return VantageView{"local", {check("us-east-1", false), check("us-west-2", true, 300ms),
+                                 check("eu-west-1", true, 40ms)}};
+  };
+  c.step(view());
+  c.step(view());
+  const auto decision = c.step(view());
+  ASSERT_EQ(decision.kind, DecisionKind::failover);
+  EXPECT_EQ(decision.to, "eu-west-1");
+}
+
+TEST(FailoverPolicy, FailOpenNeverMovesToARegionThatIsNoBetter) {
+  Controller c(shop());
+  // Everything is failing at once (a resolver problem on our side looks exactly like this): moving
+  // would not help and might hurt, so the controller holds and says why.
+  for (int i = 0; i < 5; ++i) {
+    const auto decision = c.step(round(false, false, false));
+    EXPECT_NE(decision.kind, DecisionKind::failover);
+  }
+  const auto last = c.step(round(false, false, false));
+  EXPECT_EQ(last.kind, DecisionKind::hold);
+  EXPECT_NE(last.reason.find("fail-open"), std::string::npos) << last.reason;
+  EXPECT_EQ(c.moves, 0);
+}
+
+TEST(FailoverPolicy, TheMarginKeepsANoBetterRegionFromBeingChosen) {
+  auto app = shop();
+  app.policy.margin = 40;
+  Controller c(app);
+  // The primary answers, but in 2 s: failing by response_time_threshold (1 s) while its score is
+  // still 100. No region can score 40 points more, so it stays down where it is.
+  const auto slow = [] {
+    return VantageView{"local", {check("us-east-1", true, 2s), check("us-west-2", true), check("eu-west-1", true)}};
+  };
+  FailoverDecision decision;
+  for (int i = 0; i < 4; ++i) {
+    decision = c.step(slow());
+    EXPECT_NE(decision.kind, DecisionKind::failover) << decision.reason;
+  }
+  EXPECT_TRUE(decision.regions[0].down);
+  EXPECT_EQ(decision.kind, DecisionKind::hold);
+  EXPECT_NE(decision.reason.find("40 points better"), std::string::npos) << decision.reason;
+}
+
+TEST(FailoverPolicy, FlappingCausesAtMostOneMove) {
+  Controller c(shop());
+  // The primary flaps: fail, fail, pass, fail, fail, pass... never three in a row. No move.
+  for (int i = 0; i < 30; ++i) c.step(round(i % 3 == 2, true));
+  EXPECT_EQ(c.moves, 0);
+  // Then it flaps with longer bad streaks, and us-west-2 flaps too, for two hours: the first
+  // streak moves shop to us-west-2; after that the cool-down, the healthy-for-30-minutes rule for
+  // failing back and fail-open keep it from bouncing.
+  for (int i = 0; i < 720; ++i) {
+    const bool east = i % 5 >= 3;  // three failures, two passes
+    const bool west = i % 7 != 0;  // one failure in seven
+    c.step(round(east, west));
+  }
+  EXPECT_EQ(c.moves, 1);
+  EXPECT_EQ(c.snapshot.active_region, "us-west-2");
+}
+
+TEST(FailoverPolicy, CoolDownAndRateLimitHoldASecondMove) {
+  auto app = shop();
+  app.policy.cooldown = 5min;
+  app.policy.max_moves_per_hour = 1;
+  Controller c(app);
+  for (int i = 0; i < 3; ++i) c.step(round(false, true));
+  ASSERT_EQ(c.snapshot.active_region, "us-west-2");
+  // Now us-west-2 goes down too, with eu-west-1 healthy: within the cool-down, hold.
+  c.step(round(false, false));
+  c.step(round(false, false));
+  auto decision = c.step(round(false, false));
+  EXPECT_EQ(decision.kind, DecisionKind::hold);
+  EXPECT_NE(decision.reason.find("cool-down"), std::string::npos) << decision.reason;
+  // After the cool-down the rate limit (1 per hour) still holds.
+  c.now += 6min;
+  decision = c.step(round(false, false));
+  EXPECT_EQ(decision.kind, DecisionKind::hold);
+  EXPECT_NE(decision.reason.find("rate limit"), std::string::npos) << decision.reason;
+  // An hour after the first move, eu-west-1 takes over.
+  c.now += 1h;
+  decision = c.step(round(false, false));
+  EXPECT_EQ(decision.kind, DecisionKind::failover);
+  EXPECT_EQ(decision.to, "eu-west-1");
+}
+
+TEST(FailoverPolicy, AQuorumOfVantagePointsMustAgree) {
+  Controller c(shop());
+  // Of three vantage points only one sees us-east-1 failing (its own network): no move.
+  for (int i = 0; i < 6; ++i) {
+    const auto decision = c.step({round(false, true, true, "a"), round(true, true, true, "b"),
+                                  round(true, true, true, "c")});
+    EXPECT_EQ(decision.kind, DecisionKind::stay);
+    EXPECT_FALSE(decision.regions[0].failing);
+  }
+  // Two of three agree: after three rounds, move.
+  FailoverDecision decision;
+  for (int i = 0; i < 3; ++i)
+    decision = c.step({round(false, true, true, "a"), round(false, true, true, "b"), round(true, true, true, "c")});
+  EXPECT_EQ(decision.kind, DecisionKind::failover);
+  EXPECT_EQ(decision.to, "us-west-2");
+}
+
+TEST(FailoverPolicy, ManualApprovalAndDryRunProposeInsteadOfExecuting) {
+  for (const auto& [mode, action] : {std::pair{FailoverMode::manual_approval, DecisionAction::propose},
+                                    std::pair{FailoverMode::dry_run, DecisionAction::dry_run}}) {
+    Controller c(shop(mode));
+    FailoverDecision decision;
+    for (int i = 0; i < 3; ++i) decision = c.step(round(false, true));
+    EXPECT_EQ(decision.kind, DecisionKind::failover);
+    EXPECT_EQ(decision.action, action);
+    EXPECT_EQ(c.moves, 0);
+  }
+}
+
+TEST(FailoverPolicy, FailBackIsProposedOnceThePrimaryHasBeenHealthyLongEnough) {
+  Controller c(shop());
+  for (int i = 0; i < 3; ++i) c.step(round(false, true));
+  ASSERT_EQ(c.snapshot.active_region, "us-west-2");
+  // The primary recovers. 29 minutes of passing rounds: not yet.
+  FailoverDecision decision;
+  for (int i = 0; i < 29 * 6; ++i) {
+    decision = c.step(round(true, true));
+    ASSERT_NE(decision.kind, DecisionKind::failback) << "after " << i << " rounds";
+  }
+  // One failing round in between restarts the count.
+  c.step(round(false, true));
+  for (int i = 0; i < 6 * 29; ++i) ASSERT_NE(c.step(round(true, true)).kind, DecisionKind::failback);
+  for (int i = 0; i < 12 && decision.kind != DecisionKind::failback; ++i) decision = c.step(round(true, true));
+  EXPECT_EQ(decision.kind, DecisionKind::failback);
+  EXPECT_EQ(decision.to, "us-east-1");
+  // automatic_failback is off by default: even in automatic mode an operator approves going back.
+  EXPECT_EQ(decision.action, DecisionAction::propose);
+}
+
+TEST(FailoverPolicy, NothingNewWhileAPlanIsInProgress) {
+  Controller c(shop());
+  c.snapshot.plan_in_progress = true;
+  FailoverDecision decision;
+  for (int i = 0; i < 5; ++i) decision = c.step(round(false, true));
+  EXPECT_EQ(decision.kind, DecisionKind::stay);
+  EXPECT_EQ(decision.reason, "a plan is in progress");
+  EXPECT_TRUE(decision.regions[0].down);  // still counted, so the move comes when the plan is done
+}
+
+}  // namespace
+}  // namespace rg
