@@ -10,6 +10,7 @@
 #include <set>
 #include <thread>
 
+#include "integration/example_zone.h"
 #include "integration/api_client.h"
 #include "support/dns_fault_proxy.h"
 #include "support/knot_server.h"
@@ -31,11 +32,7 @@ std::string bearer(const std::string& token = kToken) { return "Bearer " + token
 class ApiTest : public testing::Test {
  protected:
   ApiTest()
-      : knot_({.zone = "example.test.",
-               .records = {{"dynamodb.us-east-1", "A", "192.0.2.10", 60},
-                           {"s3.us-east-1", "A", "192.0.2.20", 60},
-                           {"dynamodb.eu-west-1", "A", "192.0.2.30", 60}},
-               .update_key = std::nullopt}),
+      : knot_(test::example_zone()),
         proxy_(knot_.address(), knot_.port()) {}
 
   test::DaemonOptions options() const {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "integration/example_zone.h"
 #include "store/sqlite_store.h"
 #include "support/child_process.h"
 #include "support/dns_fault_proxy.h"
@@ -55,11 +56,7 @@ CommandOutput regionguard(const std::vector<std::string>& args, const test::Temp
 class CliTest : public testing::Test {
  protected:
   CliTest()
-      : knot_({.zone = "example.test.",
-               .records = {{"dynamodb.us-east-1", "A", "192.0.2.10", 60},
-                           {"s3.us-east-1", "A", "192.0.2.20", 60},
-                           {"dynamodb.eu-west-1", "A", "192.0.2.30", 60}},
-               .update_key = std::nullopt}),
+      : knot_(test::example_zone()),
         proxy_(knot_.address(), knot_.port()) {}
 
   std::string resolver() const { return "127.0.0.1:" + std::to_string(proxy_.port()); }

@@ -20,6 +20,7 @@
 #include <string>
 #include <thread>
 
+#include "integration/example_zone.h"
 #include "support/child_process.h"
 #include "support/dns_fault_proxy.h"
 #include "support/free_port.h"
@@ -65,11 +66,7 @@ std::optional<unsigned> http_status(std::uint16_t port, const std::string& targe
 class DashboardBrowserTest : public testing::Test {
  protected:
   DashboardBrowserTest()
-      : knot_({.zone = "example.test.",
-               .records = {{"dynamodb.us-east-1", "A", "192.0.2.10", 60},
-                           {"s3.us-east-1", "A", "192.0.2.20", 60},
-                           {"dynamodb.eu-west-1", "A", "192.0.2.30", 60}},
-               .update_key = std::nullopt}),
+      : knot_(test::example_zone()),
         proxy_(knot_.address(), knot_.port()) {}
 
   // Three endpoints behind the proxy, probed every second, and the server on `port`.
