@@ -215,7 +215,7 @@ struct Settings {
   int dnsperf_outstanding = 100;
   int blackbox_connections = 16;
   double low_rate = 100;
-  std::vector<std::size_t> ladder{20'000, 40'000, 80'000};
+  std::vector<std::size_t> ladder{20'000, 40'000, 80'000, 100'000};
   fs::path probe_load;
   std::string json_out;
   bool quick = false;
