@@ -342,8 +342,11 @@ async function main() {
         alerts = await apiGet('/api/v1/alerts');
         alertsText = await page.textContent('#alerts');
         listed = await page.locator('#alerts li.alert').count();
-        if (alerts.length ? listed === alerts.length : alertsText.includes('No active alerts')) break;
+        if (alerts.length ? listed === alerts.length && alerts.every((a) => alertsText.includes(a.summary))
+                          : alertsText.includes('No active alerts')) break;
       }
+      const missing = alerts.find((a) => !alertsText.includes(a.summary));
+      if (missing) fail(`alerts panel lacks the summary "${missing.summary}"`);
       if (!alerts.length && !alertsText.includes('No active alerts')) fail(`alerts panel "${alertsText}" for no alerts`);
       if (alerts.length && listed !== alerts.length) fail(`alerts panel lists ${listed} alerts, the API ${alerts.length}`);
       const applications = await apiGet('/api/v1/applications');

@@ -26,11 +26,13 @@ export function renderAlerts(alerts) {
     return;
   }
   root.replaceChildren(...alerts.map((alert) => {
+    // The shape of docs/api.md's alert: severity, state, summary, active_since, resolved_at.
     const severity = alert.severity ?? 'warning';
-    const at = alert.at ?? alert.started_at ?? alert.since;
+    const at = alert.active_since ?? alert.fired_at;
+    const state = alert.state && alert.state !== 'firing' ? ` (${alert.state})` : '';
     return el('li', { class: `alert ${severity}`, dataset: { severity } },
       el('span', { class: `badge ${severity}` }, severity.toUpperCase()),
-      el('span', { class: 'alert-text' }, describe(alert.title ?? alert.message ?? alert)),
+      el('span', { class: 'alert-text' }, describe(alert.summary ?? alert.rule ?? alert), state),
       at ? el('span', { class: 'muted' }, ` since ${formatClock(at)}`) : null);
   }));
 }
