@@ -5,6 +5,7 @@
 
 #include "config/alerts_reader.h"
 #include "config/config_loader.h"
+#include "unit/config/config_errors.h"
 
 namespace rg {
 namespace {
@@ -19,13 +20,7 @@ endpoints:
   - { hostname: dynamodb.us-east-1.amazonaws.com, service: dynamodb, region: us-east-1 }
 )";
 
-std::vector<std::string> errors_of(const std::string& yaml) {
-  const auto loaded = load_config_string(yaml, "a.yaml");
-  std::vector<std::string> out;
-  if (!loaded)
-    for (const auto& e : loaded.error()) out.push_back(e.to_string());
-  return out;
-}
+using test::errors_of;
 
 TEST(AlertsSection, LeftOutEverythingHasTheDefaults) {
   const auto config = load_config_string(base, "a.yaml");

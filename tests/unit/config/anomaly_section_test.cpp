@@ -6,6 +6,7 @@
 #include <string>
 
 #include "config/config_loader.h"
+#include "unit/config/config_errors.h"
 
 namespace rg {
 namespace {
@@ -22,13 +23,7 @@ endpoints:
     region: us-east-1
 )";
 
-std::vector<std::string> errors_of(const std::string& yaml) {
-  const auto loaded = load_config_string(yaml, "a.yaml");
-  std::vector<std::string> out;
-  if (!loaded)
-    for (const auto& e : loaded.error()) out.push_back(e.to_string());
-  return out;
-}
+using test::errors_of;
 
 TEST(AnomalySection, AbsentMeansOnWithTheDefaults) {
   const auto config = load_config_string(minimal, "a.yaml");

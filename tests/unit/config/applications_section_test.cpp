@@ -7,6 +7,7 @@
 
 #include "config/application_reader.h"
 #include "config/config_loader.h"
+#include "unit/config/config_errors.h"
 
 namespace rg {
 namespace {
@@ -22,13 +23,7 @@ endpoints:
   - { hostname: dynamodb.us-west-2.amazonaws.com, service: dynamodb, region: us-west-2 }
 )";
 
-std::vector<std::string> errors_of(const std::string& yaml) {
-  const auto loaded = load_config_string(yaml, "a.yaml");
-  std::vector<std::string> out;
-  if (!loaded)
-    for (const auto& e : loaded.error()) out.push_back(e.to_string());
-  return out;
-}
+using test::errors_of;
 
 TEST(ApplicationsSection, ReadsEveryKey) {
   const auto config = load_config_string(base + R"(applications:
