@@ -55,10 +55,16 @@ Alerting::Alerting(boost::asio::io_context& io, const Config& config, std::uniqu
 
 Alerting::~Alerting() { writer_.join(); }
 
-void Alerting::on_round(const AnalyzedRound& analyzed, std::span<const AnomalySignal> anomalies) {
+void Alerting::notify(const Notification& notification) {
+  ++notifications_;
+  dispatcher_.dispatch(notification);
+}
+
+void Alerting::on_round(const AnalyzedRound& analyzed, std::span<const AnomalySignal> anomalies,
+                        std::span<const FailoverSignal> failovers) {
   cascade_ = assess_cascade_risk(config_, graph_, analyzed.summary);
   const TimePoint now = now_us();
-  const AlertInputs inputs{now, analyzed.states, analyzed.observations, analyzed.events, cascade_, anomalies, {}};
+  const AlertInputs inputs{now, analyzed.states, analyzed.observations, analyzed.events, cascade_, anomalies, failovers};
   auto update = engine_.evaluate(inputs);
   for (const auto& entry : update.history) {
     if (entry.state == AlertState::firing) spdlog::warn("alert {} firing: {}", entry.alert_id, entry.summary);

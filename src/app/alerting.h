@@ -49,8 +49,13 @@ class Alerting {
   Alerting(const Alerting&) = delete;
   Alerting& operator=(const Alerting&) = delete;
 
-  // On the loop, once per analysed round.
-  void on_round(const AnalyzedRound& analyzed, std::span<const AnomalySignal> anomalies);
+  // On the loop, once per analysed round, with the failover controller's events of the round
+  // (the `failover` rule's input).
+  void on_round(const AnalyzedRound& analyzed, std::span<const AnomalySignal> anomalies,
+                std::span<const FailoverSignal> failovers = {});
+  // Sends `notification` to the notifiers that want its severity, bypassing the rules: the
+  // failover controller's step-by-step messages are events to report, not conditions to alert on.
+  void notify(const Notification& notification);
 
   std::vector<Alert> alerts() const { return engine_.alerts(); }
   // Stores the silence and applies it from the next round; the silence with its id.

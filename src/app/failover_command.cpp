@@ -54,14 +54,35 @@ int show_status(FailoverJournal& journal, const ApplicationConfig& app, std::ost
   return 0;
 }
 
+// The daemon proposed a move (manual-approval): approving marks it approved in the journal and the
+// daemon runs it at its next round (it holds the AWS clients and the monitor's view of the
+// target); rolling back declines it.
+int answer_proposal(FailoverJournal& journal, const JournalPlan& proposal, bool approve, std::ostream& out) {
+  const auto written = journal.finish_plan(proposal.app, proposal.generation,
+                                           approve ? PlanState::approved : PlanState::declined, now_us(),
+                                           approve ? "approved on the command line" : "declined on the command line");
+  if (!written) {
+    out << "journal: " << written.error().message << "\n";
+    return kNotCompleted;
+  }
+  if (*written == JournalWrite::fenced) {
+    out << "proposal #" << proposal.generation << " is stale: a newer plan exists\n";
+    return kNotCompleted;
+  }
+  out << (approve ? "approved" : "declined") << " #" << proposal.generation << " " << proposal.kind << " "
+      << proposal.from << " -> " << proposal.to;
+  out << (approve ? ": the daemon runs it at its next round (follow it with `failover status`)\n" : "\n");
+  return 0;
+}
+
 }  // namespace
 
 CLI::App* add_failover_command(CLI::App& cli, FailoverCommandOptions& options) {
-  auto* failover = cli.add_subcommand("failover", "Plan, execute, roll back or show an application's failover");
+  auto* failover = cli.add_subcommand("failover", "Plan, execute, approve, roll back or show an application's failover");
   failover->add_option("-c,--config", options.config_file, "Configuration file")->capture_default_str();
-  failover->add_option("action", options.action, "plan, execute, rollback or status")
+  failover->add_option("action", options.action, "plan, execute, approve, rollback or status")
       ->required()
-      ->check(CLI::IsMember({"plan", "execute", "rollback", "status"}));
+      ->check(CLI::IsMember({"plan", "execute", "approve", "rollback", "status"}));
   failover->add_option("app", options.app, "Application name (applications: in the configuration)")->required();
   failover->add_option("--to", options.to, "Target region (default: the first secondary, or back to the primary)");
   failover->add_flag("--dry-run", options.dry_run, "Check readiness and print the steps; change nothing");
@@ -85,6 +106,13 @@ int run_failover_command(const Config& config, const FailoverCommandOptions& opt
   if (!latest) {
     out << "journal: " << latest.error().message << "\n";
     return kNotCompleted;
+  }
+  if (*latest && (*latest)->state == PlanState::proposed && (options.action == "approve" || options.action == "rollback"))
+    return answer_proposal(**journal, **latest, options.action == "approve", out);
+  if (options.action == "approve") {
+    out << app->name << " has no proposal waiting for approval (see `regionguard failover status " << app->name
+        << "`)\n";
+    return kUsageError;
   }
   const std::string from = active_region(**journal, *app);
   std::string to = options.to;
@@ -119,7 +147,8 @@ int run_failover_command(const Config& config, const FailoverCommandOptions& opt
     if (!client) throw std::runtime_error(client.error().to_string());
     return **client;
   };
-  act::PlanContext context{clients, scheduler, act::WaitOptions{}, std::nullopt, false, std::nullopt};
+  act::PlanContext context{clients, scheduler, act::WaitOptions{}, std::nullopt, false, std::nullopt,
+                           io.get_executor()};
   act::PlanExecutor executor(io.get_executor(), **journal, [] { return now_us(); });
   std::optional<act::PlanReport> report;
   try {

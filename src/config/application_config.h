@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "config/network_address.h"
+
 namespace rg {
 
 enum class FailoverMode { automatic, manual_approval, dry_run };
@@ -36,7 +38,43 @@ struct Route53TargetConfig {
   std::map<std::string, std::string> values;  // region -> record value when that region is active
 };
 
-// What a move does, in the order a plan runs it (capacity, data, traffic).
+// CloudFront: the default cache behaviour is pointed at the active region's origin.
+struct CloudFrontTargetConfig {
+  std::string distribution_id;
+  std::map<std::string, std::string> origins;  // region -> origin id in the distribution
+};
+
+// A TSIG key (RFC 8945) for RFC 2136 updates: the secret inline (base64) or in a file.
+struct TsigKeyConfig {
+  std::string name;
+  std::string algorithm = "hmac-sha256";  // hmac-sha256 | hmac-sha512
+  std::string secret;       // base64, when given inline
+  std::string secret_file;  // else a file holding the base64 secret (resolved against the config
+                            // file's directory; read when a plan is built, not at load)
+};
+
+// A record pointed at the active region by RFC 2136 dynamic update (BIND, Knot, PowerDNS).
+struct DnsUpdateTargetConfig {
+  NetworkAddress server;  // the zone's primary, which accepts updates
+  std::string zone;
+  std::string name;  // inside the zone
+  std::string type = "A";
+  int ttl = 60;
+  TsigKeyConfig key;
+  std::map<std::string, std::string> values;  // region -> record value when that region is active
+};
+
+// The plan's last step: the public name, through these resolvers, answers the target's value.
+struct VerifyDnsConfig {
+  std::string name;
+  std::string type;  // empty: the type of dns_update, else of route53, else A
+  std::vector<NetworkAddress> resolvers;
+  std::chrono::milliseconds timeout{60'000};  // should cover the record's TTL
+  // region -> value; empty: the values of dns_update, else of route53.
+  std::map<std::string, std::string> values;
+};
+
+// What a move does, in the order a plan runs it (readiness, capacity, data, traffic, verify).
 struct FailoverPlanConfig {
   std::map<std::string, std::string> autoscaling_groups;  // region -> Auto Scaling group name
   int desired_capacity = 1;                                // the target group is scaled to this
@@ -46,7 +84,16 @@ struct FailoverPlanConfig {
   // /app/rds-endpoint, /app/s3-bucket-name).
   std::map<std::string, std::map<std::string, std::string>> ssm_parameters;
   std::optional<Route53TargetConfig> route53;
+  std::vector<std::string> dynamodb_tables;  // global tables that must have an ACTIVE replica in the target
+  // Label -> region -> bucket: the bucket of the region being left must replicate (an Enabled
+  // rule) into the target region's bucket.
+  std::map<std::string, std::map<std::string, std::string>> s3_replication;
+  std::optional<CloudFrontTargetConfig> cloudfront;
+  std::optional<DnsUpdateTargetConfig> dns_update;
+  std::optional<VerifyDnsConfig> verify_dns;
   bool gate = false;  // serve /gate/<app>/<region> for Route 53 failover health checks (data plane)
+  // After traffic moves, the target's checks must stay healthy this long, else the plan rolls back.
+  std::chrono::milliseconds settle{60'000};
 };
 
 struct ApplicationConfig {

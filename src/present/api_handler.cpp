@@ -157,6 +157,7 @@ HandlerResult ApiHandler::handle(const ApiRequest& request) {
     if (auto denied = check_read_auth(request)) return *denied;
     return metrics();
   }
+  if (path.starts_with("/gate/")) return gate(request, path.substr(6));
   if (path == "/api" || path.starts_with("/api/")) {
     if (!path.starts_with(kApiPrefix)) return not_found("no such API resource (the API is under /api/v1/)");
     return handle_api(request, path.substr(kApiPrefix.size()), target->query);
@@ -180,6 +181,10 @@ HandlerResult ApiHandler::handle_api(const ApiRequest& request, std::string_view
     if (request.method != "POST") return method_not_allowed("POST");
     return silence(request);
   }
+  if (path.starts_with("failover/")) {
+    if (request.method != "POST") return method_not_allowed("POST");
+    return failover(request, path.substr(9));
+  }
   const bool known = path == "summary" || path == "regions" || path == "endpoints" || path == "trends" ||
                      path == "alerts" || path == "applications" || (path.starts_with("endpoints/") && path.size() > 10);
   if (!known) return not_found("no such API resource: /api/v1/" + std::string(path));
@@ -190,15 +195,14 @@ HandlerResult ApiHandler::handle_api(const ApiRequest& request, std::string_view
   if (path == "regions") return json_response(200, state_.regions_json());
   if (path == "endpoints") return endpoints(query);
   if (path == "trends") return trends(query);
-  // The failover controller's applications land with issue 5; until then the list is empty, so
-  // clients can be written against the final shape now.
   if (path == "alerts") {
     json list = json::array();
     if (hooks_.alerts.list)
       for (const auto& alert : hooks_.alerts.list()) list.push_back(alert_json(alert));
     return json_response(200, list);
   }
-  if (path == "applications") return json_response(200, json::array());
+  if (path == "applications")
+    return json_response(200, hooks_.failover.applications ? hooks_.failover.applications() : json::array());
   return endpoint_route(request, path.substr(10), query);
 }
 
@@ -315,6 +319,43 @@ HandlerResult ApiHandler::silence(const ApiRequest& request) {
   return json_response(201, silence_json(*stored));
 }
 
+// POST /api/v1/failover/{app}/{op}; the controller checks the application, the operation and
+// the body, and answers for itself (202 accepted, 409 when a plan is already running...).
+HandlerResult ApiHandler::failover(const ApiRequest& request, std::string_view tail) {
+  if (!auth_.configured())
+    return unauthorized("state-changing requests are disabled: no server.token or server.token_file is configured");
+  if (!auth_.accepts(request.authorization)) return unauthorized("missing or wrong bearer token");
+  const auto slash = tail.find('/');
+  if (slash == std::string_view::npos || slash == 0 || tail.find('/', slash + 1) != std::string_view::npos)
+    return not_found("expected /api/v1/failover/{app}/{plan|execute|approve|rollback}");
+  json body = json::object();
+  if (request.body.find_first_not_of(" \t\r\n") != std::string::npos) {
+    body = json::parse(request.body, nullptr, false);
+    if (body.is_discarded()) return bad_request("the body is not valid JSON");
+    if (!body.is_object()) return bad_request("the body must be a JSON object");
+  }
+  if (!hooks_.failover.act) return unavailable("the failover controller is not running");
+  return hooks_.failover.act(std::string(tail.substr(0, slash)), std::string(tail.substr(slash + 1)), body);
+}
+
+// GET /gate/{app}/{region}: 200 for the region that should take traffic, 503 for the others, so
+// that Route 53 failover records' health checks follow regionguard without a control-plane call.
+HandlerResult ApiHandler::gate(const ApiRequest& request, std::string_view tail) {
+  if (!is_read(request.method)) return method_not_allowed(kReadMethods);
+  const auto slash = tail.find('/');
+  if (slash == std::string_view::npos || slash == 0 || slash + 1 == tail.size() ||
+      tail.find('/', slash + 1) != std::string_view::npos)
+    return not_found("expected /gate/{app}/{region}");
+  const std::string app(tail.substr(0, slash));
+  const std::string region(tail.substr(slash + 1));
+  const auto answer = hooks_.failover.gate ? hooks_.failover.gate(app, region) : std::nullopt;
+  if (!answer) return not_found("no gate for application '" + app + "' in region '" + region + "'");
+  const json body{{"app", app}, {"region", region}, {"open", answer->open}, {"active_region", answer->active_region}};
+  auto response = json_response(answer->open ? 200 : 503, body);
+  response.headers.emplace_back("Cache-Control", "no-store");
+  return response;
+}
+
 HandlerResult ApiHandler::stream(const ApiRequest& request) {
   if (!request.websocket_upgrade) return bad_request("/api/v1/stream is a WebSocket: send Upgrade: websocket");
   if (!request.origin.empty() && !same_origin(request.origin, request.host))
@@ -331,7 +372,8 @@ ApiResponse ApiHandler::metrics() const {
                        hooks_.ws_dropped ? hooks_.ws_dropped() : 0,
                        triggered_rounds_,
                        read_process_stats(),
-                       hooks_.anomaly_stats ? hooks_.anomaly_stats() : std::nullopt};
+                       hooks_.anomaly_stats ? hooks_.anomaly_stats() : std::nullopt,
+                       hooks_.cloudwatch_stats ? hooks_.cloudwatch_stats() : std::nullopt};
   std::string text = render_metrics(inputs);
   if (hooks_.alerts.metrics) {
     PrometheusText alerting;

@@ -7,6 +7,8 @@
 //   GET  /api/v1/summary | regions | endpoints | endpoints/{id} | endpoints/{id}/history | trends
 //        | alerts | applications                       reads (token when server.auth_reads)
 //   POST /api/v1/probe, /api/v1/alerts/silences       token always
+//   POST /api/v1/failover/{app}/{plan|execute|approve|rollback}   token always
+//   GET  /gate/{app}/{region}                          open: Route 53 health checkers call it
 //   GET  /api/v1/stream                                WebSocket
 //   GET  /metrics                                      Prometheus (token when server.auth_reads)
 //   GET  /healthz, /readyz                             open
@@ -25,6 +27,7 @@
 #include "present/api_response.h"
 #include "present/bearer_auth.h"
 #include "present/dashboard_state.h"
+#include "present/failover_hooks.h"
 #include "present/metrics.h"
 #include "store/store.h"
 
@@ -75,6 +78,8 @@ class ApiHandler {
     std::function<std::uint64_t()> ws_dropped;
     std::function<TimePoint()> now = now_us;
     AlertHooks alerts;  // GET /api/v1/alerts, POST /api/v1/alerts/silences, alert metrics
+    FailoverHooks failover;  // GET /api/v1/applications, POST /api/v1/failover/..., /gate/...
+    std::function<std::optional<CloudWatchStats>()> cloudwatch_stats;  // /metrics, when publishing
   };
 
   // `state` and `probes` must outlive the handler (they live beside it in the server).
@@ -96,6 +101,8 @@ class ApiHandler {
   HandlerResult trends(const std::vector<std::pair<std::string, std::string>>& query);
   HandlerResult probe(const ApiRequest& request);
   HandlerResult silence(const ApiRequest& request);
+  HandlerResult failover(const ApiRequest& request, std::string_view tail);
+  HandlerResult gate(const ApiRequest& request, std::string_view tail);
   HandlerResult stream(const ApiRequest& request);
   std::optional<ApiResponse> check_read_auth(const ApiRequest& request) const;
   ApiResponse metrics() const;

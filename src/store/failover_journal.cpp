@@ -10,7 +10,8 @@ namespace {
 using sqlite::Statement;
 
 constexpr int kBusyTimeoutMs = 5000;
-constexpr std::array plan_state_names{"running", "completed", "rolled_back", "rollback_failed", "not_ready", "fenced"};
+constexpr std::array plan_state_names{"running",  "completed", "rolled_back", "rollback_failed", "not_ready",
+                                       "fenced",   "proposed",  "approved",    "declined"};
 constexpr std::array step_phase_names{"started", "done", "failed", "undo_started", "undone", "undo_failed"};
 
 template <typename Enum, std::size_t N>

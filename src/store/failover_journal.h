@@ -18,7 +18,9 @@
 
 namespace rg {
 
-enum class PlanState { running, completed, rolled_back, rollback_failed, not_ready, fenced };
+// proposed: decided in manual-approval mode, waiting for an operator; approved: the operator said
+// yes and the daemon runs it at its next round (as the same generation); declined: the operator said no.
+enum class PlanState { running, completed, rolled_back, rollback_failed, not_ready, fenced, proposed, approved, declined };
 enum class StepPhase { started, done, failed, undo_started, undone, undo_failed };
 
 std::string_view to_string(PlanState state);

@@ -129,6 +129,26 @@ CREATE TABLE failover_steps (
 );
 CREATE INDEX failover_steps_plan ON failover_steps (app, generation, id);
 )sql",
+    // Version 6: plans the daemon proposes in manual-approval mode (proposed, then approved or
+    // declined). SQLite cannot change a CHECK constraint in place: the table is copied.
+    R"sql(
+CREATE TABLE failover_plans_v6 (
+  app         TEXT    NOT NULL,
+  generation  INTEGER NOT NULL,
+  kind        TEXT    NOT NULL,                 -- failover, failback
+  from_region TEXT    NOT NULL,
+  to_region   TEXT    NOT NULL,
+  state       TEXT    NOT NULL CHECK (state IN ('running', 'completed', 'rolled_back', 'rollback_failed',
+                                                'not_ready', 'fenced', 'proposed', 'approved', 'declined')),
+  created_at  INTEGER NOT NULL,                 -- unix microseconds
+  updated_at  INTEGER NOT NULL,
+  detail      TEXT    NOT NULL DEFAULT '',
+  PRIMARY KEY (app, generation)
+) WITHOUT ROWID;
+INSERT INTO failover_plans_v6 SELECT * FROM failover_plans;
+DROP TABLE failover_plans;
+ALTER TABLE failover_plans_v6 RENAME TO failover_plans;
+)sql",
 };
 
 // The newest schema version this binary knows.

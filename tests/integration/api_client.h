@@ -11,6 +11,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -183,6 +184,13 @@ class Daemon {
         << "\n";
     out << options.extra_server_yaml;
     out.close();
+    start();
+  }
+
+  // Starts (again, after kill()) `regionguard run` on the same configuration and store, and
+  // waits until /readyz says ready.
+  void start() {
+    const auto config = dir_.path() / "regionguard.yaml";
     process_ = std::make_unique<ChildProcess>(
         std::vector<std::string>{RG_BINARY, "--log-level", "debug", "run", "-c", config.string()}, log());
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
@@ -198,6 +206,11 @@ class Daemon {
   std::filesystem::path log() const { return dir_.path() / "run.log"; }
   const TempDir& dir() const { return dir_; }
   ChildProcess& process() { return *process_; }
+  // SIGKILL: no shutdown code runs, as in a crash or an OOM kill.
+  void kill() {
+    ::kill(process_->pid(), SIGKILL);
+    process_->wait();
+  }
 
   HttpReply get(const std::string& target, const std::vector<std::pair<std::string, std::string>>& headers = {}) {
     return http_get(port_, target, headers);

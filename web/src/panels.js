@@ -11,6 +11,9 @@ import { formatClock } from './format.js';
 function describe(value) {
   if (value === null || value === undefined || value === '') return '—';
   if (typeof value !== 'object') return String(value);
+  // A plan of the failover journal: "#4 failover us-east-1 → us-west-2: completed".
+  if (value.kind && value.from && value.to)
+    return `#${value.generation} ${value.kind} ${value.from} → ${value.to}: ${value.state}`;
   return value.name ?? value.description ?? value.message ?? JSON.stringify(value);
 }
 

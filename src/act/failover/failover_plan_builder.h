@@ -1,6 +1,8 @@
 #pragma once
 // The plan of one move of an application (failover to a secondary, or back to the primary), from
 // its configuration (`applications.NAME.plan`): capacity first, then data, then traffic.
+#include <boost/asio/any_io_executor.hpp>
+
 #include <functional>
 #include <optional>
 #include <string>
@@ -24,6 +26,9 @@ struct PlanContext {
   std::optional<std::string> target_unhealthy;
   bool target_judged = false;  // false (the CLI has no monitor data): said so in the readiness line
   std::optional<double> replica_lag_seconds;  // the monitor's latest ReplicaLag of the target's replica
+  // The loop the DNS steps (dns_update, verify_dns) run their sockets on; without one they fail
+  // and say so.
+  boost::asio::any_io_executor dns_executor{};
 };
 
 Plan build_failover_plan(const ApplicationConfig& app, const std::string& from, const std::string& to,

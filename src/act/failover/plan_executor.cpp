@@ -25,11 +25,12 @@ PlanState state_of(PlanOutcome outcome) {
 // One plan being run: lives as long as a callback of one of its steps is pending.
 class PlanRun : public std::enable_shared_from_this<PlanRun> {
  public:
-  PlanRun(boost::asio::any_io_executor executor, FailoverJournal* journal, Clock clock, Plan plan,
-          std::int64_t generation, PlanDone done)
+  PlanRun(boost::asio::any_io_executor executor, FailoverJournal* journal, Clock clock, PlanProgress progress,
+          Plan plan, std::int64_t generation, PlanDone done)
       : executor_(std::move(executor)),
         journal_(journal),
         clock_(std::move(clock)),
+        progress_(std::move(progress)),
         plan_(std::move(plan)),
         done_(std::move(done)) {
     report_.generation = generation;
@@ -42,10 +43,17 @@ class PlanRun : public std::enable_shared_from_this<PlanRun> {
     check_readiness(0, [self = shared_from_this()] { self->run_step(0); });
   }
 
+  // A proposal the operator approved: its journal row exists (state approved) and becomes running.
+  void start_approved() {
+    if (!journaled(journal_->finish_plan(plan_.app, report_.generation, PlanState::running, clock_(), "approved")))
+      return;
+    check_readiness(0, [self = shared_from_this()] { self->run_step(0); });
+  }
+
   void start_dry_run() {
     check_readiness(0, [self = shared_from_this()] {
       for (const auto& step : self->plan_.steps)
-        self->report_.log.push_back("would " + step.name + (step.description.empty() ? "" : ": " + step.description));
+        self->log("would " + step.name + (step.description.empty() ? "" : ": " + step.description));
       self->done_(std::move(self->report_));
     });
   }
@@ -53,7 +61,7 @@ class PlanRun : public std::enable_shared_from_this<PlanRun> {
   // Resumes at `first` with steps [0, first) applied.
   void resume(std::size_t first) {
     for (std::size_t i = 0; i < first; ++i) applied_.push_back(i);
-    report_.log.push_back("resuming at step " + std::to_string(first + 1));
+    log("resuming at step " + std::to_string(first + 1));
     run_step(first);
   }
 
@@ -105,9 +113,9 @@ class PlanRun : public std::enable_shared_from_this<PlanRun> {
     call(check.check, [self = shared_from_this(), index, then = std::move(then)](StepResult result) mutable {
       const auto& name = self->plan_.readiness[index].name;
       if (result) {
-        self->report_.log.push_back("ready: " + name + (result->empty() ? "" : " (" + *result + ")"));
+        self->log("ready: " + name + (result->empty() ? "" : " (" + *result + ")"));
       } else {
-        self->report_.log.push_back("NOT READY: " + name + ": " + result.error());
+        self->log("NOT READY: " + name + ": " + result.error());
         self->not_ready_.push_back(name + ": " + result.error());
       }
       // Every check runs, so the operator sees all that is wrong at once.
@@ -139,23 +147,23 @@ class PlanRun : public std::enable_shared_from_this<PlanRun> {
     call(plan_.steps[index].action, [self = shared_from_this(), index](StepResult result) {
       const auto& step = self->plan_.steps[index];
       if (!result) {
-        self->report_.log.push_back("FAILED: " + step.name + ": " + result.error());
+        self->log("FAILED: " + step.name + ": " + result.error());
         if (!self->journal_step(index, StepPhase::failed, result.error())) return;
         return self->roll_back(self->reversed_applied(), "step " + std::to_string(index + 1) + " (" + step.name +
                                                               ") failed: " + result.error());
       }
-      self->report_.log.push_back("done: " + step.name + (result->empty() ? "" : " (" + *result + ")"));
+      self->log("done: " + step.name + (result->empty() ? "" : " (" + *result + ")"));
       self->applied_.push_back(index);
       if (!step.verify) return self->step_verified(index, "");
       self->call(step.verify, [self, index](StepResult verified) {
         const auto& name = self->plan_.steps[index].name;
         if (!verified) {
-          self->report_.log.push_back("VERIFY FAILED: " + name + ": " + verified.error());
+          self->log("VERIFY FAILED: " + name + ": " + verified.error());
           if (!self->journal_step(index, StepPhase::failed, "verification: " + verified.error())) return;
           return self->roll_back(self->reversed_applied(), "verification of step " + std::to_string(index + 1) +
                                                                " (" + name + ") failed: " + verified.error());
         }
-        self->report_.log.push_back("verified: " + name + (verified->empty() ? "" : " (" + *verified + ")"));
+        self->log("verified: " + name + (verified->empty() ? "" : " (" + *verified + ")"));
         self->step_verified(index, *verified);
       });
     });
@@ -174,7 +182,7 @@ class PlanRun : public std::enable_shared_from_this<PlanRun> {
     const std::size_t index = order[position];
     const auto& step = plan_.steps[index];
     if (!step.undo) {
-      report_.log.push_back("nothing to undo: " + step.name);
+      log("nothing to undo: " + step.name);
       return undo(std::move(order), position + 1, all_undone);
     }
     if (!journal_step(index, StepPhase::undo_started, "")) return;
@@ -182,10 +190,10 @@ class PlanRun : public std::enable_shared_from_this<PlanRun> {
                      index](StepResult result) mutable {
       const auto& name = self->plan_.steps[index].name;
       if (result) {
-        self->report_.log.push_back("undone: " + name);
+        self->log("undone: " + name);
       } else {
         // Keep undoing the rest: a half rolled-back plan is worse than one with a known gap.
-        self->report_.log.push_back("UNDO FAILED: " + name + ": " + result.error());
+        self->log("UNDO FAILED: " + name + ": " + result.error());
       }
       if (!self->journal_step(index, result ? StepPhase::undone : StepPhase::undo_failed,
                               result ? *result : result.error()))
@@ -194,9 +202,15 @@ class PlanRun : public std::enable_shared_from_this<PlanRun> {
     });
   }
 
+  void log(std::string line) {
+    if (progress_) progress_(plan_, line);
+    report_.log.push_back(std::move(line));
+  }
+
   boost::asio::any_io_executor executor_;
   FailoverJournal* journal_;  // null in a dry run
   Clock clock_;
+  PlanProgress progress_;
   Plan plan_;
   PlanDone done_;
   PlanReport report_;
@@ -209,11 +223,17 @@ class PlanRun : public std::enable_shared_from_this<PlanRun> {
 std::string_view to_string(PlanOutcome outcome) { return outcome_names[static_cast<std::size_t>(outcome)]; }
 
 void PlanExecutor::run(Plan plan, std::int64_t generation, PlanDone done) {
-  std::make_shared<PlanRun>(executor_, &journal_, clock_, std::move(plan), generation, std::move(done))->start();
+  std::make_shared<PlanRun>(executor_, &journal_, clock_, progress_, std::move(plan), generation, std::move(done))
+      ->start();
+}
+
+void PlanExecutor::run_approved(Plan plan, std::int64_t generation, PlanDone done) {
+  std::make_shared<PlanRun>(executor_, &journal_, clock_, progress_, std::move(plan), generation, std::move(done))
+      ->start_approved();
 }
 
 void PlanExecutor::dry_run(Plan plan, PlanDone done) {
-  std::make_shared<PlanRun>(executor_, nullptr, clock_, std::move(plan), 0, std::move(done))->start_dry_run();
+  std::make_shared<PlanRun>(executor_, nullptr, clock_, progress_, std::move(plan), 0, std::move(done))->start_dry_run();
 }
 
 void PlanExecutor::recover(Plan plan, const JournalPlan& record, Recovery mode, PlanDone done) {
@@ -226,7 +246,8 @@ void PlanExecutor::recover(Plan plan, const JournalPlan& record, Recovery mode, 
                    step.phase == StepPhase::undo_failed || step.phase == StepPhase::failed;
   }
   const std::size_t step_count = plan.steps.size();
-  auto run = std::make_shared<PlanRun>(executor_, &journal_, clock_, std::move(plan), record.generation, std::move(done));
+  auto run = std::make_shared<PlanRun>(executor_, &journal_, clock_, progress_, std::move(plan), record.generation,
+                                       std::move(done));
   // A crash during a rollback finishes the rollback, whatever was asked.
   if (mode == Recovery::resume && !rolling_back) {
     std::size_t first = 0;

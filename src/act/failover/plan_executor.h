@@ -33,18 +33,23 @@ struct PlanReport {
 };
 
 using PlanDone = std::function<void(PlanReport)>;
+// Each line of the report as it is written (readiness, step done, failed, undone): notifications.
+using PlanProgress = std::function<void(const Plan& plan, const std::string& line)>;
 using Clock = std::function<TimePoint()>;
 
 enum class Recovery { resume, rollback };
 
 class PlanExecutor {
  public:
-  PlanExecutor(boost::asio::any_io_executor executor, FailoverJournal& journal, Clock clock)
-      : executor_(std::move(executor)), journal_(journal), clock_(std::move(clock)) {}
+  PlanExecutor(boost::asio::any_io_executor executor, FailoverJournal& journal, Clock clock,
+               PlanProgress progress = {})
+      : executor_(std::move(executor)), journal_(journal), clock_(std::move(clock)), progress_(std::move(progress)) {}
 
   // Journals the plan as generation `generation` (fenced unless newer than every plan of the app),
   // checks readiness, then runs the steps.
   void run(Plan plan, std::int64_t generation, PlanDone done);
+  // Runs the journal's proposal `generation` (state approved) as that generation.
+  void run_approved(Plan plan, std::int64_t generation, PlanDone done);
 
   // The journal's plan `record` was left running by a crash; `plan` is the same plan rebuilt from
   // the configuration. Resumes from the first step not done, or undoes what was (and may have been) done.
@@ -57,6 +62,7 @@ class PlanExecutor {
   boost::asio::any_io_executor executor_;
   FailoverJournal& journal_;
   Clock clock_;
+  PlanProgress progress_;
 };
 
 }  // namespace rg::act

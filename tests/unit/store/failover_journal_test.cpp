@@ -74,3 +74,35 @@ TEST_F(FailoverJournalTest, AnOlderGenerationCanNeverOverwriteANewerOne) {
 
 }  // namespace
 }  // namespace rg
+
+namespace rg {
+namespace {
+
+// manual-approval: the daemon journals a proposal; an operator (another process) approves it and
+// the same generation then runs; a newer plan makes an old approval stale.
+TEST_F(FailoverJournalTest, AProposalIsApprovedAndRunsAsItsOwnGeneration) {
+  auto journal = FailoverJournal::open(path);
+  ASSERT_TRUE(journal) << journal.error().message;
+  auto proposal = plan(1);
+  proposal.state = PlanState::proposed;
+  proposal.detail = "us-east-1 is down";
+  ASSERT_EQ((*journal)->begin_plan(proposal).value(), JournalWrite::ok);
+  {
+    auto operator_side = FailoverJournal::open(path);
+    ASSERT_TRUE(operator_side);
+    ASSERT_EQ((*operator_side)->finish_plan("shop", 1, PlanState::approved, t0, "approved").value(), JournalWrite::ok);
+  }
+  EXPECT_EQ((*journal)->latest("shop").value()->state, PlanState::approved);
+  ASSERT_EQ((*journal)->finish_plan("shop", 1, PlanState::running, t0, "").value(), JournalWrite::ok);
+  EXPECT_EQ((*journal)->latest("shop").value()->state, PlanState::running);
+
+  ASSERT_EQ((*journal)->begin_plan(plan(2)).value(), JournalWrite::ok);
+  EXPECT_EQ((*journal)->finish_plan("shop", 1, PlanState::declined, t0, "").value(), JournalWrite::fenced);
+  const auto plans = (*journal)->plans("shop", 10).value();
+  ASSERT_EQ(plans.size(), 2u);
+  EXPECT_EQ(plans[1].state, PlanState::running);
+  EXPECT_EQ(plans[1].detail, "");
+}
+
+}  // namespace
+}  // namespace rg

@@ -1,0 +1,76 @@
+#include "act/failover/cloudfront_step.h"
+
+#include <memory>
+
+#include "act/aws/cloudfront_api.h"
+
+namespace rg::act {
+namespace {
+
+namespace cf = aws::cloudfront;
+
+// Reads the configuration, points its default behaviour at `origin_id` and writes it back with
+// the ETag just read. `on_read` sees the configuration before the change (the step remembers the
+// previous origin there). One retry after PreconditionFailed, from a fresh read.
+void switch_origin(aws::AwsClient& client, std::string distribution_id, std::string origin_id, bool may_retry,
+                   std::function<void(const cf::DistributionConfigSummary&)> on_read, StepCallback done) {
+  cf::get_distribution_config(client, distribution_id, [&client, distribution_id, origin_id, may_retry,
+                                                        on_read, done](auto config) {
+    if (!config) return done(std::unexpected(config.error().to_string()));
+    if (on_read) on_read(config->summary);
+    // Idempotent: a resumed plan finds the distribution switched already.
+    if (config->summary.default_target_origin_id == origin_id) return done("already on origin " + origin_id);
+    auto changed = cf::set_default_target_origin(config->config_xml, origin_id);
+    if (!changed) return done(std::unexpected(changed.error().to_string()));
+    cf::update_distribution(
+        client, {distribution_id, config->etag, std::move(*changed)},
+        [&client, distribution_id, origin_id, may_retry, on_read, done](auto updated) {
+          if (!updated && updated.error().code == "PreconditionFailed" && may_retry)
+            return switch_origin(client, distribution_id, origin_id, false, on_read, done);
+          if (!updated) return done(std::unexpected(updated.error().to_string()));
+          done("origin " + origin_id + ", status " + updated->status);
+        });
+  });
+}
+
+}  // namespace
+
+PlanStep cloudfront_origin_step(aws::AwsClient& client, std::string distribution_id, std::string origin_id) {
+  auto previous = std::make_shared<std::optional<std::string>>();
+  PlanStep step;
+  step.name = "point CloudFront " + distribution_id + " at " + origin_id;
+  step.description = "UpdateDistribution " + distribution_id + " DefaultCacheBehavior.TargetOriginId=" + origin_id +
+                     " (If-Match the ETag read), read back";
+  step.action = [&client, distribution_id, origin_id, previous](StepCallback done) {
+    // Remember the origin before the first change only: a resumed plan must not take its own
+    // change for the original.
+    const auto remember = [previous](const cf::DistributionConfigSummary& summary) {
+      if (!previous->has_value()) *previous = summary.default_target_origin_id;
+    };
+    switch_origin(client, distribution_id, origin_id, true, remember, std::move(done));
+  };
+  step.verify = [&client, distribution_id, origin_id](StepCallback done) {
+    cf::get_distribution_config(client, distribution_id, [origin_id, done](auto config) {
+      if (!config) return done(std::unexpected(config.error().to_string()));
+      if (config->summary.default_target_origin_id != origin_id)
+        return done(std::unexpected("reads back origin " + config->summary.default_target_origin_id));
+      done("");
+    });
+  };
+  step.undo = [&client, distribution_id, previous](StepCallback done) {
+    if (!previous->has_value()) return done("nothing was changed");
+    const std::string origin = **previous;
+    switch_origin(client, distribution_id, origin, true, nullptr, [&client, distribution_id, origin, done](StepResult r) {
+      if (!r) return done(r);
+      cf::get_distribution_config(client, distribution_id, [origin, done](auto config) {
+        if (!config) return done(std::unexpected(config.error().to_string()));
+        if (config->summary.default_target_origin_id != origin)
+          return done(std::unexpected("after undo reads back origin " + config->summary.default_target_origin_id));
+        done("origin back to " + origin);
+      });
+    });
+  };
+  return step;
+}
+
+}  // namespace rg::act

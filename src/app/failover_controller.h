@@ -1,0 +1,96 @@
+#pragma once
+// The failover controller in the daemon: after every round it asks each application's policy
+// (decide/failover_policy.h) what to do and carries the answer out with the plan machinery
+// (act/failover/): run the plan (automatic), journal a proposal and wait for an operator
+// (manual-approval), or only check readiness and show the steps (dry-run).
+//
+// It owns the journal connection, so everything a plan does is written down before and after it
+// happens; at start it reads the journal back: where traffic goes, when the last moves were (for
+// cool-down and rate limit), a proposal still waiting, a plan left running by a crash (resumed,
+// or finished rolling back), a plan approved from the CLI (run).
+//
+// Everything runs on the loop; journal writes are small synchronous transactions (see
+// act/failover/plan_executor.h for why they are not deferred).
+#include <boost/asio/io_context.hpp>
+#include <expected>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "act/failover/plan_executor.h"
+#include "analyze/alert.h"
+#include "config/config.h"
+#include "decide/failover_policy.h"
+#include "net/curl_multi.h"
+#include "present/failover_hooks.h"
+#include "probe/aws_session.h"
+#include "store/failover_journal.h"
+
+namespace rg {
+
+class FailoverController {
+ public:
+  using Notify = std::function<void(const Notification&)>;
+
+  // Opens the journal (config.store.path) and recovers what it finds. `config` must outlive it.
+  static std::expected<std::unique_ptr<FailoverController>, std::string> start(boost::asio::io_context& io,
+                                                                               const Config& config, Notify notify);
+  ~FailoverController();
+  FailoverController(const FailoverController&) = delete;
+  FailoverController& operator=(const FailoverController&) = delete;
+
+  // Once per analysed round, with the latest state of every endpoint.
+  void on_round(std::span<const EndpointState> states, TimePoint now);
+  // The events since the last call (plan started, step failed, completed...), for the alert rules.
+  std::vector<FailoverSignal> take_signals();
+  // Application -> region taking its traffic now (metrics, CloudWatch).
+  std::map<std::string, std::string> active_regions() const;
+  // Some plan is running (tests, shutdown logging).
+  bool busy() const;
+  FailoverHooks api_hooks();
+
+ private:
+  struct Application;
+  FailoverController(boost::asio::io_context& io, const Config& config, Notify notify,
+                     std::unique_ptr<FailoverJournal> journal);
+
+  void recover(Application& app);
+  void carry_out(Application& app, const FailoverDecision& decision, TimePoint now);
+  // Builds the plan from `from` to `to`; nullopt (after saying why) when it cannot be built.
+  std::optional<act::Plan> build_plan(Application& app, const std::string& from, const std::string& to);
+  enum class Start { fresh, approved };
+  void execute(Application& app, act::Plan plan, std::int64_t generation, Start how);
+  void propose(Application& app, const std::string& to, const std::string& reason, TimePoint now);
+  void dry_run(Application& app, const std::string& to, const std::string& reason);
+  void sync_with_journal(Application& app);
+  void finished(Application& app, const act::PlanReport& report);
+  void refresh_history(Application& app);
+  // Why the target is not fit to take traffic this round (a readiness failure), or nullopt.
+  std::optional<std::string> target_problem(const Application& app, const std::string& to) const;
+  std::optional<double> replica_lag(const Application& app, const std::string& to) const;
+
+  ApiResponse act(const std::string& name, const std::string& op, const nlohmann::json& body);
+  nlohmann::json applications_json() const;
+
+  void announce(Application& app, AlertSeverity severity, const std::string& text);
+  Application* find(const std::string& name);
+
+  boost::asio::io_context& io_;
+  const Config& config_;
+  Notify notify_;
+  std::unique_ptr<FailoverJournal> journal_;
+  CurlMulti curl_;
+  AwsSession session_;
+  aws::AsioScheduler scheduler_;
+  act::PlanExecutor executor_;
+  std::vector<std::unique_ptr<Application>> apps_;
+  std::vector<EndpointState> latest_states_;
+  std::vector<FailoverSignal> signals_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // plan callbacks outliving us do nothing
+};
+
+}  // namespace rg

@@ -1,0 +1,66 @@
+#include "app/failover_steps.h"
+
+#include <map>
+#include <memory>
+
+namespace rg {
+namespace {
+
+constexpr std::string_view kGatePrefix = "open the gate of ";
+
+long whole_seconds(std::chrono::microseconds d) { return static_cast<long>(d.count() / 1'000'000); }
+
+}  // namespace
+
+act::PlanStep gate_step(std::string& gate, std::string from, std::string to) {
+  act::PlanStep step;
+  step.name = std::string(kGatePrefix) + to;
+  step.description = "GET /gate/<app>/" + to + " answers 200 and the other regions 503 (Route 53 health checks follow)";
+  step.action = [&gate, to](act::StepCallback done) {
+    gate = to;
+    done("");
+  };
+  step.undo = [&gate, from](act::StepCallback done) {
+    gate = from;
+    done("gate of " + from + " open again");
+  };
+  return step;
+}
+
+bool gate_opened(const JournalPlan& record) {
+  std::map<int, StepPhase> last;
+  std::map<int, std::string> names;
+  for (const auto& step : record.steps) {
+    last[step.step] = step.phase;
+    names[step.step] = step.name;
+  }
+  for (const auto& [index, phase] : last)
+    if (names[index].starts_with(kGatePrefix)) return phase == StepPhase::done;
+  return false;
+}
+
+act::PlanStep settle_step(aws::AwsScheduler& scheduler, std::string to, Millis settle,
+                          std::function<std::optional<std::string>()> problem) {
+  act::PlanStep step;
+  step.name = "settle: " + to + " healthy for " + std::to_string(settle.count() / 1000) + "s";
+  step.description = "the checks of " + to + " must stay healthy while traffic moves; a failure rolls back";
+  step.action = [](act::StepCallback done) { done(""); };  // the verification is the step
+  step.verify = [&scheduler, to, settle, problem = std::move(problem)](act::StepCallback done) {
+    auto since = std::make_shared<std::optional<TimePoint>>();
+    // Polled every second: the round interval decides how often the verdict changes.
+    act::WaitOptions wait{std::chrono::seconds(1), settle + std::chrono::minutes(1)};
+    act::wait_until(
+        scheduler, wait, to + " settling",
+        [&scheduler, settle, problem, since](act::PollCallback look) {
+          const auto now = scheduler.wall_now();
+          if (!*since) *since = now;
+          if (auto why = problem()) return look(std::unexpected(*why));
+          const auto healthy_for = now - **since;
+          look(act::PollResult{healthy_for >= settle, "healthy for " + std::to_string(whole_seconds(healthy_for)) + "s"});
+        },
+        std::move(done));
+  };
+  return step;
+}
+
+}  // namespace rg
