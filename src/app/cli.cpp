@@ -9,8 +9,12 @@
 #include <iostream>
 
 #include "app/adhoc_config.h"
+#include "app/cloudwatch_command.h"
+#include "app/ami_sync_command.h"
 #include "app/doctor_command.h"
+#include "app/drill_command.h"
 #include "app/failover_command.h"
+#include "app/iam_policy.h"
 #include "app/pipeline.h"
 #include "app/probe_command.h"
 #include "config/config_loader.h"
@@ -102,9 +106,24 @@ int run_cli(int argc, char** argv) {
   auto* doctor = app.add_subcommand("doctor", "Check AWS credentials, endpoints and that each AWS check can run");
   doctor->add_option("-c,--config", doctor_config, "Configuration file")->capture_default_str();
 
+  // ami-sync, drill (disaster-recovery jobs)
+  AmiSyncCommandOptions ami_sync_options;
+  auto* ami_sync = add_ami_sync_command(app, ami_sync_options);
+  DrillCommandOptions drill_options;
+  auto* drill = add_drill_command(app, drill_options);
+
   // failover
   FailoverCommandOptions failover_options;
   auto* failover = add_failover_command(app, failover_options);
+
+  // cloudwatch apply
+  CloudWatchCommandOptions cloudwatch_options;
+  auto* cloudwatch = add_cloudwatch_command(app, cloudwatch_options);
+
+  // iam-policy
+  std::string iam_config = "config/regionguard.yaml";
+  auto* iam = app.add_subcommand("iam-policy", "Print the least-privilege IAM policy for this configuration");
+  iam->add_option("-c,--config", iam_config, "Configuration file")->capture_default_str();
 
   try {
     app.parse(argc, argv);
@@ -127,6 +146,30 @@ int run_cli(int argc, char** argv) {
     auto config = load_or_report(failover_options.config_file);
     if (!config) return kUsageError;
     return run_failover_command(*config, failover_options, std::cout);
+  }
+
+  if (*cloudwatch) {
+    auto config = load_or_report(cloudwatch_options.config_file);
+    if (!config) return kUsageError;
+    return run_cloudwatch_command(*config, cloudwatch_options, std::cout);
+  }
+
+  if (*iam) {
+    auto config = load_or_report(iam_config);
+    if (!config) return kUsageError;
+    return run_iam_policy_command(*config, std::cout, std::cerr);
+  }
+
+  if (*ami_sync) {
+    auto config = load_or_report(ami_sync_options.config_file);
+    if (!config) return kUsageError;
+    return run_ami_sync_command(*config, ami_sync_options, std::cout);
+  }
+
+  if (*drill) {
+    auto config = load_or_report(drill_options.config_file);
+    if (!config) return kUsageError;
+    return run_drill_command(*config, drill_options, std::cout);
   }
 
   if (*doctor) {

@@ -11,6 +11,10 @@
 #include "analyze/round_analyzer.h"
 #include "app/alerting.h"
 #include "app/anomaly_runner.h"
+#include "app/cloudwatch_publisher.h"
+#include "app/failover_controller.h"
+#include "app/job_scheduler.h"
+#include "app/scheduled_jobs.h"
 #include "app/score_records.h"
 #include "app/store_maintenance.h"
 #include "app/probers.h"
@@ -58,6 +62,20 @@ int run_pipeline(const Config& config, const PipelineOptions& options) {
     spdlog::critical("cannot start alerting: {}", alerting.error());
     return 1;
   }
+  CloudWatchPublisher cloudwatch(io, config);  // custom metrics, when cloudwatch.enabled; never blocks
+
+  // Each application's policy every round; plans journaled, resumed after a crash.
+  auto failover = FailoverController::start(io, config, [&](const Notification& n) { (*alerting)->notify(n); });
+  if (!failover) {
+    spdlog::critical("cannot start the failover controller: {}", failover.error());
+    return 1;
+  }
+
+  // jobs: (ami-sync, drills) at their cron times, with AWS clients of their own.
+  CurlMulti jobs_curl(io);
+  AwsSession jobs_session(io, jobs_curl, config.aws);
+  ScheduledJobs jobs(io, config, jobs_session);
+  JobScheduler job_scheduler(io, jobs.jobs());
 
   Probers probers(io, config.aws);
   ProbeScheduler scheduler(io, config.endpoints, ProbeScheduler::Options{config.jitter});
@@ -67,7 +85,8 @@ int run_pipeline(const Config& config, const PipelineOptions& options) {
   // REST API, WebSocket stream, /metrics and the dashboard, on the same loop.
   auto server = ApiServer::start(io, config,
                                  {[&] { return scheduler.trigger_round(); }, [&] { return writer.stats(); },
-                                  [&] { return anomaly.stats(); }, (*alerting)->api_hooks()});
+                                  [&] { return anomaly.stats(); }, (*alerting)->api_hooks(), (*failover)->api_hooks(),
+                                  cloudwatch.enabled() ? std::function([&] { return cloudwatch.stats(); }) : nullptr});
   if (!server) {
     spdlog::critical("cannot start the HTTP server: {}", server.error());
     return 1;
@@ -79,6 +98,7 @@ int run_pipeline(const Config& config, const PipelineOptions& options) {
     if (std::exchange(stopping, true)) return;
     scheduler.stop();
     maintenance.stop();
+    job_scheduler.stop();
     anomaly.stop();
     signals.cancel();
     (*server)->stop([&io] { io.stop(); });  // lets WebSocket clients get their close frame first
@@ -97,13 +117,16 @@ int run_pipeline(const Config& config, const PipelineOptions& options) {
     for (const auto& observation : analyzed.observations) writer.submit(observation);
     writer.submit_scores(score_records(analyzed.scores, round.started_at));
     const auto anomalies = anomaly.on_round(analyzed);  // logs its own signals
-    (*alerting)->on_round(analyzed, anomalies.signals);
+    (*failover)->on_round(analyzed.states, now_us());
+    (*alerting)->on_round(analyzed, anomalies.signals, (*failover)->take_signals());
+    if (cloudwatch.enabled()) cloudwatch.on_round(analyzed, (*alerting)->stats().cascade, (*failover)->active_regions());
     (*server)->publish(round.number, analyzed, anomalies.signals);
     log_round(analyzed, round);
     if (options.max_rounds != 0 && ++rounds >= options.max_rounds) shut_down();
   });
   maintenance.start();
   anomaly.start();
+  job_scheduler.start();
   io.run();
 
   writer.flush();

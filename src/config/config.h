@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "config/application_config.h"
+#include "config/jobs_config.h"
 #include "config/network_address.h"
 #include "core/alert.h"  // AlertSeverity
 
@@ -248,6 +249,20 @@ struct AwsConfig {
   Millis timeout{20'000};    // default timeout of one check (all its calls, retries included)
 };
 
+// Custom metrics, dashboard and alarms in CloudWatch (`cloudwatch:`, cloudwatch_reader.cpp).
+struct CloudWatchConfig {
+  bool configured = false;  // the section is in the file (iam-policy then covers `cloudwatch apply`)
+  bool enabled = false;     // the daemon publishes its metrics
+  std::string namespace_ = "RegionGuard";
+  std::string region;       // where metrics, dashboard and alarms live; the reader defaults it to regions[0]
+  Millis interval{60'000};  // rounds are aggregated over this long, then published
+  int max_backlog = 10'000; // metric data waiting to be sent; beyond it the oldest are dropped
+  std::string endpoint_url; // empty: aws.endpoint_url, else AWS's own
+  std::string dashboard = "RegionGuard";  // dashboard name, also the prefix of the alarm names
+  std::vector<std::string> alarm_actions; // SNS topic ARNs notified on ALARM and on OK
+  SourceMark mark;
+};
+
 // The region health score (0-100): a weighted mean over the kinds of checks a region has.
 // A kind the region has no check of does not count; the others' weights are scaled up.
 struct HealthScoreWeights {
@@ -271,12 +286,14 @@ struct Config {
   StoreConfig store;
   ServerConfig server;
   AwsConfig aws;
+  CloudWatchConfig cloudwatch;
   HealthScoreWeights score_weights;
   DependencyConfig dependencies;
   AlertsConfig alerts;
   std::vector<NotifierConfig> notifiers;
   AnomalyConfig anomaly;
   std::vector<ApplicationConfig> applications;  // under failover control (application_reader.h)
+  JobsConfig jobs;  // disaster-recovery jobs (jobs_reader.h)
 
   const ServiceConfig* find_service(std::string_view name) const;
   // The thresholds that apply to an endpoint: its service's override, else the global ones.

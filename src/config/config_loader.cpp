@@ -14,8 +14,10 @@
 #include "config/application_reader.h"
 #include "config/aws_check_reader.h"
 #include "config/check_options_reader.h"
+#include "config/cloudwatch_reader.h"
 #include "config/dns_name.h"
 #include "config/duration.h"
+#include "config/jobs_reader.h"
 #include "config/server_reader.h"
 #include "config/yaml_reader.h"
 
@@ -27,7 +29,7 @@ using namespace std::chrono_literals;
 const std::vector<std::string_view> root_keys{"regions",  "defaults",  "hysteresis", "uptime_window",
                                               "services", "endpoints", "store",      "server",
                                               "dependencies", "runbooks", "alerts",  "notifiers",
-                                              "anomaly", "aws", "health_score", "applications"};
+                                              "anomaly", "aws", "health_score", "applications", "cloudwatch", "jobs"};
 const std::vector<std::string_view> defaults_keys{"interval", "timeout", "jitter", "thresholds", "resolvers"};
 const std::vector<std::string_view> threshold_keys{"healthy", "warning"};
 const std::vector<std::string_view> hysteresis_keys{"fall", "rise"};
@@ -167,6 +169,8 @@ class ConfigReader {
     read_alerts_section(root.get("alerts"), config_, config_.alerts, errors_);
     read_notifiers_section(root.get("notifiers"), config_.source_file, config_.notifiers, errors_);
     read_applications_section(root.get("applications"), config_, config_.applications, errors_);  // after endpoints
+    read_cloudwatch_section(root.get("cloudwatch"), config_.source_file, config_.regions, config_.cloudwatch, errors_);
+    read_jobs_section(root.get("jobs"), config_, config_.jobs, errors_);  // after applications
     return std::move(config_);
   }
 

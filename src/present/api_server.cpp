@@ -539,6 +539,9 @@ std::expected<std::unique_ptr<ApiServer>, std::string> ApiServer::start(asio::io
   if (hooks.anomaly_stats)
     handler_hooks.anomaly_stats = [stats = std::move(hooks.anomaly_stats)] { return std::optional(stats()); };
   handler_hooks.alerts = std::move(hooks.alerts);
+  handler_hooks.failover = std::move(hooks.failover);
+  if (hooks.cloudwatch_stats)
+    handler_hooks.cloudwatch_stats = [stats = std::move(hooks.cloudwatch_stats)] { return std::optional(stats()); };
   handler_hooks.ws_clients = [raw] { return static_cast<std::uint64_t>(raw->hub.size()); };
   handler_hooks.ws_dropped = [raw] { return raw->hub.dropped(); };
   const bool has_token = !options.token.empty();

@@ -20,6 +20,8 @@
 #include "analyze/round_analyzer.h"
 #include "config/config.h"
 #include "present/alert_views.h"
+#include "present/failover_hooks.h"
+#include "present/metrics.h"  // CloudWatchStats
 #include "store/batch_writer.h"
 
 namespace rg {
@@ -35,6 +37,10 @@ class ApiServer {
     std::function<AnomalyStats()> anomaly_stats;
     // The alert list, silences and alert metrics (app/alerting.h). Members may be empty.
     AlertHooks alerts;
+    // Applications, failover operations and the data-plane gate (app/failover_controller.h).
+    FailoverHooks failover;
+    // For /metrics: the CloudWatch publisher's counters (app/cloudwatch_publisher.h). May be empty.
+    std::function<CloudWatchStats()> cloudwatch_stats;
   };
 
   // Reads server.token_file, loads the TLS certificate, opens the read-only store connection and

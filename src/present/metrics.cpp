@@ -97,6 +97,23 @@ void render_anomaly_metrics(PrometheusText& out, const AnomalyStats& a) {
                a.signals[kind]);
 }
 
+// The CloudWatch publisher (app/cloudwatch_publisher.h): what reached CloudWatch and what did not.
+void render_cloudwatch_metrics(PrometheusText& out, const CloudWatchStats& c) {
+  out.family("regionguard_cloudwatch_published_total", Type::counter, "Metric data accepted by CloudWatch PutMetricData.");
+  out.sample("regionguard_cloudwatch_published_total", {}, c.published);
+  out.family("regionguard_cloudwatch_failed_requests_total", Type::counter,
+             "PutMetricData requests that failed after the AWS client's own retries.");
+  out.sample("regionguard_cloudwatch_failed_requests_total", {}, c.failed_requests);
+  out.family("regionguard_cloudwatch_retried_requests_total", Type::counter,
+             "Failed PutMetricData requests sent again after a backoff.");
+  out.sample("regionguard_cloudwatch_retried_requests_total", {}, c.retried);
+  out.family("regionguard_cloudwatch_dropped_total", Type::counter,
+             "Metric data never published: the backlog was full (oldest dropped) or CloudWatch refused them.");
+  out.sample("regionguard_cloudwatch_dropped_total", {}, c.dropped);
+  out.family("regionguard_cloudwatch_backlog", Type::gauge, "Metric data waiting to be published, in flight included.");
+  out.sample("regionguard_cloudwatch_backlog", {}, c.backlog);
+}
+
 }  // namespace
 
 std::string render_metrics(const MetricsInputs& in) {
@@ -196,6 +213,7 @@ std::string render_metrics(const MetricsInputs& in) {
   out.sample("regionguard_ws_dropped_total", {}, in.ws_dropped);
 
   if (in.anomaly && in.anomaly->enabled) render_anomaly_metrics(out, *in.anomaly);
+  if (in.cloudwatch) render_cloudwatch_metrics(out, *in.cloudwatch);
 
   const auto& p = in.process;
   const auto gauge = [&](std::string_view name, Type type, std::string_view help, std::optional<double> value) {

@@ -34,6 +34,15 @@ class ProbeMetrics {
   std::uint64_t rounds_ = 0;
 };
 
+// The CloudWatch publisher's counters (app/cloudwatch_publisher.h), since start.
+struct CloudWatchStats {
+  std::uint64_t published = 0;        // metric data accepted by PutMetricData
+  std::uint64_t failed_requests = 0;  // PutMetricData calls that failed (after the client's own retries)
+  std::uint64_t retried = 0;          // of those, sent again after a backoff
+  std::uint64_t dropped = 0;          // metric data given up: the backlog was full, or CloudWatch refused them
+  std::uint64_t backlog = 0;          // metric data waiting to be sent, in flight included
+};
+
 struct MetricsInputs {
   const DashboardState& state;
   const ProbeMetrics& probes;
@@ -43,6 +52,7 @@ struct MetricsInputs {
   std::uint64_t triggered_rounds = 0;  // POST /api/v1/probe that started a round
   ProcessStats process;
   std::optional<AnomalyStats> anomaly;  // absent when the server runs without anomaly detection
+  std::optional<CloudWatchStats> cloudwatch{};  // absent when the daemon does not publish to CloudWatch
 };
 
 std::string render_metrics(const MetricsInputs& inputs);

@@ -173,6 +173,25 @@ void put_dashboard(AwsClient& client, const PutDashboardRequest& r, ResultCallba
   call_and_parse<PutDashboardResult>(client, kService, build_put_dashboard(r), parse_put_dashboard, std::move(done));
 }
 
+// --- GetDashboard -----------------------------------------------------------------------------------
+
+AwsRequest build_get_dashboard(const std::string& dashboard_name) {
+  return request("GetDashboard", {{"DashboardName", dashboard_name}});
+}
+
+std::expected<Dashboard, AwsError> parse_get_dashboard(const HttpResponse& response) {
+  constexpr std::string_view op = "GetDashboard";
+  auto body = parse_json_response(response, op);
+  if (!body) return std::unexpected(body.error());
+  Dashboard out{json_str(*body, "DashboardName"), json_str(*body, "DashboardArn"), json_str(*body, "DashboardBody")};
+  if (out.dashboard_body.empty()) return std::unexpected(missing_field(op, "DashboardBody"));
+  return out;
+}
+
+void get_dashboard(AwsClient& client, const std::string& dashboard_name, ResultCallback<Dashboard> done) {
+  call_and_parse<Dashboard>(client, kService, build_get_dashboard(dashboard_name), parse_get_dashboard, std::move(done));
+}
+
 // --- PutMetricAlarm ---------------------------------------------------------------------------------
 
 AwsRequest build_put_metric_alarm(const PutMetricAlarmRequest& r) {
@@ -235,6 +254,13 @@ std::expected<DescribeAlarmsResult, AwsError> parse_describe_alarms(const HttpRe
     alarm.evaluation_periods = json_int(a, "EvaluationPeriods");
     alarm.actions_enabled = json_bool(a, "ActionsEnabled").value_or(false);
     alarm.alarm_actions = read_strings(a, "AlarmActions");
+    alarm.alarm_description = json_opt_str(a, "AlarmDescription");
+    alarm.extended_statistic = json_opt_str(a, "ExtendedStatistic");
+    alarm.datapoints_to_alarm = json_int(a, "DatapointsToAlarm");
+    alarm.treat_missing_data = json_opt_str(a, "TreatMissingData");
+    alarm.unit = json_opt_str(a, "Unit");
+    alarm.ok_actions = read_strings(a, "OKActions");
+    alarm.insufficient_data_actions = read_strings(a, "InsufficientDataActions");
     out.metric_alarms.push_back(std::move(alarm));
   }
   for (const auto& a : json_array(*body, "CompositeAlarms")) {

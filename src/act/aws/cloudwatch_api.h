@@ -120,6 +120,20 @@ AwsRequest build_put_dashboard(const PutDashboardRequest& request);
 std::expected<PutDashboardResult, AwsError> parse_put_dashboard(const HttpResponse& response);
 void put_dashboard(AwsClient& client, const PutDashboardRequest& request, ResultCallback<PutDashboardResult> done);
 
+// --- GetDashboard -----------------------------------------------------------------------------------
+
+struct Dashboard {
+  std::string dashboard_name;
+  std::string dashboard_arn;
+  std::string dashboard_body;  // the dashboard's JSON, as text
+};
+
+// A dashboard that does not exist is an AwsError with code ResourceNotFound (HTTP 404 on AWS,
+// 400 from moto).
+AwsRequest build_get_dashboard(const std::string& dashboard_name);
+std::expected<Dashboard, AwsError> parse_get_dashboard(const HttpResponse& response);
+void get_dashboard(AwsClient& client, const std::string& dashboard_name, ResultCallback<Dashboard> done);
+
 // --- PutMetricAlarm ---------------------------------------------------------------------------------
 
 struct PutMetricAlarmRequest {
@@ -177,6 +191,14 @@ struct MetricAlarm {
   std::optional<std::int64_t> evaluation_periods;
   bool actions_enabled = false;
   std::vector<std::string> alarm_actions;
+  // What `cloudwatch apply` compares with what it would put.
+  std::optional<std::string> alarm_description;
+  std::optional<std::string> extended_statistic;
+  std::optional<std::int64_t> datapoints_to_alarm;
+  std::optional<std::string> treat_missing_data;
+  std::optional<std::string> unit;
+  std::vector<std::string> ok_actions;
+  std::vector<std::string> insufficient_data_actions;
 };
 
 struct CompositeAlarm {

@@ -188,6 +188,13 @@ std::expected<DescribeImagesResult, AwsError> parse_describe_images(const HttpRe
     image.creation_date = xml_time(n, "creationDate");
     image.owner_id = xml_opt_text(n, "imageOwnerId");
     image.tags = read_tags(n);
+    for (pugi::xml_node d : xml_list(n, "blockDeviceMapping")) {
+      BlockDevice device;
+      device.device_name = xml_text(d, "deviceName");
+      device.snapshot_id = xml_opt_text(xml_child(d, "ebs"), "snapshotId");
+      if (device.snapshot_id && device.snapshot_id->empty()) device.snapshot_id.reset();
+      image.block_devices.push_back(std::move(device));
+    }
     out.images.push_back(std::move(image));
   }
   out.next_token = next_token(xml->result);
@@ -225,6 +232,52 @@ void create_tags(AwsClient& client, const CreateTagsRequest& r, ResultCallback<v
   call_and_parse<void>(client, kService, build_create_tags(r),
                        [](const HttpResponse& response) { return parse_return_true(response, "CreateTags"); },
                        std::move(done));
+}
+
+// --- DescribeSnapshots / DeleteSnapshot -------------------------------------------------------------
+
+AwsRequest build_describe_snapshots(const DescribeSnapshotsRequest& r) {
+  QueryParams params;
+  add_ec2_list(params, "SnapshotId", r.snapshot_ids);
+  add_ec2_list(params, "Owner", r.owners);
+  add_ec2_filters(params, r.filters);
+  add_paging(params, r.max_results, r.next_token);
+  return query_request("DescribeSnapshots", kVersion, params);
+}
+
+std::expected<DescribeSnapshotsResult, AwsError> parse_describe_snapshots(const HttpResponse& response) {
+  constexpr std::string_view op = "DescribeSnapshots";
+  auto xml = parse_query_response(response, op);
+  if (!xml) return std::unexpected(xml.error());
+  if (!xml_child(xml->result, "snapshotSet")) return std::unexpected(missing_element(op, "snapshotSet"));
+  DescribeSnapshotsResult out;
+  for (pugi::xml_node n : xml_list(xml->result, "snapshotSet")) {
+    Snapshot snapshot;
+    snapshot.snapshot_id = xml_text(n, "snapshotId");
+    snapshot.volume_id = xml_text(n, "volumeId");
+    snapshot.state = xml_text(n, "status");
+    snapshot.description = xml_opt_text(n, "description");
+    snapshot.owner_id = xml_opt_text(n, "ownerId");
+    snapshot.tags = read_tags(n);
+    out.snapshots.push_back(std::move(snapshot));
+  }
+  out.next_token = next_token(xml->result);
+  return out;
+}
+
+void describe_snapshots(AwsClient& client, const DescribeSnapshotsRequest& r,
+                        ResultCallback<DescribeSnapshotsResult> done) {
+  call_and_parse<DescribeSnapshotsResult>(client, kService, build_describe_snapshots(r), parse_describe_snapshots,
+                                          std::move(done));
+}
+
+AwsRequest build_delete_snapshot(std::string_view snapshot_id) {
+  return query_request("DeleteSnapshot", kVersion, {{"SnapshotId", std::string(snapshot_id)}});
+}
+
+void delete_snapshot(AwsClient& client, std::string_view snapshot_id, ResultCallback<void> done) {
+  call_and_parse<void>(client, kService, build_delete_snapshot(snapshot_id),
+                       [](const HttpResponse& r) { return parse_return_true(r, "DeleteSnapshot"); }, std::move(done));
 }
 
 }  // namespace rg::aws::ec2

@@ -110,6 +110,13 @@ void copy_image(AwsClient& client, const CopyImageRequest& request, ResultCallba
 
 // --- DescribeImages ---------------------------------------------------------------------------------
 
+// An EBS volume of an image: its snapshot is what the image costs, and stays when the image is
+// deregistered unless deleted too.
+struct BlockDevice {
+  std::string device_name;
+  std::optional<std::string> snapshot_id;  // absent for instance-store and "no device" entries
+};
+
 struct Image {
   std::string image_id;
   std::string name;
@@ -118,6 +125,7 @@ struct Image {
   std::optional<TimePoint> creation_date;
   std::optional<std::string> owner_id;
   Tags tags;
+  std::vector<BlockDevice> block_devices;
 };
 
 struct DescribeImagesRequest {
@@ -150,7 +158,40 @@ struct CreateTagsRequest {
 AwsRequest build_create_tags(const CreateTagsRequest& request);
 void create_tags(AwsClient& client, const CreateTagsRequest& request, ResultCallback<void> done);
 
-// The parser of DeregisterImage, CreateTags: <return>true</return> (or no <return>, as moto's
+// --- DescribeSnapshots / DeleteSnapshot -------------------------------------------------------------
+
+struct Snapshot {
+  std::string snapshot_id;
+  std::string volume_id;
+  std::string state;  // pending | completed | error
+  std::optional<std::string> description;
+  std::optional<std::string> owner_id;
+  Tags tags;
+};
+
+struct DescribeSnapshotsRequest {
+  std::vector<std::string> snapshot_ids;
+  std::vector<std::string> owners;  // "self"; without it (and ids) public snapshots are listed too
+  std::vector<Filter> filters;
+  std::optional<int> max_results;
+  std::optional<std::string> next_token;
+};
+
+struct DescribeSnapshotsResult {
+  std::vector<Snapshot> snapshots;
+  std::optional<std::string> next_token;
+};
+
+AwsRequest build_describe_snapshots(const DescribeSnapshotsRequest& request);
+std::expected<DescribeSnapshotsResult, AwsError> parse_describe_snapshots(const HttpResponse& response);
+void describe_snapshots(AwsClient& client, const DescribeSnapshotsRequest& request,
+                        ResultCallback<DescribeSnapshotsResult> done);
+
+// Fails with InvalidSnapshot.InUse while a registered image still uses it: deregister first.
+AwsRequest build_delete_snapshot(std::string_view snapshot_id);
+void delete_snapshot(AwsClient& client, std::string_view snapshot_id, ResultCallback<void> done);
+
+// The parser of DeregisterImage, CreateTags, DeleteSnapshot: <return>true</return> (or no <return>, as moto's
 // CreateTags); <return>false</return> is a bad_response.
 std::expected<void, AwsError> parse_return_true(const HttpResponse& response, std::string_view action);
 

@@ -1,0 +1,138 @@
+#include "app/cloudwatch_publisher.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <array>
+
+#include "act/aws/retry_policy.h"
+#include "probe/aws_session.h"
+
+namespace rg {
+namespace {
+
+namespace cw = aws::cloudwatch;
+using namespace std::chrono_literals;
+
+constexpr Millis kFirstBackoff = 1s;
+constexpr Millis kMaxBackoff = 5min;
+constexpr Millis kCallTimeout = 30s;  // one PutMetricData, the client's own retries included
+
+// Errors that say the data itself is wrong: sending the same batch again would fail again, and
+// would hold up everything queued behind it.
+constexpr std::array<std::string_view, 5> kRefusalCodes{"InvalidParameterValue", "InvalidParameterCombination",
+                                                        "MissingParameter", "MissingRequiredParameter",
+                                                        "ValidationError"};
+
+bool is_refusal(const aws::AwsError& error) {
+  return error.kind == aws::AwsErrorKind::service_error && std::ranges::find(kRefusalCodes, error.code) != kRefusalCodes.end();
+}
+
+}  // namespace
+
+CloudWatchPublisher::CloudWatchPublisher(boost::asio::io_context& io, const Config& config)
+    : io_(io), config_(config), session_settings_(config.aws), interval_timer_(io), retry_timer_(io) {
+  if (!enabled()) return;
+  if (!config.cloudwatch.endpoint_url.empty()) session_settings_.endpoint_url = config.cloudwatch.endpoint_url;
+  curl_ = std::make_unique<CurlMulti>(io);
+  session_ = std::make_unique<AwsSession>(io, *curl_, session_settings_);
+  spdlog::info("cloudwatch: publishing to namespace {} in {} every {} s", config.cloudwatch.namespace_,
+               config.cloudwatch.region, std::chrono::duration_cast<std::chrono::seconds>(config.cloudwatch.interval).count());
+  arm_interval();
+}
+
+CloudWatchPublisher::~CloudWatchPublisher() { *alive_ = false; }
+
+void CloudWatchPublisher::arm_interval() {
+  interval_timer_.expires_after(config_.cloudwatch.interval);
+  interval_timer_.async_wait([this, alive = alive_](const boost::system::error_code& ec) {
+    if (ec || !*alive) return;
+    flush();
+    arm_interval();
+  });
+}
+
+void CloudWatchPublisher::on_round(const AnalyzedRound& analyzed, std::span<const RegionCascadeRisk> cascade,
+                                   const std::map<std::string, std::string>& active_regions) {
+  if (!enabled()) return;
+  aggregator_.add(round_samples(analyzed, cascade, active_regions, config_.applications));
+}
+
+void CloudWatchPublisher::flush() {
+  if (!enabled() || aggregator_.empty()) return;
+  enqueue(aggregator_.take(now_us()));
+  pump();
+}
+
+void CloudWatchPublisher::enqueue(std::vector<cw::MetricDatum> datums) {
+  for (auto& datum : datums) backlog_.push_back(std::move(datum));
+  trim();
+}
+
+// A request on the wire cannot be taken back: the datums waiting behind it are held to
+// max_backlog, and those in flight are judged when their answer comes (trim() runs again then).
+void CloudWatchPublisher::trim() {
+  const auto limit = static_cast<std::size_t>(config_.cloudwatch.max_backlog);
+  const std::size_t waiting = backlog_.size() - in_flight_;
+  if (waiting <= limit) return;
+  const std::size_t drop = waiting - limit;
+  const auto first = backlog_.begin() + static_cast<std::ptrdiff_t>(in_flight_);
+  backlog_.erase(first, first + static_cast<std::ptrdiff_t>(drop));
+  stats_.dropped += drop;
+  spdlog::warn("cloudwatch: backlog full ({} datums), dropped the {} oldest", limit, drop);
+}
+
+void CloudWatchPublisher::pump() {
+  if (in_flight_ > 0 || waiting_ || backlog_.empty()) return;
+  auto client = session_->client("cloudwatch", config_.cloudwatch.region, kCallTimeout);
+  if (!client) {
+    ++stats_.failed_requests;
+    spdlog::warn("cloudwatch: cannot publish: {}", client.error().to_string());
+    return retry_later();
+  }
+  const std::size_t max_items =
+      std::min(kMaxDatumsPerRequest, static_cast<std::size_t>(config_.cloudwatch.max_backlog));
+  in_flight_ = batch_length(backlog_, config_.cloudwatch.namespace_, max_items);
+  cw::PutMetricDataRequest request{config_.cloudwatch.namespace_,
+                                   {backlog_.begin(), backlog_.begin() + static_cast<std::ptrdiff_t>(in_flight_)}};
+  cw::put_metric_data(**client, request, [this, alive = alive_](std::expected<void, aws::AwsError> result) {
+    if (!*alive) return;
+    const std::size_t sent = std::exchange(in_flight_, 0);
+    if (result) {
+      backlog_.erase(backlog_.begin(), backlog_.begin() + static_cast<std::ptrdiff_t>(sent));
+      stats_.published += sent;
+      backoff_ = Millis{0};
+      return pump();
+    }
+    ++stats_.failed_requests;
+    if (is_refusal(result.error())) {
+      backlog_.erase(backlog_.begin(), backlog_.begin() + static_cast<std::ptrdiff_t>(sent));
+      stats_.dropped += sent;
+      spdlog::error("cloudwatch: PutMetricData refused {} datums, dropped: {}", sent, result.error().to_string());
+      return pump();
+    }
+    spdlog::warn("cloudwatch: PutMetricData failed ({} datums queued): {}", backlog_.size(), result.error().to_string());
+    trim();  // the failed batch is the oldest again
+    retry_later();
+  });
+}
+
+void CloudWatchPublisher::retry_later() {
+  backoff_ = backoff_ == Millis{0} ? kFirstBackoff : std::min(backoff_ * 2, kMaxBackoff);
+  waiting_ = true;
+  retry_timer_.expires_after(backoff_);
+  retry_timer_.async_wait([this, alive = alive_](const boost::system::error_code& ec) {
+    if (ec || !*alive) return;
+    waiting_ = false;
+    ++stats_.retried;
+    pump();
+  });
+}
+
+CloudWatchStats CloudWatchPublisher::stats() const {
+  CloudWatchStats out = stats_;
+  out.backlog = backlog_.size();
+  return out;
+}
+
+}  // namespace rg

@@ -1,0 +1,70 @@
+#include "app/scheduled_jobs.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+#include <sstream>
+
+#include "act/dr/ami_sync.h"
+#include "app/ami_sync_command.h"
+#include "app/drill_command.h"
+
+namespace rg {
+
+ScheduledJobs::ScheduledJobs(boost::asio::io_context& io, const Config& config, AwsSession& session)
+    : io_(io), config_(config), session_(session), scheduler_(io) {}
+
+ScheduledJobs::~ScheduledJobs() {
+  std::lock_guard lock(threads_mutex_);
+  for (auto& drill : threads_)
+    if (drill.thread.joinable()) drill.thread.join();
+}
+
+std::vector<ScheduledJob> ScheduledJobs::jobs() {
+  std::vector<ScheduledJob> out;
+  const auto& ami = config_.jobs.ami_sync;
+  if (ami && ami->schedule) {
+    out.push_back({"ami-sync", [schedule = *ami->schedule](TimePoint t) { return schedule.next_after(t); },
+                   [this](std::function<void(bool)> done) { run_ami_sync(std::move(done)); }});
+  }
+  for (const auto& drill : config_.jobs.drills) {
+    if (!drill.schedule) continue;
+    out.push_back({"drill " + drill.app, [schedule = *drill.schedule](TimePoint t) { return schedule.next_after(t); },
+                   [this, &drill](std::function<void(bool)> done) { run_drill(drill, std::move(done)); }});
+  }
+  return out;
+}
+
+void ScheduledJobs::run_ami_sync(std::function<void(bool)> done) {
+  act::AmiSyncContext context{session_client_lookup(session_, config_.aws.timeout), scheduler_};
+  context.progress = [](const std::string& line) { spdlog::info("{}", line); };
+  act::run_ami_sync(*config_.jobs.ami_sync, std::move(context), [done = std::move(done)](act::AmiSyncReport report) {
+    if (!report.ok) spdlog::error("ami-sync {}: {}", report.image_name, report.error);
+    done(report.ok);
+  });
+}
+
+void ScheduledJobs::run_drill(const DrillJobConfig& drill, std::function<void(bool)> done) {
+  std::lock_guard lock(threads_mutex_);
+  // Finished threads are joined here, so the list stays as short as the drills in progress.
+  std::erase_if(threads_, [](DrillThread& t) {
+    if (!t.finished->load()) return false;
+    t.thread.join();
+    return true;
+  });
+  auto finished = std::make_shared<std::atomic<bool>>(false);
+  std::thread thread([this, &drill, finished, done = std::move(done)]() mutable {
+    std::ostringstream text;
+    DrillCommandOptions options;
+    options.config_file = config_.source_file;
+    options.app = drill.app;
+    const auto outcome = rg::run_drill(config_, options, text);
+    std::istringstream lines(text.str());
+    for (std::string line; std::getline(lines, line);) spdlog::info("{}", line);
+    boost::asio::post(io_, [done = std::move(done), ready = outcome.ready] { done(ready); });
+    finished->store(true);
+  });
+  threads_.push_back({std::move(thread), std::move(finished)});
+}
+
+}  // namespace rg

@@ -1,0 +1,52 @@
+#pragma once
+// The daemon's jobs from the configuration's `jobs:` section, for JobScheduler (job_scheduler.h):
+// ami-sync runs on the loop with the daemon's AWS session; a drill runs the failover command,
+// which blocks (it runs its own loop), so it runs on a thread of its own and reports back on the
+// loop. Wiring, in app/pipeline.cpp:
+//
+//   ScheduledJobs jobs(io, config, session);
+//   JobScheduler scheduler(io, jobs.jobs());
+//   scheduler.start();   ...   scheduler.stop();   // before `jobs` goes
+#include <boost/asio/io_context.hpp>
+#include <atomic>
+#include <memory>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "act/aws/aws_client.h"
+#include "app/job_scheduler.h"
+#include "config/config.h"
+#include "probe/aws_session.h"
+
+namespace rg {
+
+class ScheduledJobs {
+ public:
+  // `config` and `session` must outlive this object.
+  ScheduledJobs(boost::asio::io_context& io, const Config& config, AwsSession& session);
+  ~ScheduledJobs();  // waits for drills in progress: they hold the configuration
+  ScheduledJobs(const ScheduledJobs&) = delete;
+  ScheduledJobs& operator=(const ScheduledJobs&) = delete;
+
+  // One per scheduled job: "ami-sync" (when jobs.ami_sync has a schedule), "drill APP" per drill.
+  std::vector<ScheduledJob> jobs();
+
+ private:
+  void run_ami_sync(std::function<void(bool)> done);
+  void run_drill(const DrillJobConfig& drill, std::function<void(bool)> done);
+
+  boost::asio::io_context& io_;
+  const Config& config_;
+  AwsSession& session_;
+  aws::AsioScheduler scheduler_;
+  struct DrillThread {
+    std::thread thread;
+    std::shared_ptr<std::atomic<bool>> finished;
+  };
+  std::mutex threads_mutex_;
+  std::vector<DrillThread> threads_;
+};
+
+}  // namespace rg
