@@ -64,23 +64,22 @@ struct FailoverController::Application {
 };
 
 std::expected<std::unique_ptr<FailoverController>, std::string> FailoverController::start(
-    boost::asio::io_context& io, const Config& config, Notify notify) {
+    boost::asio::io_context& io, const Config& config, AwsSession& session, Notify notify) {
   auto journal = FailoverJournal::open(config.store.path);
   if (!journal) return std::unexpected("cannot open the failover journal: " + journal.error().message);
   std::unique_ptr<FailoverController> controller(
-      new FailoverController(io, config, std::move(notify), std::move(*journal)));
+      new FailoverController(io, config, session, std::move(notify), std::move(*journal)));
   for (auto& app : controller->apps_) controller->recover(*app);
   return controller;
 }
 
-FailoverController::FailoverController(boost::asio::io_context& io, const Config& config, Notify notify,
-                                       std::unique_ptr<FailoverJournal> journal)
+FailoverController::FailoverController(boost::asio::io_context& io, const Config& config, AwsSession& session,
+                                       Notify notify, std::unique_ptr<FailoverJournal> journal)
     : io_(io),
       config_(config),
       notify_(std::move(notify)),
       journal_(std::move(journal)),
-      curl_(io),
-      session_(io, curl_, config.aws),
+      session_(session),
       scheduler_(io),
       executor_(io.get_executor(), *journal_, [] { return now_us(); },
                 [this](const act::Plan& plan, const std::string& line) {
@@ -265,7 +264,7 @@ void FailoverController::finished(Application& app, const act::PlanReport& repor
     announce(app, AlertSeverity::critical, what);
   }
   signals_.push_back({app.config.name, record.to, what});
-  refresh_history(app);
+  sync_with_journal(app);
 }
 
 void FailoverController::propose(Application& app, const std::string& to, const std::string& reason, TimePoint now) {
@@ -283,7 +282,7 @@ void FailoverController::propose(Application& app, const std::string& to, const 
     return;
   }
   app.pending = proposal;
-  refresh_history(app);
+  sync_with_journal(app);
   signals_.push_back({app.config.name, to, proposal.kind + " to " + to + " proposed: " + reason});
   announce(app, AlertSeverity::critical,
            proposal.kind + " " + app.active + " -> " + to + " needs approval (#" + std::to_string(*generation) +
@@ -338,11 +337,6 @@ void FailoverController::sync_with_journal(Application& app) {
                                              std::to_string(approved.generation) + " " + approved.from + " -> " +
                                              approved.to);
   execute(app, std::move(*plan), approved.generation, Start::approved);
-}
-
-void FailoverController::refresh_history(Application& app) {
-  const auto plans = journal_->plans(app.config.name, 10);
-  if (plans) app.history = *plans;
 }
 
 std::vector<FailoverSignal> FailoverController::take_signals() { return std::exchange(signals_, {}); }
@@ -410,7 +404,7 @@ ApiResponse FailoverController::act(const std::string& name, const std::string& 
     journal_->finish_plan(name, app->pending->generation, PlanState::declined, now_us(), "declined via the API");
     announce(*app, AlertSeverity::info, "proposal #" + std::to_string(app->pending->generation) + " declined");
     app->pending.reset();
-    refresh_history(*app);
+    sync_with_journal(*app);
     return json_response(200, {{"declined", true}});
   }
   if (op == "rollback") {

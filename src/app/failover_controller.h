@@ -25,7 +25,6 @@
 #include "analyze/alert.h"
 #include "config/config.h"
 #include "decide/failover_policy.h"
-#include "net/curl_multi.h"
 #include "present/failover_hooks.h"
 #include "probe/aws_session.h"
 #include "store/failover_journal.h"
@@ -36,9 +35,11 @@ class FailoverController {
  public:
   using Notify = std::function<void(const Notification&)>;
 
-  // Opens the journal (config.store.path) and recovers what it finds. `config` must outlive it.
+  // Opens the journal (config.store.path) and recovers what it finds. `config` and `session` (the
+  // AWS clients the plans call through, shared with the resource checks) must outlive it.
   static std::expected<std::unique_ptr<FailoverController>, std::string> start(boost::asio::io_context& io,
-                                                                               const Config& config, Notify notify);
+                                                                               const Config& config,
+                                                                               AwsSession& session, Notify notify);
   ~FailoverController();
   FailoverController(const FailoverController&) = delete;
   FailoverController& operator=(const FailoverController&) = delete;
@@ -55,7 +56,7 @@ class FailoverController {
 
  private:
   struct Application;
-  FailoverController(boost::asio::io_context& io, const Config& config, Notify notify,
+  FailoverController(boost::asio::io_context& io, const Config& config, AwsSession& session, Notify notify,
                      std::unique_ptr<FailoverJournal> journal);
 
   void recover(Application& app);
@@ -68,7 +69,6 @@ class FailoverController {
   void dry_run(Application& app, const std::string& to, const std::string& reason);
   void sync_with_journal(Application& app);
   void finished(Application& app, const act::PlanReport& report);
-  void refresh_history(Application& app);
   // Why the target is not fit to take traffic this round (a readiness failure), or nullopt.
   std::optional<std::string> target_problem(const Application& app, const std::string& to) const;
   std::optional<double> replica_lag(const Application& app, const std::string& to) const;
@@ -83,8 +83,7 @@ class FailoverController {
   const Config& config_;
   Notify notify_;
   std::unique_ptr<FailoverJournal> journal_;
-  CurlMulti curl_;
-  AwsSession session_;
+  AwsSession& session_;
   aws::AsioScheduler scheduler_;
   act::PlanExecutor executor_;
   std::vector<std::unique_ptr<Application>> apps_;

@@ -1,6 +1,5 @@
 #include "app/failover_steps.h"
 
-#include <map>
 #include <memory>
 
 namespace rg {
@@ -28,15 +27,11 @@ act::PlanStep gate_step(std::string& gate, std::string from, std::string to) {
 }
 
 bool gate_opened(const JournalPlan& record) {
-  std::map<int, StepPhase> last;
-  std::map<int, std::string> names;
-  for (const auto& step : record.steps) {
-    last[step.step] = step.phase;
-    names[step.step] = step.name;
-  }
-  for (const auto& [index, phase] : last)
-    if (names[index].starts_with(kGatePrefix)) return phase == StepPhase::done;
-  return false;
+  // Steps are in the order written: the gate step's last row is its current phase.
+  std::optional<StepPhase> last;
+  for (const auto& step : record.steps)
+    if (step.name.starts_with(kGatePrefix)) last = step.phase;
+  return last == StepPhase::done;
 }
 
 act::PlanStep settle_step(aws::AwsScheduler& scheduler, std::string to, Millis settle,

@@ -64,20 +64,21 @@ int run_pipeline(const Config& config, const PipelineOptions& options) {
   }
   CloudWatchPublisher cloudwatch(io, config);  // custom metrics, when cloudwatch.enabled; never blocks
 
+  // The probers' AWS session (credentials resolved once) serves the plans and the jobs too.
+  Probers probers(io, config.aws);
+
   // Each application's policy every round; plans journaled, resumed after a crash.
-  auto failover = FailoverController::start(io, config, [&](const Notification& n) { (*alerting)->notify(n); });
+  auto failover = FailoverController::start(io, config, probers.aws_session(),
+                                            [&](const Notification& n) { (*alerting)->notify(n); });
   if (!failover) {
     spdlog::critical("cannot start the failover controller: {}", failover.error());
     return 1;
   }
 
-  // jobs: (ami-sync, drills) at their cron times, with AWS clients of their own.
-  CurlMulti jobs_curl(io);
-  AwsSession jobs_session(io, jobs_curl, config.aws);
-  ScheduledJobs jobs(io, config, jobs_session);
+  // jobs: (ami-sync, drills) at their cron times.
+  ScheduledJobs jobs(io, config, probers.aws_session());
   JobScheduler job_scheduler(io, jobs.jobs());
 
-  Probers probers(io, config.aws);
   ProbeScheduler scheduler(io, config.endpoints, ProbeScheduler::Options{config.jitter});
   probers.register_with(scheduler);
   warn_about_unverified_tls(config);

@@ -18,6 +18,9 @@ class Probers {
   // `aws` must outlive the probers (it is the Config's).
   Probers(boost::asio::io_context& io, const AwsConfig& aws)
       : dns_(io), curl_(io), http_(curl_), tcp_(curl_), aws_session_(io, curl_, aws), aws_(aws_session_) {}
+  // Credentials and AWS clients, for the failover plans and scheduled jobs as well.
+  AwsSession& aws_session() { return aws_session_; }
+
   void register_with(ProbeScheduler& scheduler) {
     scheduler.register_prober(ProbeKind::dns, dns_);
     scheduler.register_prober(ProbeKind::http, http_);

@@ -319,15 +319,28 @@ HandlerResult ApiHandler::silence(const ApiRequest& request) {
   return json_response(201, silence_json(*stored));
 }
 
+namespace {
+
+// "{first}/{second}", both non-empty, no further '/': the two path parameters of the failover
+// and gate routes.
+std::optional<std::pair<std::string, std::string>> two_segments(std::string_view tail) {
+  const auto slash = tail.find('/');
+  if (slash == std::string_view::npos || slash == 0 || slash + 1 == tail.size() ||
+      tail.find('/', slash + 1) != std::string_view::npos)
+    return std::nullopt;
+  return std::pair{std::string(tail.substr(0, slash)), std::string(tail.substr(slash + 1))};
+}
+
+}  // namespace
+
 // POST /api/v1/failover/{app}/{op}; the controller checks the application, the operation and
 // the body, and answers for itself (202 accepted, 409 when a plan is already running...).
 HandlerResult ApiHandler::failover(const ApiRequest& request, std::string_view tail) {
   if (!auth_.configured())
     return unauthorized("state-changing requests are disabled: no server.token or server.token_file is configured");
   if (!auth_.accepts(request.authorization)) return unauthorized("missing or wrong bearer token");
-  const auto slash = tail.find('/');
-  if (slash == std::string_view::npos || slash == 0 || tail.find('/', slash + 1) != std::string_view::npos)
-    return not_found("expected /api/v1/failover/{app}/{plan|execute|approve|rollback}");
+  const auto segments = two_segments(tail);
+  if (!segments) return not_found("expected /api/v1/failover/{app}/{plan|execute|approve|rollback}");
   json body = json::object();
   if (request.body.find_first_not_of(" \t\r\n") != std::string::npos) {
     body = json::parse(request.body, nullptr, false);
@@ -335,19 +348,16 @@ HandlerResult ApiHandler::failover(const ApiRequest& request, std::string_view t
     if (!body.is_object()) return bad_request("the body must be a JSON object");
   }
   if (!hooks_.failover.act) return unavailable("the failover controller is not running");
-  return hooks_.failover.act(std::string(tail.substr(0, slash)), std::string(tail.substr(slash + 1)), body);
+  return hooks_.failover.act(segments->first, segments->second, body);
 }
 
 // GET /gate/{app}/{region}: 200 for the region that should take traffic, 503 for the others, so
 // that Route 53 failover records' health checks follow regionguard without a control-plane call.
 HandlerResult ApiHandler::gate(const ApiRequest& request, std::string_view tail) {
   if (!is_read(request.method)) return method_not_allowed(kReadMethods);
-  const auto slash = tail.find('/');
-  if (slash == std::string_view::npos || slash == 0 || slash + 1 == tail.size() ||
-      tail.find('/', slash + 1) != std::string_view::npos)
-    return not_found("expected /gate/{app}/{region}");
-  const std::string app(tail.substr(0, slash));
-  const std::string region(tail.substr(slash + 1));
+  const auto segments = two_segments(tail);
+  if (!segments) return not_found("expected /gate/{app}/{region}");
+  const auto& [app, region] = *segments;
   const auto answer = hooks_.failover.gate ? hooks_.failover.gate(app, region) : std::nullopt;
   if (!answer) return not_found("no gate for application '" + app + "' in region '" + region + "'");
   const json body{{"app", app}, {"region", region}, {"open", answer->open}, {"active_region", answer->active_region}};

@@ -22,6 +22,7 @@
 #include "config/config_loader.h"
 #include "net/curl_multi.h"
 #include "support/child_process.h"
+#include "moto_suite.h"
 #include "support/moto_server.h"
 #include "support/temp_dir.h"
 
@@ -34,25 +35,18 @@ namespace ec2 = aws::ec2;
 constexpr std::string_view kSource = "eu-west-1";
 constexpr std::string_view kTarget = "us-east-1";
 
-class AmiSyncTest : public ::testing::Test {
+class AmiSyncTest : public test::MotoSuite {
  protected:
   static void SetUpTestSuite() {
-    ::setenv("AWS_ACCESS_KEY_ID", "testing", 1);
-    ::setenv("AWS_SECRET_ACCESS_KEY", "testing", 1);
-    ::setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
-    ::unsetenv("AWS_PROFILE");
+    use_dummy_credentials();
     // moto's ~1,200 default AMIs per region are not ours and only slow describe calls down.
     test::MotoOptions options;
     options.env["MOTO_EC2_LOAD_DEFAULT_AMIS"] = "false";
-    moto_ = new test::MotoServer(options);
-  }
-  static void TearDownTestSuite() {
-    delete moto_;
-    moto_ = nullptr;
+    start_moto(options);
   }
 
   void SetUp() override {
-    moto_->reset();
+    MotoSuite::SetUp();
     instance_id_ = run_instance();
     write_config(2);
   }
@@ -220,7 +214,6 @@ class AmiSyncTest : public ::testing::Test {
     return !found->snapshots.empty();
   }
 
-  static test::MotoServer* moto_;
   boost::asio::io_context io_;
   CurlMulti curl_{io_};
   aws::CurlTransport transport_{curl_};
@@ -234,7 +227,6 @@ class AmiSyncTest : public ::testing::Test {
   std::string instance_id_;
 };
 
-test::MotoServer* AmiSyncTest::moto_ = nullptr;
 
 TEST_F(AmiSyncTest, ImagesCopiesTagsAndPointsTheParameterAtTheCopy) {
   ASSERT_EQ(run(), 0) << printed();

@@ -30,6 +30,7 @@
 #include "store/sqlite_store.h"
 #include "support/child_process.h"
 #include "support/free_port.h"
+#include "moto_suite.h"
 #include "support/moto_server.h"
 #include "support/temp_dir.h"
 
@@ -39,21 +40,13 @@ namespace {
 using namespace std::chrono_literals;
 namespace aws = rg::aws;
 
-class AwsChecksTest : public ::testing::Test {
+class AwsChecksTest : public test::MotoSuite {
  protected:
+  // The credential chain of the checks (and of the doctor binary) needs them.
   static void SetUpTestSuite() {
-    // The credential chain of the checks (and of the doctor binary) reads these; moto takes any.
-    ::setenv("AWS_ACCESS_KEY_ID", "testing", 1);
-    ::setenv("AWS_SECRET_ACCESS_KEY", "testing", 1);
-    ::setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
-    ::unsetenv("AWS_PROFILE");
-    moto_ = new test::MotoServer();
+    use_dummy_credentials();
+    MotoSuite::SetUpTestSuite();
   }
-  static void TearDownTestSuite() {
-    delete moto_;
-    moto_ = nullptr;
-  }
-  void SetUp() override { moto_->reset(); }
 
   // A configuration of AWS checks only (regions us-east-1 and us-west-2), pointed at moto.
   Config load(const std::string& endpoints) {
@@ -133,7 +126,6 @@ class AwsChecksTest : public ::testing::Test {
     throw std::runtime_error("no result for " + std::string(id));
   }
 
-  static test::MotoServer* moto_;
   boost::asio::io_context io_;
   CurlMulti curl_{io_};
   AwsConfig aws_config_{.endpoint_url = moto_->endpoint(), .interval = 60s, .timeout = 50s};
@@ -141,7 +133,6 @@ class AwsChecksTest : public ::testing::Test {
   AwsResourceProber prober_{session_};
 };
 
-test::MotoServer* AwsChecksTest::moto_ = nullptr;
 
 TEST_F(AwsChecksTest, BreakingResourcesShowsInTheirHealthAndTheRegionScore) {
   const std::string a = run_instance("us-east-1");

@@ -33,6 +33,7 @@
 #include "act/aws/sts_api.h"
 #include "net/curl_multi.h"
 #include "support/http_fault_proxy.h"
+#include "moto_suite.h"
 #include "support/moto_server.h"
 
 namespace rg::aws {
@@ -53,14 +54,8 @@ std::string read_text(const std::filesystem::path& file) {
 
 // One moto for the whole suite (ctest runs each test in its own process, so each gets its own);
 // reset before every test.
-class AwsClientTest : public ::testing::Test {
+class AwsClientTest : public test::MotoSuite {
  protected:
-  static void SetUpTestSuite() { moto_ = new MotoServer(); }
-  static void TearDownTestSuite() {
-    delete moto_;
-    moto_ = nullptr;
-  }
-  void SetUp() override { moto_->reset(); }
 
   struct ClientOptions {
     std::optional<std::string> endpoint;  // default: moto
@@ -122,7 +117,6 @@ class AwsClientTest : public ::testing::Test {
     return xml_text(xml_path(root(doc), {"instancesSet", "item"}), "instanceId");
   }
 
-  static MotoServer* moto_;
   boost::asio::io_context io_;
   CurlMulti curl_{io_};
   CurlTransport transport_{curl_};
@@ -131,7 +125,6 @@ class AwsClientTest : public ::testing::Test {
       std::make_shared<FixedCredentials>(AwsCredentials{"testing", "testing", std::nullopt, std::nullopt, std::nullopt});
 };
 
-MotoServer* AwsClientTest::moto_ = nullptr;
 
 // --- every call against moto ------------------------------------------------------------------------
 

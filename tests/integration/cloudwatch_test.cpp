@@ -21,6 +21,7 @@
 #include "support/child_process.h"
 #include "support/free_port.h"
 #include "support/http_fault_proxy.h"
+#include "moto_suite.h"
 #include "support/moto_server.h"
 #include "support/temp_dir.h"
 
@@ -37,20 +38,12 @@ std::string read_text(const std::filesystem::path& path) {
   return {std::istreambuf_iterator<char>(in), {}};
 }
 
-class CloudWatchTest : public ::testing::Test {
+class CloudWatchTest : public test::MotoSuite {
  protected:
   static void SetUpTestSuite() {
-    ::setenv("AWS_ACCESS_KEY_ID", "testing", 1);
-    ::setenv("AWS_SECRET_ACCESS_KEY", "testing", 1);
-    ::setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
-    ::unsetenv("AWS_PROFILE");
-    moto_ = new test::MotoServer();
+    use_dummy_credentials();
+    MotoSuite::SetUpTestSuite();
   }
-  static void TearDownTestSuite() {
-    delete moto_;
-    moto_ = nullptr;
-  }
-  void SetUp() override { moto_->reset(); }
 
   // Two regions, DNS endpoints (never probed here: rounds are made up) and the cloudwatch section.
   Config load(const std::string& cloudwatch, const std::string& extra = "") {
@@ -109,7 +102,6 @@ class CloudWatchTest : public ::testing::Test {
     return m ? m->latest() : std::nullopt;
   }
 
-  static test::MotoServer* moto_;
   boost::asio::io_context io_;
   CurlMulti curl_{io_};
   AwsConfig aws_config_{.endpoint_url = moto_->endpoint(), .interval = 60s, .timeout = 50s};
@@ -117,7 +109,6 @@ class CloudWatchTest : public ::testing::Test {
   test::HttpFaultProxy proxy_{"127.0.0.1", moto_->port()};
 };
 
-test::MotoServer* CloudWatchTest::moto_ = nullptr;
 
 EndpointState dns_state(std::string id, std::string service, std::string region) {
   EndpointState s;

@@ -14,6 +14,7 @@
 #include "act/aws/ssm_api.h"
 #include "net/curl_multi.h"
 #include "support/child_process.h"
+#include "moto_suite.h"
 #include "support/moto_server.h"
 #include "support/temp_dir.h"
 
@@ -23,22 +24,15 @@ namespace {
 using namespace std::chrono_literals;
 namespace asg = aws::autoscaling;
 
-class DrillTest : public ::testing::Test {
+class DrillTest : public test::MotoSuite {
  protected:
   static void SetUpTestSuite() {
-    ::setenv("AWS_ACCESS_KEY_ID", "testing", 1);
-    ::setenv("AWS_SECRET_ACCESS_KEY", "testing", 1);
-    ::setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
-    ::unsetenv("AWS_PROFILE");
-    moto_ = new test::MotoServer();
-  }
-  static void TearDownTestSuite() {
-    delete moto_;
-    moto_ = nullptr;
+    use_dummy_credentials();
+    MotoSuite::SetUpTestSuite();
   }
 
   void SetUp() override {
-    moto_->reset();
+    MotoSuite::SetUp();
     auto& autoscaling = client("autoscaling", "us-west-2");
     ok<aws::HttpResponse>([&](auto done) {
       autoscaling.call(aws::query_request("CreateLaunchConfiguration", asg::kVersion,
@@ -146,7 +140,6 @@ class DrillTest : public ::testing::Test {
     return std::string(std::istreambuf_iterator<char>(in), {});
   }
 
-  static test::MotoServer* moto_;
   boost::asio::io_context io_;
   CurlMulti curl_{io_};
   aws::CurlTransport transport_{curl_};
@@ -159,7 +152,6 @@ class DrillTest : public ::testing::Test {
   std::filesystem::path output_file_ = dir_.path() / "out.txt";
 };
 
-test::MotoServer* DrillTest::moto_ = nullptr;
 
 TEST_F(DrillTest, AGroupWithRoomIsReadyAndNothingChanges) {
   const World before = world();

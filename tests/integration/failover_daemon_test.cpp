@@ -17,6 +17,7 @@
 #include "support/dns_fault_proxy.h"
 #include "support/http_test_server.h"
 #include "support/knot_server.h"
+#include "moto_suite.h"
 #include "support/moto_server.h"
 
 namespace rg {
@@ -40,19 +41,12 @@ std::string read_file(const std::filesystem::path& path) {
   return text.str();
 }
 
-class FailoverDaemonTest : public testing::Test {
+class FailoverDaemonTest : public test::MotoSuite {
  protected:
   static void SetUpTestSuite() {
-    // moto does not check signatures, but the credential chain must find something.
-    setenv("AWS_ACCESS_KEY_ID", "testing", 1);
-    setenv("AWS_SECRET_ACCESS_KEY", "testing", 1);
-    setenv("AWS_DEFAULT_REGION", "us-east-1", 1);
-    unsetenv("AWS_PROFILE");
-    moto_ = new test::MotoServer();
-  }
-  static void TearDownTestSuite() {
-    delete moto_;
-    moto_ = nullptr;
+    use_dummy_credentials();  // of the daemon, the CLI and the aws command
+    ::setenv("AWS_DEFAULT_REGION", "us-east-1", 1);
+    MotoSuite::SetUpTestSuite();
   }
 
   FailoverDaemonTest()
@@ -64,7 +58,7 @@ class FailoverDaemonTest : public testing::Test {
         proxy_(knot_.address(), knot_.port()) {}
 
   void SetUp() override {
-    moto_->reset();
+    MotoSuite::SetUp();
     const auto aws_cli = test::find_executable("aws");
     if (!aws_cli) FAIL() << "the AWS CLI is needed to set up moto: pip install awscli (or apt-get install awscli)";
     aws_cli_ = *aws_cli;
@@ -194,7 +188,6 @@ class FailoverDaemonTest : public testing::Test {
     return test::http_request(daemon.port(), http::verb::post, target, headers, "{}");
   }
 
-  static test::MotoServer* moto_;
   test::KnotServer knot_;
   test::DnsFaultProxy proxy_;
   test::HttpTestServer hook_;
@@ -205,7 +198,6 @@ class FailoverDaemonTest : public testing::Test {
   std::string settle_ = "2s";
 };
 
-test::MotoServer* FailoverDaemonTest::moto_ = nullptr;
 
 TEST_F(FailoverDaemonTest, PrimaryFailsTrafficMovesOnceAndEveryEffectIsInPlace) {
   test::Daemon daemon(options("automatic"));

@@ -23,6 +23,7 @@
 #include "net/curl_multi.h"
 #include "support/child_process.h"
 #include "support/http_fault_proxy.h"
+#include "moto_suite.h"
 #include "support/moto_server.h"
 #include "support/temp_dir.h"
 
@@ -37,15 +38,10 @@ using test::HttpFaultProxy;
 using test::MotoServer;
 using test::run_command;
 
-class FailoverPlanMotoTest : public ::testing::Test {
+class FailoverPlanMotoTest : public test::MotoSuite {
  protected:
-  static void SetUpTestSuite() { moto_ = new MotoServer(); }
-  static void TearDownTestSuite() {
-    delete moto_;
-    moto_ = nullptr;
-  }
   void SetUp() override {
-    moto_->reset();
+    MotoSuite::SetUp();
     proxy_ = std::make_unique<HttpFaultProxy>("127.0.0.1", moto_->port());
     create_resources();
   }
@@ -191,7 +187,6 @@ class FailoverPlanMotoTest : public ::testing::Test {
     return *report;
   }
 
-  static MotoServer* moto_;
   std::unique_ptr<HttpFaultProxy> proxy_;
   boost::asio::io_context io_;
   CurlMulti curl_{io_};
@@ -206,7 +201,6 @@ class FailoverPlanMotoTest : public ::testing::Test {
   PlanExecutor executor_{io_.get_executor(), *journal_, [] { return now_us(); }};
 };
 
-MotoServer* FailoverPlanMotoTest::moto_ = nullptr;
 
 TEST_F(FailoverPlanMotoTest, EveryStepTakesEffectAndIsJournaled) {
   ASSERT_EQ(world(), (World{0, 0, "db-east.example", {"east.example.com"}}));

@@ -18,6 +18,7 @@
 #include "net/curl_multi.h"
 #include "probe/aws_session.h"
 #include "support/child_process.h"
+#include "moto_suite.h"
 #include "support/moto_server.h"
 #include "support/temp_dir.h"
 
@@ -64,20 +65,12 @@ applications:
 cloudwatch: {enabled: true, namespace: RegionGuard/Prod, alarm_actions: ["arn:aws:sns:us-east-1:123456789012:oncall"]}
 )";
 
-class IamPolicyTest : public ::testing::Test {
+class IamPolicyTest : public test::MotoSuite {
  protected:
   static void SetUpTestSuite() {
-    ::setenv("AWS_ACCESS_KEY_ID", "testing", 1);
-    ::setenv("AWS_SECRET_ACCESS_KEY", "testing", 1);
-    ::setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
-    ::unsetenv("AWS_PROFILE");
-    moto_ = new test::MotoServer();
+    use_dummy_credentials();
+    MotoSuite::SetUpTestSuite();
   }
-  static void TearDownTestSuite() {
-    delete moto_;
-    moto_ = nullptr;
-  }
-  void SetUp() override { moto_->reset(); }
 
   // One IAM Query call; the answer or the error.
   std::expected<aws::HttpResponse, aws::AwsError> iam(std::string action, aws::QueryParams params) {
@@ -108,7 +101,6 @@ class IamPolicyTest : public ::testing::Test {
     return read_text(out);
   }
 
-  static test::MotoServer* moto_;
   test::TempDir dir_;
   boost::asio::io_context io_;
   CurlMulti curl_{io_};
@@ -116,7 +108,6 @@ class IamPolicyTest : public ::testing::Test {
   AwsSession session_{io_, curl_, aws_config_};
 };
 
-test::MotoServer* IamPolicyTest::moto_ = nullptr;
 
 TEST_F(IamPolicyTest, TheBinarysPolicyIsAValidIamDocument) {
   const std::string text = policy_text();
