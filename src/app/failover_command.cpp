@@ -154,8 +154,12 @@ int run_failover_command(const Config& config, const FailoverCommandOptions& opt
   try {
     const bool in_place = options.action == "rollback" && (*latest)->state == PlanState::running;
     auto plan = act::build_failover_plan(*app, in_place ? (*latest)->from : from, to, context);
-    out << (options.dry_run || options.action == "plan" ? "plan" : "executing") << " " << plan.kind << " of "
-        << app->name << ": " << plan.from << " -> " << plan.to << "\n";
+    if (in_place)
+      out << "rolling back " << plan.kind << " of " << app->name << " (generation " << (*latest)->generation
+          << ", left running): " << plan.from << " -> " << plan.to << "\n";
+    else
+      out << (options.dry_run || options.action == "plan" ? "plan" : "executing") << " " << plan.kind << " of "
+          << app->name << ": " << plan.from << " -> " << plan.to << "\n";
     const auto done = [&](act::PlanReport r) {
       report = std::move(r);
       io.stop();
@@ -184,7 +188,10 @@ int run_failover_command(const Config& config, const FailoverCommandOptions& opt
     return kNotCompleted;
   }
   print_report(*report, out);
-  return report->outcome == act::PlanOutcome::completed ? 0 : kNotCompleted;
+  // Rolling back a plan left running succeeds when everything was put back.
+  const bool rolled_back_in_place = options.action == "rollback" && (*latest)->state == PlanState::running;
+  const auto wanted = rolled_back_in_place ? act::PlanOutcome::rolled_back : act::PlanOutcome::completed;
+  return report->outcome == wanted ? 0 : kNotCompleted;
 }
 
 }  // namespace rg

@@ -73,6 +73,12 @@ std::string name_of(const std::string& name_or_arn) {
   return name_or_arn.substr(name_or_arn.rfind('/') + 1);
 }
 
+// An ECS service given by ARN, or by name in a cluster given by name or ARN.
+std::string ecs_service_arn(std::string_view region, const std::string& cluster, const std::string& service) {
+  if (service.starts_with("arn:")) return service;
+  return arn("ecs", region, "service/" + name_of(cluster) + "/" + service);
+}
+
 void add_check(Statements& s, const EndpointConfig& e) {
   const std::string& resource = e.aws.resource;
   switch (e.kind) {
@@ -90,9 +96,7 @@ void add_check(Statements& s, const EndpointConfig& e) {
       s.add("RdsReplicaLag", {"cloudwatch:GetMetricData"}, {"*"});
       break;
     case ProbeKind::ecs_service:
-      s.add("EcsChecks", {"ecs:DescribeServices"},
-            {resource.starts_with("arn:") ? resource
-                                          : arn("ecs", e.region, "service/" + name_of(e.aws.cluster) + "/" + resource)});
+      s.add("EcsChecks", {"ecs:DescribeServices"}, {ecs_service_arn(e.region, e.aws.cluster, resource)});
       break;
     case ProbeKind::autoscaling_group:
       s.add("AutoScalingChecks", {"autoscaling:DescribeAutoScalingGroups"}, {"*"});
@@ -112,6 +116,9 @@ void add_failover(Statements& s, const ApplicationConfig& app) {
     s.add(sid + "ScaleGroups", {"autoscaling:UpdateAutoScalingGroup"},
           {arn("autoscaling", region, "autoScalingGroup:*:autoScalingGroupName/" + group)});
   }
+  for (const auto& [region, service] : plan.ecs_services)
+    s.add(sid + "ScaleServices", {"ecs:DescribeServices", "ecs:UpdateService"},
+          {ecs_service_arn(region, service.cluster, service.service)});
   for (const auto& [region, replica] : plan.rds_replicas)
     s.add(sid + "PromoteReplicas", {"rds:DescribeDBInstances", "rds:PromoteReadReplica"},
           {arn("rds", region, "db:" + replica)});

@@ -74,10 +74,18 @@ struct VerifyDnsConfig {
   std::map<std::string, std::string> values;
 };
 
+// An ECS service scaled up in the region that takes over.
+struct EcsServiceConfig {
+  std::string cluster;  // name or ARN
+  std::string service;  // name or ARN
+  std::optional<int> desired_count;  // unset: the plan's desired_capacity
+};
+
 // What a move does, in the order a plan runs it (readiness, capacity, data, traffic, verify).
 struct FailoverPlanConfig {
   std::map<std::string, std::string> autoscaling_groups;  // region -> Auto Scaling group name
-  int desired_capacity = 1;                                // the target group is scaled to this
+  int desired_capacity = 1;  // the target group (and ECS service, unless it says) is scaled to this
+  std::map<std::string, EcsServiceConfig> ecs_services;  // region -> service scaled there
   std::map<std::string, std::string> rds_replicas;         // region -> read replica id promoted there
   std::chrono::milliseconds rpo{60'000};                   // replica lag above this: not ready
   // Parameter name -> value per region, written in the target region (the DR project's

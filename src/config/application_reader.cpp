@@ -23,8 +23,10 @@ const std::vector<std::string_view> policy_keys{
     "margin",           "failback_after",          "automatic_failback",
     "mode"};
 const std::vector<std::string_view> plan_keys{
-    "autoscaling_groups", "desired_capacity", "rds_replicas", "rpo",        "ssm_parameters", "route53",
-    "dynamodb_tables",    "s3_replication",   "cloudfront",   "dns_update", "verify_dns",     "gate", "settle"};
+    "autoscaling_groups", "desired_capacity", "ecs_services", "rds_replicas", "rpo",        "ssm_parameters",
+    "route53",            "dynamodb_tables",  "s3_replication", "cloudfront", "dns_update", "verify_dns",
+    "gate",               "settle"};
+const std::vector<std::string_view> ecs_service_keys{"cluster", "service", "desired_count"};
 const std::vector<std::string_view> cloudfront_keys{"distribution_id", "origins"};
 const std::vector<std::string_view> dns_update_keys{"server", "zone", "name", "type", "ttl", "key", "values"};
 const std::vector<std::string_view> tsig_key_keys{"name", "algorithm", "secret", "secret_file"};
@@ -214,6 +216,7 @@ class ApplicationReader {
     if (const auto v = fields->get("autoscaling_groups")) plan.autoscaling_groups = read_region_strings(*v, app);
     if (const auto v = fields->get("desired_capacity"))
       plan.desired_capacity = read_int_in(*v, 1, 10'000, errors_).value_or(plan.desired_capacity);
+    if (const auto v = fields->get("ecs_services")) plan.ecs_services = read_ecs_services(*v, app);
     if (const auto v = fields->get("rds_replicas")) plan.rds_replicas = read_region_strings(*v, app);
     if (const auto v = fields->get("rpo")) plan.rpo = read_positive_duration(*v, errors_).value_or(plan.rpo);
     if (const auto v = fields->get("ssm_parameters")) {
@@ -301,6 +304,27 @@ class ApplicationReader {
     const auto mapping = read_open_mapping(value, errors_);
     if (!mapping) return out;
     for (const auto& entry : mapping->entries()) out[entry.key] = read_every_region(entry.value, app, "a bucket");
+    return out;
+  }
+
+  // region -> { cluster, service, desired_count }
+  std::map<std::string, EcsServiceConfig> read_ecs_services(const YamlValue& value, const ApplicationConfig& app) {
+    std::map<std::string, EcsServiceConfig> out;
+    const auto mapping = read_open_mapping(value, errors_);
+    if (!mapping) return out;
+    for (const auto& entry : mapping->entries()) {
+      if (!check_app_region(entry, app)) continue;
+      const auto fields = read_mapping(entry.value, ecs_service_keys, errors_);
+      if (!fields) continue;
+      const auto cluster = read_required_string(*fields, "cluster");
+      const auto service = read_required_string(*fields, "service");
+      EcsServiceConfig config;
+      if (const auto v = fields->get("desired_count")) config.desired_count = read_int_in(*v, 1, 10'000, errors_);
+      if (!cluster || !service) continue;
+      config.cluster = *cluster;
+      config.service = *service;
+      out[entry.key] = std::move(config);
+    }
     return out;
   }
 

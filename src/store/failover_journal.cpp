@@ -95,43 +95,61 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8))sql");
   return JournalWrite::ok;
 }
 
-StoreResult<JournalWrite> FailoverJournal::record_step(const std::string& app, std::int64_t generation,
-                                                       const JournalStep& step) {
+// One transaction that writes for `generation` of `app` only while no newer generation exists.
+StoreResult<JournalWrite> FailoverJournal::fenced_write(const std::string& app, std::int64_t generation,
+                                                        const std::function<StoreResult<void>()>& write) {
   std::lock_guard lock(mutex_);
   auto transaction = sqlite::Transaction::begin(db_.get());
   if (!transaction) return failed(transaction);
   auto newest = newest_generation(app);
   if (!newest) return failed(newest);
   if (generation < *newest) return JournalWrite::fenced;
-  auto insert = Statement::prepare(
-      db_.get(), "INSERT INTO failover_steps (app, generation, step, name, phase, at, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-  if (!insert) return failed(insert);
-  insert->bind(1, app).bind(2, generation).bind(3, step.step).bind(4, step.name).bind(5, to_string(step.phase));
-  insert->bind(6, to_unix_us(step.at)).bind(7, step.detail);
-  if (auto done = run(*insert); !done) return failed(done);
-  auto touch = Statement::prepare(db_.get(), "UPDATE failover_plans SET updated_at = ?3 WHERE app = ?1 AND generation = ?2");
-  if (!touch) return failed(touch);
-  touch->bind(1, app).bind(2, generation).bind(3, to_unix_us(step.at));
-  if (auto done = run(*touch); !done) return failed(done);
+  if (auto written = write(); !written) return failed(written);
   if (auto committed = transaction->commit(); !committed) return failed(committed);
   return JournalWrite::ok;
 }
 
+StoreResult<JournalWrite> FailoverJournal::record_step(const std::string& app, std::int64_t generation,
+                                                       const JournalStep& step) {
+  return fenced_write(app, generation, [&]() -> StoreResult<void> {
+    auto insert = Statement::prepare(
+        db_.get(), "INSERT INTO failover_steps (app, generation, step, name, phase, at, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    if (!insert) return failed(insert);
+    insert->bind(1, app).bind(2, generation).bind(3, step.step).bind(4, step.name).bind(5, to_string(step.phase));
+    insert->bind(6, to_unix_us(step.at)).bind(7, step.detail);
+    if (auto done = run(*insert); !done) return done;
+    auto touch = Statement::prepare(db_.get(), "UPDATE failover_plans SET updated_at = ?3 WHERE app = ?1 AND generation = ?2");
+    if (!touch) return failed(touch);
+    touch->bind(1, app).bind(2, generation).bind(3, to_unix_us(step.at));
+    return run(*touch);
+  });
+}
+
+StoreResult<JournalWrite> FailoverJournal::record_undo_state(const std::string& app, std::int64_t generation,
+                                                             int step, const std::string& state) {
+  return fenced_write(app, generation, [&]() -> StoreResult<void> {
+    auto update = Statement::prepare(db_.get(),
+                                     "UPDATE failover_steps SET undo_state = ?4 WHERE id = (SELECT max(id) FROM "
+                                     "failover_steps WHERE app = ?1 AND generation = ?2 AND step = ?3 AND phase = 'started')");
+    if (!update) return failed(update);
+    update->bind(1, app).bind(2, generation).bind(3, step).bind(4, state);
+    if (auto done = run(*update); !done) return done;
+    if (sqlite3_changes(db_.get()) != 1)
+      return corrupt("failover step " + std::to_string(step + 1) + " of " + app + " generation " +
+                     std::to_string(generation) + " has no started row to keep its undo state on");
+    return {};
+  });
+}
+
 StoreResult<JournalWrite> FailoverJournal::finish_plan(const std::string& app, std::int64_t generation,
                                                        PlanState state, TimePoint at, const std::string& detail) {
-  std::lock_guard lock(mutex_);
-  auto transaction = sqlite::Transaction::begin(db_.get());
-  if (!transaction) return failed(transaction);
-  auto newest = newest_generation(app);
-  if (!newest) return failed(newest);
-  if (generation < *newest) return JournalWrite::fenced;
-  auto update = Statement::prepare(
-      db_.get(), "UPDATE failover_plans SET state = ?3, updated_at = ?4, detail = ?5 WHERE app = ?1 AND generation = ?2");
-  if (!update) return failed(update);
-  update->bind(1, app).bind(2, generation).bind(3, to_string(state)).bind(4, to_unix_us(at)).bind(5, detail);
-  if (auto done = run(*update); !done) return failed(done);
-  if (auto committed = transaction->commit(); !committed) return failed(committed);
-  return JournalWrite::ok;
+  return fenced_write(app, generation, [&]() -> StoreResult<void> {
+    auto update = Statement::prepare(
+        db_.get(), "UPDATE failover_plans SET state = ?3, updated_at = ?4, detail = ?5 WHERE app = ?1 AND generation = ?2");
+    if (!update) return failed(update);
+    update->bind(1, app).bind(2, generation).bind(3, to_string(state)).bind(4, to_unix_us(at)).bind(5, detail);
+    return run(*update);
+  });
 }
 
 StoreResult<std::vector<JournalPlan>> FailoverJournal::plans(const std::string& app, int limit) {
@@ -171,7 +189,8 @@ StoreResult<std::optional<JournalPlan>> FailoverJournal::latest(const std::strin
   JournalPlan plan = std::move(newest->front());
   std::lock_guard lock(mutex_);
   auto select = Statement::prepare(
-      db_.get(), "SELECT step, name, phase, at, detail FROM failover_steps WHERE app = ?1 AND generation = ?2 ORDER BY id");
+      db_.get(), "SELECT step, name, phase, at, detail, undo_state FROM failover_steps WHERE app = ?1 AND generation = ?2 "
+      "ORDER BY id");
   if (!select) return failed(select);
   auto scope = select->run();
   select->bind(1, app).bind(2, plan.generation);
@@ -182,7 +201,7 @@ StoreResult<std::optional<JournalPlan>> FailoverJournal::latest(const std::strin
     const auto phase = from_name<StepPhase>(step_phase_names, select->text(2));
     if (!phase) return corrupt("failover step of " + app + " has an unknown phase");
     plan.steps.push_back({static_cast<int>(select->int64(0)), select->text(1), *phase, from_unix_us(select->int64(3)),
-                          select->text(4)});
+                          select->text(4), select->text(5)});
   }
   return std::optional(std::move(plan));
 }

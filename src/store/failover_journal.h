@@ -5,6 +5,7 @@
 // a write for an older generation than the newest is refused (fencing), so a stale executor that
 // wakes up late can never overwrite what a newer plan did.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -32,6 +33,7 @@ struct JournalStep {
   StepPhase phase = StepPhase::started;
   TimePoint at{};
   std::string detail;
+  std::string undo_state;  // on a `started` row: what the step's undo puts back (empty: nothing kept)
 };
 
 struct JournalPlan {
@@ -62,6 +64,10 @@ class FailoverJournal {
   StoreResult<JournalWrite> begin_plan(const JournalPlan& plan);
   // Appends a step's phase. Fenced when a newer generation of the app exists.
   StoreResult<JournalWrite> record_step(const std::string& app, std::int64_t generation, const JournalStep& step);
+  // Keeps `state` on step `step`'s latest `started` row: what its undo must put back, written
+  // before the step changes anything. Fenced like record_step.
+  StoreResult<JournalWrite> record_undo_state(const std::string& app, std::int64_t generation, int step,
+                                              const std::string& state);
   // Sets the plan's final (or running) state. Fenced like record_step.
   StoreResult<JournalWrite> finish_plan(const std::string& app, std::int64_t generation, PlanState state,
                                         TimePoint at, const std::string& detail);
@@ -74,6 +80,8 @@ class FailoverJournal {
  private:
   explicit FailoverJournal(sqlite::Connection db) : db_(std::move(db)) {}
   StoreResult<std::int64_t> newest_generation(const std::string& app);
+  StoreResult<JournalWrite> fenced_write(const std::string& app, std::int64_t generation,
+                                         const std::function<StoreResult<void>()>& write);
   std::mutex mutex_;
   sqlite::Connection db_;
 };

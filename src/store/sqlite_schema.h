@@ -149,6 +149,12 @@ INSERT INTO failover_plans_v6 SELECT * FROM failover_plans;
 DROP TABLE failover_plans;
 ALTER TABLE failover_plans_v6 RENAME TO failover_plans;
 )sql",
+    // Version 7: what a step's undo must put back (JSON, act/failover/plan.h UndoMemory), written
+    // on the step's `started` row before the step changes anything, so that a rollback after a
+    // crash puts back the state from before the plan rather than nothing.
+    R"sql(
+ALTER TABLE failover_steps ADD COLUMN undo_state TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 // The newest schema version this binary knows.

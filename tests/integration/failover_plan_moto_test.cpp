@@ -1,5 +1,5 @@
 // A failover plan of `shop` from us-east-1 to us-west-2 against moto_server: the fixture creates
-// the Auto Scaling group, the RDS primary and its cross-region replica, the SSM parameter and the
+// the Auto Scaling group, the ECS service, the RDS primary and its cross-region replica, the SSM parameter and the
 // Route 53 record; the plan runs through PlanExecutor with a real journal; each effect is checked
 // in moto. Then a failing Route 53 step (the fault proxy refuses the change) must leave every
 // resource as it was. Waits and timeouts moto cannot show are in tests/unit/act/wait_until_test.cpp.
@@ -8,11 +8,15 @@
 #include <boost/asio/io_context.hpp>
 #include <cstdlib>
 #include <fstream>
+#include <csignal>
 #include <map>
+#include <thread>
 
 #include "act/aws/autoscaling_api.h"
 #include "act/aws/aws_client.h"
 #include "act/aws/aws_xml.h"
+#include "act/aws/ecs_api.h"
+#include "act/aws/protocol_json.h"
 #include "act/aws/protocol_query.h"
 #include "act/aws/protocol_rest_xml.h"
 #include "act/aws/rds_api.h"
@@ -95,6 +99,15 @@ class FailoverPlanMotoTest : public test::MotoSuite {
                            {{"AutoScalingGroupName", "web-west"}, {"LaunchConfigurationName", "web-lc"},
                             {"MinSize", "0"}, {"MaxSize", "4"}, {"DesiredCapacity", "0"},
                             {"AvailabilityZones.member.1", "us-west-2a"}}));
+    // moto keeps a new service's tasks at 0 and, on UpdateService, starts them all at once.
+    auto& ecs = client("ecs", "us-west-2");
+    const auto ecs_call = [&](std::string operation, const nlohmann::json& body) {
+      raw(ecs, json_request(ecs::kTargetPrefix, std::move(operation), JsonVersion::v1_1, body));
+    };
+    ecs_call("CreateCluster", {{"clusterName", "web"}});
+    ecs_call("RegisterTaskDefinition",
+             {{"family", "api"}, {"containerDefinitions", {{{"name", "api"}, {"image", "nginx"}, {"memory", 128}}}}});
+    ecs_call("CreateService", {{"cluster", "web"}, {"serviceName", "api"}, {"taskDefinition", "api"}, {"desiredCount", 0}});
     auto source = raw(client("rds", "us-east-1"),
                       query_request("CreateDBInstance", rds::kVersion,
                                     {{"DBInstanceIdentifier", "db-east"}, {"DBInstanceClass", "db.t3.micro"},
@@ -139,6 +152,8 @@ class FailoverPlanMotoTest : public test::MotoSuite {
     std::int64_t in_service = 0;
     std::string parameter;
     std::vector<std::string> record;
+    std::int64_t tasks_desired = 0;
+    std::int64_t tasks_running = 0;
     friend bool operator==(const World&, const World&) = default;
   };
   World world() {
@@ -158,6 +173,11 @@ class FailoverPlanMotoTest : public test::MotoSuite {
     });
     for (const auto& r : records.record_sets)
       if (r.name == "app.example.com." && r.type == "CNAME") w.record = r.values;
+    auto services = wait<ecs::DescribeServicesResult>([&](auto done) {
+      ecs::describe_services(client("ecs", "us-west-2"), {"web", {"api"}}, done);
+    });
+    w.tasks_desired = services.services.at(0).desired_count;
+    w.tasks_running = services.services.at(0).running_count;
     return w;
   }
 
@@ -168,6 +188,7 @@ class FailoverPlanMotoTest : public test::MotoSuite {
     app.secondaries = {"us-west-2"};
     app.plan.autoscaling_groups = {{"us-west-2", "web-west"}};
     app.plan.desired_capacity = 2;
+    app.plan.ecs_services = {{"us-west-2", {"web", "api", 3}}};
     app.plan.rds_replicas = {{"us-west-2", "db-west"}};
     app.plan.ssm_parameters = {{"/app/rds-endpoint", {{"us-east-1", "db-east.example"}, {"us-west-2", "db-west.example"}}}};
     app.plan.route53 = Route53TargetConfig{zone_id_, "app.example.com", "CNAME", 60,
@@ -175,10 +196,10 @@ class FailoverPlanMotoTest : public test::MotoSuite {
     return app;
   }
 
-  PlanReport run_plan() {
+  PlanReport run_plan(const ApplicationConfig& app) {
     PlanContext context{[this](std::string_view s, const std::string& r) -> AwsClient& { return client(s, r); },
                         scheduler_, WaitOptions{200ms, 60s}, std::nullopt, true, 2.0};
-    auto plan = build_failover_plan(shop(), "us-east-1", "us-west-2", context);
+    auto plan = build_failover_plan(app, "us-east-1", "us-west-2", context);
     std::optional<PlanReport> report;
     const auto generation = journal_->next_generation("shop").value();
     executor_.run(std::move(plan), generation, [&](PlanReport r) { report = std::move(r); });
@@ -187,72 +208,9 @@ class FailoverPlanMotoTest : public test::MotoSuite {
     return *report;
   }
 
-  std::unique_ptr<HttpFaultProxy> proxy_;
-  boost::asio::io_context io_;
-  CurlMulti curl_{io_};
-  CurlTransport transport_{curl_};
-  AsioScheduler scheduler_{io_};
-  std::shared_ptr<ClientCredentials> credentials_ =
-      std::make_shared<FixedCredentials>(AwsCredentials{"testing", "testing", std::nullopt, std::nullopt, std::nullopt});
-  std::map<std::string, std::unique_ptr<AwsClient>> clients_;
-  std::string zone_id_;
-  test::TempDir dir_;
-  std::unique_ptr<FailoverJournal> journal_ = FailoverJournal::open((dir_.path() / "rg.db").string()).value();
-  PlanExecutor executor_{io_.get_executor(), *journal_, [] { return now_us(); }};
-};
-
-
-TEST_F(FailoverPlanMotoTest, EveryStepTakesEffectAndIsJournaled) {
-  ASSERT_EQ(world(), (World{0, 0, "db-east.example", {"east.example.com"}}));
-  const auto report = run_plan();
-  ASSERT_EQ(report.outcome, PlanOutcome::completed) << report.reason;
-  EXPECT_EQ(world(), (World{2, 2, "db-west.example", {"west.example.com"}}));
-  // The replica was asked to promote (moto keeps it a replica: promotion is a no-op there).
-  EXPECT_EQ(proxy_->count("rds", "us-west-2", "PromoteReadReplica"), 1u);
-  const auto journaled = journal_->latest("shop").value();
-  ASSERT_TRUE(journaled);
-  EXPECT_EQ(journaled->state, PlanState::completed);
-  EXPECT_EQ(journaled->steps.size(), 8u);  // 4 steps, started and done
-}
-
-TEST_F(FailoverPlanMotoTest, AFailingStepRollsEverythingBack) {
-  const World before = world();
-  // Route 53 refuses the record change (and the retries): the last step fails.
-  proxy_->add_rule(FaultRule{HttpFault::service_unavailable, "route53", "",
-                             "POST /2013-04-01/hostedzone/" + zone_id_ + "/rrset/", -1});
-  const auto report = run_plan();
-  EXPECT_EQ(report.outcome, PlanOutcome::rolled_back) << report.reason;
-  EXPECT_NE(report.reason.find("step 4"), std::string::npos) << report.reason;
-  proxy_->clear_rules();
-  const World after = world();
-  EXPECT_EQ(after.desired, before.desired);
-  EXPECT_EQ(after.parameter, before.parameter);
-  EXPECT_EQ(after.record, before.record);
-  EXPECT_EQ(journal_->latest("shop").value()->state, PlanState::rolled_back);
-}
-
-TEST_F(FailoverPlanMotoTest, AReadinessFailureChangesNothing) {
-  const World before = world();
-  // web-west cannot reach 2 instances once its max is 1.
-  wait<void>([&](auto done) {
-    autoscaling::update_auto_scaling_group(client("autoscaling", "us-west-2"), {"web-west", std::nullopt, 1, std::nullopt},
-                                           done);
-  });
-  proxy_->clear_log();
-  const auto report = run_plan();
-  EXPECT_EQ(report.outcome, PlanOutcome::not_ready);
-  EXPECT_NE(report.reason.find("max size 1 < desired 2"), std::string::npos) << report.reason;
-  EXPECT_EQ(world(), before);
-  EXPECT_EQ(proxy_->count("ssm", "", "PutParameter"), 0u);
-  EXPECT_EQ(proxy_->count("autoscaling", "", "UpdateAutoScalingGroup"), 0u);
-}
-
-
-// The same move through the command line: `failover plan` changes nothing, `failover execute`
-// moves shop, `failover status` shows it, and `failover rollback` puts back what can be put back.
-TEST_F(FailoverPlanMotoTest, TheCommandLinePlansExecutesShowsAndRollsBack) {
-  const auto config = dir_.path() / "rg.yaml";
-  std::ofstream(config) << "regions: [us-east-1, us-west-2]\n"
+  // The configuration of `shop` for the regionguard binary, journal in cli.db.
+  void write_cli_config() {
+    std::ofstream(cli_config_) << "regions: [us-east-1, us-west-2]\n"
                            "services: { dynamodb: {} }\n"
                            "endpoints:\n"
                            "  - { hostname: dynamodb.us-east-1.amazonaws.com, service: dynamodb, region: us-east-1 }\n"
@@ -269,31 +227,121 @@ TEST_F(FailoverPlanMotoTest, TheCommandLinePlansExecutesShowsAndRollsBack) {
                            "    plan:\n"
                            "      autoscaling_groups: { us-west-2: web-west }\n"
                            "      desired_capacity: 2\n"
+                           "      ecs_services: { us-west-2: { cluster: web, service: api } }\n"
                            "      ssm_parameters:\n"
                            "        /app/rds-endpoint: { us-east-1: db-east.example, us-west-2: db-west.example }\n"
                            "      route53:\n"
                            "        zone_id: " << zone_id_ << "\n"
                            "        name: app.example.com\n"
                            "        values: { us-east-1: east.example.com, us-west-2: west.example.com }\n";
-  ::setenv("AWS_ACCESS_KEY_ID", "testing", 1);
-  ::setenv("AWS_SECRET_ACCESS_KEY", "testing", 1);
-  const auto output = dir_.path() / "out.txt";
-  const auto run = [&](std::vector<std::string> args) {
-    args.insert(args.begin(), {RG_BINARY, "failover", "-c", config.string()});
-    return run_command(args, output);
-  };
-  const auto printed = [&] {
-    std::ifstream in(output);
+    ::setenv("AWS_ACCESS_KEY_ID", "testing", 1);
+    ::setenv("AWS_SECRET_ACCESS_KEY", "testing", 1);
+  }
+
+  std::vector<std::string> cli_args(std::vector<std::string> args) const {
+    args.insert(args.begin(), {RG_BINARY, "failover", "-c", cli_config_.string()});
+    return args;
+  }
+  int run_cli(std::vector<std::string> args) { return run_command(cli_args(std::move(args)), cli_output_file_); }
+  std::string cli_output() const {
+    std::ifstream in(cli_output_file_);
     return std::string(std::istreambuf_iterator<char>(in), {});
-  };
+  }
+
+  std::unique_ptr<HttpFaultProxy> proxy_;
+  boost::asio::io_context io_;
+  CurlMulti curl_{io_};
+  CurlTransport transport_{curl_};
+  AsioScheduler scheduler_{io_};
+  std::shared_ptr<ClientCredentials> credentials_ =
+      std::make_shared<FixedCredentials>(AwsCredentials{"testing", "testing", std::nullopt, std::nullopt, std::nullopt});
+  std::map<std::string, std::unique_ptr<AwsClient>> clients_;
+  std::string zone_id_;
+  test::TempDir dir_;
+  std::filesystem::path cli_config_ = dir_.path() / "rg.yaml";
+  std::filesystem::path cli_output_file_ = dir_.path() / "out.txt";
+  std::unique_ptr<FailoverJournal> journal_ = FailoverJournal::open((dir_.path() / "rg.db").string()).value();
+  PlanExecutor executor_{io_.get_executor(), *journal_, [] { return now_us(); }};
+};
+
+
+TEST_F(FailoverPlanMotoTest, EveryStepTakesEffectAndIsJournaled) {
+  ASSERT_EQ(world(), (World{0, 0, "db-east.example", {"east.example.com"}}));
+  const auto report = run_plan(shop());
+  ASSERT_EQ(report.outcome, PlanOutcome::completed) << report.reason;
+  EXPECT_EQ(world(), (World{2, 2, "db-west.example", {"west.example.com"}, 3, 3}));
+  // The replica was asked to promote (moto keeps it a replica: promotion is a no-op there).
+  EXPECT_EQ(proxy_->count("rds", "us-west-2", "PromoteReadReplica"), 1u);
+  const auto journaled = journal_->latest("shop").value();
+  ASSERT_TRUE(journaled);
+  EXPECT_EQ(journaled->state, PlanState::completed);
+  EXPECT_EQ(journaled->steps.size(), 10u);  // 5 steps, started and done
+}
+
+TEST_F(FailoverPlanMotoTest, AFailingStepRollsEverythingBack) {
+  const World before = world();
+  // Route 53 refuses the record change (and the retries): the last step fails.
+  proxy_->add_rule(FaultRule{HttpFault::service_unavailable, "route53", "",
+                             "POST /2013-04-01/hostedzone/" + zone_id_ + "/rrset/", -1});
+  const auto report = run_plan(shop());
+  EXPECT_EQ(report.outcome, PlanOutcome::rolled_back) << report.reason;
+  EXPECT_NE(report.reason.find("step 5"), std::string::npos) << report.reason;
+  proxy_->clear_rules();
+  const World after = world();
+  EXPECT_EQ(after.desired, before.desired);
+  EXPECT_EQ(after.tasks_desired, before.tasks_desired);
+  EXPECT_EQ(proxy_->count("ecs", "us-west-2", "UpdateService"), 2u);  // up, then back
+  EXPECT_EQ(after.parameter, before.parameter);
+  EXPECT_EQ(after.record, before.record);
+  EXPECT_EQ(journal_->latest("shop").value()->state, PlanState::rolled_back);
+}
+
+TEST_F(FailoverPlanMotoTest, AReadinessFailureChangesNothing) {
+  const World before = world();
+  // web-west cannot reach 2 instances once its max is 1.
+  wait<void>([&](auto done) {
+    autoscaling::update_auto_scaling_group(client("autoscaling", "us-west-2"), {"web-west", std::nullopt, 1, std::nullopt},
+                                           done);
+  });
+  proxy_->clear_log();
+  const auto report = run_plan(shop());
+  EXPECT_EQ(report.outcome, PlanOutcome::not_ready);
+  EXPECT_NE(report.reason.find("max size 1 < desired 2"), std::string::npos) << report.reason;
+  EXPECT_EQ(world(), before);
+  EXPECT_EQ(proxy_->count("ssm", "", "PutParameter"), 0u);
+  EXPECT_EQ(proxy_->count("autoscaling", "", "UpdateAutoScalingGroup"), 0u);
+}
+
+TEST_F(FailoverPlanMotoTest, AnEcsServiceMissingFromItsClusterIsNotReady) {
+  const World before = world();
+  proxy_->clear_log();
+  auto app = shop();
+  app.plan.ecs_services.at("us-west-2").service = "checkout";
+  const auto report = run_plan(app);
+  EXPECT_EQ(report.outcome, PlanOutcome::not_ready);
+  EXPECT_NE(report.reason.find("ECS service checkout not found in cluster web (MISSING)"), std::string::npos)
+      << report.reason;
+  EXPECT_EQ(world(), before);
+  EXPECT_EQ(proxy_->count("ecs", "", "UpdateService"), 0u);
+  EXPECT_EQ(proxy_->count("autoscaling", "", "UpdateAutoScalingGroup"), 0u);
+}
+
+
+// The same move through the command line: `failover plan` changes nothing, `failover execute`
+// moves shop, `failover status` shows it, and `failover rollback` puts back what can be put back.
+TEST_F(FailoverPlanMotoTest, TheCommandLinePlansExecutesShowsAndRollsBack) {
+  write_cli_config();
+  const auto run = [this](std::vector<std::string> args) { return run_cli(std::move(args)); };
+  const auto printed = [this] { return cli_output(); };
   const World before = world();
 
   ASSERT_EQ(run({"plan", "shop"}), 0) << printed();
   EXPECT_NE(printed().find("would scale web-west to 2"), std::string::npos) << printed();
+  EXPECT_NE(printed().find("would scale ECS service api to 2"), std::string::npos) << printed();
   EXPECT_EQ(world(), before);  // plan calls nothing that changes state
 
   ASSERT_EQ(run({"execute", "shop"}), 0) << printed();
-  EXPECT_EQ(world(), (World{2, 2, "db-west.example", {"west.example.com"}}));
+  EXPECT_EQ(world(), (World{2, 2, "db-west.example", {"west.example.com"}, 2, 2}));
 
   ASSERT_EQ(run({"status", "shop"}), 0) << printed();
   EXPECT_NE(printed().find("shop: active region us-west-2"), std::string::npos) << printed();
@@ -312,6 +360,50 @@ TEST_F(FailoverPlanMotoTest, TheCommandLinePlansExecutesShowsAndRollsBack) {
   EXPECT_NE(printed().find("#2 failback us-west-2 -> us-east-1  completed"), std::string::npos) << printed();
 
   EXPECT_EQ(run({"execute", "nope"}), 3);
+}
+
+// `failover execute` killed while its Route 53 change hangs: three steps took effect in moto and
+// the process that knew the state before them is gone. `failover rollback` in a new process
+// must put back that state from the journal, not "nothing was changed".
+TEST_F(FailoverPlanMotoTest, ARollbackAfterACrashPutsBackWhatWasThereBeforeThePlan) {
+  write_cli_config();
+  const World before = world();
+  proxy_->add_rule(FaultRule{HttpFault::delay, "route53", "", "POST /2013-04-01/hostedzone/" + zone_id_ + "/rrset/", -1,
+                             120s});
+  test::ChildProcess execute(cli_args({"execute", "shop"}), cli_output_file_);
+  // Wait until the journal shows the Route 53 step started.
+  const auto journal = FailoverJournal::open((dir_.path() / "cli.db").string());
+  ASSERT_TRUE(journal) << journal.error().message;
+  const auto route53_started = [&] {
+    const auto latest = (*journal)->latest("shop");
+    if (!latest || !*latest) return false;
+    return std::ranges::any_of((*latest)->steps, [](const JournalStep& s) {
+      return s.name.starts_with("point app.example.com") && s.phase == StepPhase::started;
+    });
+  };
+  const auto deadline = std::chrono::steady_clock::now() + 120s;
+  while (!route53_started() && execute.running() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(50ms);
+  ASSERT_TRUE(route53_started()) << cli_output();
+  ::kill(execute.pid(), SIGKILL);
+  execute.wait();
+  proxy_->clear_rules();
+  const World crashed = world();
+  EXPECT_EQ(crashed.desired, 2);
+  EXPECT_EQ(crashed.tasks_desired, 2);
+  EXPECT_EQ(crashed.parameter, "db-west.example");
+  // Each step that changed something kept the state before it on its journal row.
+  const auto latest = (*journal)->latest("shop").value().value();
+  EXPECT_EQ(latest.state, PlanState::running);
+  for (const auto& row : latest.steps) {
+    if (row.phase == StepPhase::started) {
+      EXPECT_FALSE(row.undo_state.empty()) << row.name;
+    }
+  }
+
+  ASSERT_EQ(run_cli({"rollback", "shop"}), 0) << cli_output();
+  EXPECT_EQ(world(), before) << cli_output();
+  EXPECT_EQ((*journal)->latest("shop").value()->state, PlanState::rolled_back);
 }
 
 }  // namespace

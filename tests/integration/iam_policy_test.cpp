@@ -55,6 +55,7 @@ applications:
     checks: {us-east-1: [web], us-west-2: [db]}
     plan:
       autoscaling_groups: {us-west-2: app-dr}
+      ecs_services: {us-west-2: {cluster: dr, service: api}}
       rds_replicas: {us-west-2: app-west}
       ssm_parameters:
         /app/rds-endpoint: {us-east-1: db-east.example, us-west-2: db-west.example}

@@ -38,6 +38,48 @@ void describe_instance(aws::AwsClient& client, const std::string& id,
                                   });
 }
 
+// A record set as the undo state keeps it, every field the UPSERT that restores it needs.
+nlohmann::json record_json(const r53::ResourceRecordSet& r) {
+  nlohmann::json out{{"name", r.name}, {"type", r.type}, {"values", r.values}};
+  if (r.set_identifier) out["set_identifier"] = *r.set_identifier;
+  if (r.weight) out["weight"] = *r.weight;
+  if (r.region) out["region"] = *r.region;
+  if (r.failover) out["failover"] = *r.failover;
+  if (r.ttl) out["ttl"] = *r.ttl;
+  if (r.alias_target)
+    out["alias_target"] = {{"hosted_zone_id", r.alias_target->hosted_zone_id},
+                           {"dns_name", r.alias_target->dns_name},
+                           {"evaluate_target_health", r.alias_target->evaluate_target_health}};
+  if (r.health_check_id) out["health_check_id"] = *r.health_check_id;
+  return out;
+}
+
+template <typename T>
+std::optional<T> optional_field(const nlohmann::json& object, const char* key) {
+  const auto it = object.find(key);
+  if (it == object.end()) return std::nullopt;
+  return it->get<T>();
+}
+
+// The inverse of record_json. Throws nlohmann::json::exception on a state of the wrong shape.
+r53::ResourceRecordSet record_from_json(const nlohmann::json& j) {
+  r53::ResourceRecordSet r;
+  r.name = j.at("name").get<std::string>();
+  r.type = j.at("type").get<std::string>();
+  r.values = j.value("values", std::vector<std::string>{});
+  r.set_identifier = optional_field<std::string>(j, "set_identifier");
+  r.weight = optional_field<std::int64_t>(j, "weight");
+  r.region = optional_field<std::string>(j, "region");
+  r.failover = optional_field<std::string>(j, "failover");
+  r.ttl = optional_field<std::int64_t>(j, "ttl");
+  if (const auto alias = j.find("alias_target"); alias != j.end())
+    r.alias_target = r53::AliasTarget{alias->at("hosted_zone_id").get<std::string>(),
+                                      alias->at("dns_name").get<std::string>(),
+                                      alias->value("evaluate_target_health", false)};
+  r.health_check_id = optional_field<std::string>(j, "health_check_id");
+  return r;
+}
+
 std::string absolute(std::string name) {
   if (!name.ends_with('.')) name += '.';
   return name;
@@ -59,23 +101,16 @@ ReadinessCheck asg_capacity_check(aws::AwsClient& client, std::string group, std
 
 PlanStep scale_asg_step(aws::AwsClient& client, aws::AwsScheduler& scheduler, std::string group, std::int64_t desired,
                         WaitOptions wait) {
-  struct Previous {
-    std::optional<std::int64_t> desired;
-    std::optional<std::int64_t> min;
-  };
-  auto previous = std::make_shared<Previous>();
+  auto memory = std::make_shared<UndoMemory>();
   PlanStep step;
+  step.memory = memory;
   step.name = "scale " + group + " to " + std::to_string(desired);
   step.description = "UpdateAutoScalingGroup DesiredCapacity=" + std::to_string(desired) + ", wait until in service";
-  step.action = [&client, group, desired, previous](StepCallback done) {
-    describe_group(client, group, [&client, group, desired, previous, done](auto found) {
+  step.action = [&client, group, desired, memory](StepCallback done) {
+    describe_group(client, group, [&client, group, desired, memory, done](auto found) {
       if (!found) return done(std::unexpected(found.error()));
-      // Remember the state before the first change only: a resumed plan must not take its own
-      // change for the original.
-      if (!previous->desired) {
-        previous->desired = found->desired_capacity;
-        previous->min = found->min_size;
-      }
+      if (auto kept = memory->remember({{"desired", found->desired_capacity}, {"min", found->min_size}}); !kept)
+        return done(std::unexpected(kept.error()));
       if (found->desired_capacity >= desired) return done("already at " + std::to_string(found->desired_capacity));
       asg::UpdateAutoScalingGroupRequest update{group, std::nullopt, std::nullopt, desired};
       if (found->min_size > desired) update.min_size = desired;
@@ -97,12 +132,16 @@ PlanStep scale_asg_step(aws::AwsClient& client, aws::AwsScheduler& scheduler, st
                },
                std::move(done));
   };
-  step.undo = [&client, group, previous](StepCallback done) {
-    if (!previous->desired) return done("nothing was changed");
-    asg::update_auto_scaling_group(client, {group, previous->min, std::nullopt, previous->desired},
-                                   [previous, done](auto result) {
+  step.undo = [&client, group, memory](StepCallback done) {
+    if (!memory->state()) return done("nothing was changed");
+    if (!memory->state()->contains("desired") || !memory->state()->contains("min"))
+      return done(std::unexpected("the kept capacity is unreadable"));
+    const auto previous_desired = memory->state()->value("desired", std::int64_t{0});
+    const auto previous_min = memory->state()->value("min", std::int64_t{0});
+    asg::update_auto_scaling_group(client, {group, previous_min, std::nullopt, previous_desired},
+                                   [previous_desired, done](auto result) {
                                      if (!result) return done(failure(result.error()));
-                                     done("desired back to " + std::to_string(*previous->desired));
+                                     done("desired back to " + std::to_string(previous_desired));
                                    });
   };
   return step;
@@ -158,20 +197,19 @@ PlanStep promote_replica_step(aws::AwsClient& client, aws::AwsScheduler& schedul
 }
 
 PlanStep ssm_parameter_step(aws::AwsClient& client, std::string name, std::string value) {
-  auto previous = std::make_shared<std::optional<aws::ssm::Parameter>>();
-  auto looked = std::make_shared<bool>(false);
+  auto memory = std::make_shared<UndoMemory>();
   PlanStep step;
+  step.memory = memory;
   step.name = "set " + name;
   step.description = "PutParameter " + name + " = " + value;
-  step.action = [&client, name, value, previous, looked](StepCallback done) {
-    aws::ssm::get_parameter(client, {name, false}, [&client, name, value, previous, looked, done](auto current) {
+  step.action = [&client, name, value, memory](StepCallback done) {
+    aws::ssm::get_parameter(client, {name, false}, [&client, name, value, memory, done](auto current) {
       if (!current && current.error().code != "ParameterNotFound") return done(failure(current.error()));
-      if (!*looked) {
-        *looked = true;
-        if (current) *previous = *current;
-      }
-      aws::ssm::PutParameterRequest put{name, value, previous->has_value() ? (*previous)->type : "String", true,
-                                        std::nullopt, std::nullopt};
+      const nlohmann::json before = current ? nlohmann::json{{"value", current->value}, {"type", current->type}}
+                                            : nlohmann::json{{"absent", true}};
+      if (auto kept = memory->remember(before); !kept) return done(std::unexpected(kept.error()));
+      aws::ssm::PutParameterRequest put{name, value, current ? current->type : "String", true, std::nullopt,
+                                        std::nullopt};
       aws::ssm::put_parameter(client, put, [done](auto result) {
         if (!result) return done(failure(result.error()));
         done("version " + std::to_string(result->version));
@@ -185,11 +223,14 @@ PlanStep ssm_parameter_step(aws::AwsClient& client, std::string name, std::strin
       done("");
     });
   };
-  step.undo = [&client, name, previous](StepCallback done) {
-    // SSM has no "absent" value to put back; a parameter that did not exist keeps the new value.
-    if (!previous->has_value()) return done("did not exist before: left as is");
-    const auto& old = **previous;
-    aws::ssm::put_parameter(client, {name, old.value, old.type, true, std::nullopt, std::nullopt},
+  step.undo = [&client, name, memory](StepCallback done) {
+    if (!memory->state()) return done("nothing was changed");
+    const auto& old = *memory->state();
+    // A parameter that did not exist keeps the new value: deleting it could break a reader that
+    // already saw it, and putting back "nothing" needs DeleteParameter rights the plan lacks.
+    if (old.value("absent", false)) return done("did not exist before: left as is");
+    aws::ssm::put_parameter(client, {name, old.value("value", ""), old.value("type", "String"), true, std::nullopt,
+                                     std::nullopt},
                             [done](auto result) {
                               if (!result) return done(failure(result.error()));
                               done("");
@@ -201,13 +242,13 @@ PlanStep ssm_parameter_step(aws::AwsClient& client, std::string name, std::strin
 PlanStep route53_record_step(aws::AwsClient& client, aws::AwsScheduler& scheduler, RecordTarget target,
                              WaitOptions wait) {
   struct State {
-    bool looked = false;
-    std::optional<r53::ResourceRecordSet> previous;
-    std::string change_id;
+    std::string change_id;  // the change being waited for (verify and undo; not kept across a crash)
   };
   auto state = std::make_shared<State>();
+  auto memory = std::make_shared<UndoMemory>();
   target.name = absolute(target.name);
   PlanStep step;
+  step.memory = memory;
   step.name = "point " + target.name + " at " + target.value;
   step.description = "Route 53 UPSERT " + target.type + " " + target.name + " " + target.value + ", wait for INSYNC";
   const auto wait_insync = [&client, &scheduler, wait, state](std::string what, StepCallback done) {
@@ -220,15 +261,14 @@ PlanStep route53_record_step(aws::AwsClient& client, aws::AwsScheduler& schedule
                },
                std::move(done));
   };
-  step.action = [&client, target, state](StepCallback done) {
+  step.action = [&client, target, state, memory](StepCallback done) {
     r53::ListResourceRecordSetsRequest list{target.zone_id, target.name, target.type, std::nullopt, 1};
-    r53::list_resource_record_sets(client, list, [&client, target, state, done](auto listed) {
+    r53::list_resource_record_sets(client, list, [&client, target, state, memory, done](auto listed) {
       if (!listed) return done(failure(listed.error()));
-      if (!state->looked) {
-        state->looked = true;
-        for (const auto& record : listed->record_sets)
-          if (record.name == target.name && record.type == target.type) state->previous = record;
-      }
+      nlohmann::json before{{"previous", nullptr}};
+      for (const auto& record : listed->record_sets)
+        if (record.name == target.name && record.type == target.type) before["previous"] = record_json(record);
+      if (auto kept = memory->remember(before); !kept) return done(std::unexpected(kept.error()));
       r53::ResourceRecordSet record;
       record.name = target.name;
       record.type = target.type;
@@ -244,10 +284,17 @@ PlanStep route53_record_step(aws::AwsClient& client, aws::AwsScheduler& schedule
     });
   };
   step.verify = [wait_insync, target](StepCallback done) { wait_insync(target.name + " INSYNC", std::move(done)); };
-  step.undo = [&client, target, state, wait_insync](StepCallback done) {
+  step.undo = [&client, target, state, memory, wait_insync](StepCallback done) {
+    if (!memory->state()) return done("nothing was changed");
+    if (!memory->state()->contains("previous")) return done(std::unexpected("the kept record is unreadable"));
     r53::Change change;
-    if (state->previous) {
-      change = {r53::ChangeAction::upsert, *state->previous};
+    const auto& previous = memory->state()->at("previous");
+    if (!previous.is_null()) {
+      try {
+        change = {r53::ChangeAction::upsert, record_from_json(previous)};
+      } catch (const nlohmann::json::exception& e) {
+        return done(std::unexpected(std::string("the kept record is unreadable: ") + e.what()));
+      }
     } else {
       r53::ResourceRecordSet record;
       record.name = target.name;

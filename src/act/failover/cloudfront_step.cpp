@@ -11,13 +11,16 @@ namespace cf = aws::cloudfront;
 
 // Reads the configuration, points its default behaviour at `origin_id` and writes it back with
 // the ETag just read. `on_read` sees the configuration before the change (the step remembers the
-// previous origin there). One retry after PreconditionFailed, from a fresh read.
+// previous origin there; an error stops the switch). One retry after PreconditionFailed, from a
+// fresh read.
 void switch_origin(aws::AwsClient& client, std::string distribution_id, std::string origin_id, bool may_retry,
-                   std::function<void(const cf::DistributionConfigSummary&)> on_read, StepCallback done) {
+                   std::function<std::expected<void, std::string>(const cf::DistributionConfigSummary&)> on_read,
+                   StepCallback done) {
   cf::get_distribution_config(client, distribution_id, [&client, distribution_id, origin_id, may_retry,
                                                         on_read, done](auto config) {
     if (!config) return done(std::unexpected(config.error().to_string()));
-    if (on_read) on_read(config->summary);
+    if (on_read)
+      if (auto read = on_read(config->summary); !read) return done(std::unexpected(read.error()));
     // Idempotent: a resumed plan finds the distribution switched already.
     if (config->summary.default_target_origin_id == origin_id) return done("already on origin " + origin_id);
     auto changed = cf::set_default_target_origin(config->config_xml, origin_id);
@@ -36,16 +39,15 @@ void switch_origin(aws::AwsClient& client, std::string distribution_id, std::str
 }  // namespace
 
 PlanStep cloudfront_origin_step(aws::AwsClient& client, std::string distribution_id, std::string origin_id) {
-  auto previous = std::make_shared<std::optional<std::string>>();
+  auto memory = std::make_shared<UndoMemory>();
   PlanStep step;
+  step.memory = memory;
   step.name = "point CloudFront " + distribution_id + " at " + origin_id;
   step.description = "UpdateDistribution " + distribution_id + " DefaultCacheBehavior.TargetOriginId=" + origin_id +
                      " (If-Match the ETag read), read back";
-  step.action = [&client, distribution_id, origin_id, previous](StepCallback done) {
-    // Remember the origin before the first change only: a resumed plan must not take its own
-    // change for the original.
-    const auto remember = [previous](const cf::DistributionConfigSummary& summary) {
-      if (!previous->has_value()) *previous = summary.default_target_origin_id;
+  step.action = [&client, distribution_id, origin_id, memory](StepCallback done) {
+    const auto remember = [memory](const cf::DistributionConfigSummary& summary) {
+      return memory->remember({{"origin", summary.default_target_origin_id}});
     };
     switch_origin(client, distribution_id, origin_id, true, remember, std::move(done));
   };
@@ -57,9 +59,9 @@ PlanStep cloudfront_origin_step(aws::AwsClient& client, std::string distribution
       done("");
     });
   };
-  step.undo = [&client, distribution_id, previous](StepCallback done) {
-    if (!previous->has_value()) return done("nothing was changed");
-    const std::string origin = **previous;
+  step.undo = [&client, distribution_id, memory](StepCallback done) {
+    if (!memory->state()) return done("nothing was changed");
+    const std::string origin = memory->state()->at("origin").get<std::string>();
     switch_origin(client, distribution_id, origin, true, nullptr, [&client, distribution_id, origin, done](StepResult r) {
       if (!r) return done(r);
       cf::get_distribution_config(client, distribution_id, [origin, done](auto config) {

@@ -31,7 +31,7 @@ std::string join(const std::vector<std::string>& values) {
 void read_rrset(boost::asio::any_io_executor executor, const DnsUpdateTarget& target,
                 std::function<void(std::expected<Served, std::string>)> done) {
   dns::query(executor, target.server, target.name, target.type, false, target.query_timeout,
-             [target, done = std::move(done)](std::expected<dns::Message, std::string> answer) {
+             [target, done = std::move(done)](const std::expected<dns::Message, std::string>& answer) {
                if (!answer) return done(std::unexpected(answer.error()));
                if (!answer->authoritative())
                  return done(std::unexpected(target.server.to_string() + " is not authoritative for " + target.name +
@@ -87,14 +87,11 @@ void wait_served(boost::asio::any_io_executor executor, aws::AwsScheduler& sched
 
 PlanStep dns_update_step(boost::asio::any_io_executor executor, aws::AwsScheduler& scheduler, DnsUpdateTarget target,
                          WaitOptions wait) {
-  struct State {
-    bool looked = false;
-    Served previous;
-  };
-  auto state = std::make_shared<State>();
+  auto memory = std::make_shared<UndoMemory>();
   target.name = dns::canonical_name(target.name);
   target.value = dns::normalize_value(target.type, target.value);
   PlanStep step;
+  step.memory = memory;
   step.name = "point " + target.name + " at " + target.value;
   step.description = "RFC 2136 UPDATE (TSIG " + target.key.name + ") to " + target.server.to_string() + ": " +
                      dns::type_name(target.type) + " " + target.name + " " + target.value + ", wait until served";
@@ -107,24 +104,21 @@ PlanStep dns_update_step(boost::asio::any_io_executor executor, aws::AwsSchedule
     step.undo = [](StepCallback done) { done("nothing was changed"); };
     return step;
   }
-  step.action = [executor, &scheduler, target, state](StepCallback done) {
-    read_rrset(executor, target, [executor, &scheduler, target, state, done](std::expected<Served, std::string> served) {
+  step.action = [executor, &scheduler, target, memory](StepCallback done) {
+    read_rrset(executor, target, [executor, &scheduler, target, memory, done](std::expected<Served, std::string> served) {
       if (!served) return done(std::unexpected("reading the record set before changing it: " + served.error()));
-      // Remember the state before the first change only: a resumed plan must not take its own
-      // change for the original.
-      if (!state->looked) {
-        state->looked = true;
-        state->previous = std::move(*served);
-      }
+      if (auto kept = memory->remember({{"values", served->values}, {"ttl", served->ttl}}); !kept)
+        return done(std::unexpected(kept.error()));
       send_update(executor, scheduler, target, {target.name, target.type, target.ttl, {target.value}}, done);
     });
   };
   step.verify = [executor, &scheduler, target, wait](StepCallback done) {
     wait_served(executor, scheduler, target, {target.value}, wait, std::move(done));
   };
-  step.undo = [executor, &scheduler, target, state, wait](StepCallback done) {
-    if (!state->looked) return done("nothing was changed");
-    const auto& previous = state->previous;
+  step.undo = [executor, &scheduler, target, memory, wait](StepCallback done) {
+    if (!memory->state()) return done("nothing was changed");
+    Served previous{memory->state()->at("values").get<std::vector<std::string>>(),
+                    memory->state()->at("ttl").get<std::uint32_t>()};
     dns::RecordSet records{target.name, target.type, previous.values.empty() ? target.ttl : previous.ttl,
                            previous.values};
     send_update(executor, scheduler, target, records,

@@ -7,6 +7,7 @@
 #include "act/failover/cloudfront_step.h"
 #include "act/failover/dns_answer_check.h"
 #include "act/failover/dns_update_step.h"
+#include "act/failover/ecs_steps.h"
 #include "act/failover/readiness_checks.h"
 
 namespace rg::act {
@@ -52,6 +53,13 @@ Plan build_failover_plan(const ApplicationConfig& app, const std::string& from, 
   if (group != config.autoscaling_groups.end())
     plan.readiness.push_back(
         asg_capacity_check(context.clients("autoscaling", to), group->second, config.desired_capacity));
+  const auto service = config.ecs_services.find(to);
+  std::optional<EcsServiceTarget> ecs_target;
+  if (service != config.ecs_services.end()) {
+    ecs_target = EcsServiceTarget{service->second.cluster, service->second.service,
+                                  service->second.desired_count.value_or(config.desired_capacity)};
+    plan.readiness.push_back(ecs_service_check(context.clients("ecs", to), *ecs_target));
+  }
   const auto replica = config.rds_replicas.find(to);
   if (replica != config.rds_replicas.end())
     plan.readiness.push_back(
@@ -82,6 +90,8 @@ Plan build_failover_plan(const ApplicationConfig& app, const std::string& from, 
   if (group != config.autoscaling_groups.end())
     plan.steps.push_back(scale_asg_step(context.clients("autoscaling", to), context.scheduler, group->second,
                                         config.desired_capacity, context.wait));
+  if (ecs_target)
+    plan.steps.push_back(scale_ecs_service_step(context.clients("ecs", to), context.scheduler, *ecs_target, context.wait));
   // Data: the replica becomes the writer, then the application's parameters point at it.
   if (replica != config.rds_replicas.end())
     plan.steps.push_back(

@@ -5,6 +5,9 @@
 // parameter), because after a crash the executor may run one again or undo one that never ran.
 #include <expected>
 #include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,12 +18,44 @@ using StepResult = std::expected<std::string, std::string>;
 using StepCallback = std::function<void(StepResult)>;
 using StepFunction = std::function<void(StepCallback)>;
 
+// What a step's undo must put back (the desired count, record or origin it replaced), kept so
+// that it survives a crash. The action calls remember() after reading the current state and
+// before changing it; the executor journals the state then, and after a restart hands it back
+// (restore), so a rollback puts back what was there before the plan, not what the crashed plan
+// left. A step without a kept state has nothing to undo.
+class UndoMemory {
+ public:
+  using Persist = std::function<std::expected<void, std::string>(const nlohmann::json&)>;
+
+  const std::optional<nlohmann::json>& state() const { return state_; }
+
+  // Keeps `state` unless a state is kept already: a resumed action reads its own change and must
+  // not take it for the original. An error (the journal could not be written) means the action
+  // must not change anything.
+  std::expected<void, std::string> remember(nlohmann::json state) {
+    if (state_) return {};
+    if (persist_)
+      if (auto kept = persist_(state); !kept) return kept;
+    state_ = std::move(state);
+    return {};
+  }
+
+  // For the executor: where remember() writes, and the state read back from the journal.
+  void persist_with(Persist persist) { persist_ = std::move(persist); }
+  void restore(nlohmann::json state) { state_ = std::move(state); }
+
+ private:
+  std::optional<nlohmann::json> state_;
+  Persist persist_;
+};
+
 struct PlanStep {
   std::string name;         // "scale web-west to 2"
   std::string description;  // what it changes, for plan / dry-run output
   StepFunction action;
   StepFunction verify;  // empty: the action's own success is the verification
   StepFunction undo;    // empty: nothing to put back
+  std::shared_ptr<UndoMemory> memory;  // null: the undo needs nothing from before (or there is no undo)
 };
 
 // A precondition checked before anything changes (read-only): target healthy, replica lag, capacity.

@@ -65,6 +65,25 @@ class PlanRun : public std::enable_shared_from_this<PlanRun> {
     run_step(first);
   }
 
+  // Hands each step the undo state journaled before the crash (the first kept for that step: the
+  // state before the plan).
+  void restore_undo_states(const JournalPlan& record) {
+    std::map<int, const std::string*> kept;
+    for (const auto& row : record.steps)
+      if (!row.undo_state.empty()) kept.try_emplace(row.step, &row.undo_state);
+    for (const auto& [index, text] : kept) {
+      if (static_cast<std::size_t>(index) >= plan_.steps.size()) continue;
+      auto& step = plan_.steps[static_cast<std::size_t>(index)];
+      if (!step.memory) continue;
+      auto state = nlohmann::json::parse(*text, nullptr, false);
+      if (!state.is_object()) {  // a parse error is discarded, not an object
+        log("the journaled undo state of " + step.name + " is unreadable: its undo will change nothing");
+        continue;
+      }
+      step.memory->restore(std::move(state));
+    }
+  }
+
   void roll_back(std::vector<std::size_t> reverse_order, std::string reason) {
     report_.reason = std::move(reason);
     undo(std::move(reverse_order), 0, true);
@@ -91,17 +110,26 @@ class PlanRun : public std::enable_shared_from_this<PlanRun> {
 
   bool journal_step(std::size_t index, StepPhase phase, const std::string& detail) {
     return journaled(journal_->record_step(plan_.app, report_.generation,
-                                           {static_cast<int>(index), plan_.steps[index].name, phase, clock_(), detail}));
+                                           {static_cast<int>(index), plan_.steps[index].name, phase, clock_(), detail, ""}));
   }
 
   // Calls `function` and continues on the loop with its result (posted, so synchronous fakes do
   // not recurse and every continuation runs on the executor).
+  // A function that throws before it calls back (a kept undo state of the wrong shape) fails the
+  // step instead of the daemon.
   void call(const StepFunction& function, std::function<void(StepResult)> next) {
-    function([self = shared_from_this(), next = std::move(next)](StepResult result) mutable {
+    auto answered = std::make_shared<bool>(false);
+    auto answer = [self = shared_from_this(), answered, next = std::move(next)](StepResult result) mutable {
+      *answered = true;
       boost::asio::post(self->executor_, [next = std::move(next), result = std::move(result)]() mutable {
         next(std::move(result));
       });
-    });
+    };
+    try {
+      function(answer);
+    } catch (const std::exception& e) {
+      if (!*answered) answer(std::unexpected(std::string("threw: ") + e.what()));
+    }
   }
 
   void check_readiness(std::size_t index, std::function<void()> then) {
@@ -144,6 +172,18 @@ class PlanRun : public std::enable_shared_from_this<PlanRun> {
   void run_step(std::size_t index) {
     if (index == plan_.steps.size()) return finish(PlanOutcome::completed);
     if (!journal_step(index, StepPhase::started, "")) return;
+    if (const auto& memory = plan_.steps[index].memory) {
+      // The action runs while this run is alive; weak all the same, as the step owns the memory.
+      memory->persist_with([weak = weak_from_this(), index](const nlohmann::json& state) -> std::expected<void, std::string> {
+        const auto self = weak.lock();
+        if (!self) return std::unexpected("the plan is gone");
+        const auto write = self->journal_->record_undo_state(self->plan_.app, self->report_.generation,
+                                                             static_cast<int>(index), state.dump());
+        if (!write) return std::unexpected("the journal could not keep the undo state: " + write.error().message);
+        if (*write == JournalWrite::fenced) return std::unexpected("a newer plan exists: nothing changed");
+        return {};
+      });
+    }
     call(plan_.steps[index].action, [self = shared_from_this(), index](StepResult result) {
       const auto& step = self->plan_.steps[index];
       if (!result) {
@@ -248,6 +288,7 @@ void PlanExecutor::recover(Plan plan, const JournalPlan& record, Recovery mode, 
   const std::size_t step_count = plan.steps.size();
   auto run = std::make_shared<PlanRun>(executor_, &journal_, clock_, progress_, std::move(plan), record.generation,
                                        std::move(done));
+  run->restore_undo_states(record);
   // A crash during a rollback finishes the rollback, whatever was asked.
   if (mode == Recovery::resume && !rolling_back) {
     std::size_t first = 0;

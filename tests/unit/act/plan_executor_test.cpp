@@ -191,11 +191,92 @@ TEST_F(CrashRecoveryTest, ResumeRunsAgainFromTheInFlightStep) {
 TEST_F(CrashRecoveryTest, ACrashDuringARollbackFinishesTheRollbackEvenWhenAskedToResume) {
   auto record = crash_in_step_2();
   // The journal shows step 2's undo started and then the process died again.
-  ASSERT_EQ(journal->record_step("shop", 1, {1, "step 2", StepPhase::undo_started, t0, ""}).value(), JournalWrite::ok);
+  ASSERT_EQ(journal->record_step("shop", 1, {1, "step 2", StepPhase::undo_started, t0, "", ""}).value(), JournalWrite::ok);
   record = *journal->latest("shop").value();
   const auto report = recover(record, Recovery::resume);
   EXPECT_EQ(report.outcome, PlanOutcome::rolled_back);
   EXPECT_EQ(trace, (std::vector<std::string>{"undo 2", "undo 1"}));
+}
+
+// A step like scale_asg_step: its action keeps the "capacity" before changing it, and its undo
+// puts that back. The world is an int.
+PlanStep capacity_step(int& world, int target, bool hang = false) {
+  PlanStep s;
+  s.name = "scale to " + std::to_string(target);
+  s.memory = std::make_shared<UndoMemory>();
+  s.action = [&world, target, hang, memory = s.memory](StepCallback done) {
+    if (auto kept = memory->remember({{"capacity", world}}); !kept) return done(std::unexpected(kept.error()));
+    world = target;
+    if (!hang) done("");
+  };
+  s.undo = [&world, memory = s.memory](StepCallback done) {
+    if (!memory->state()) return done("nothing was changed");
+    world = memory->state()->at("capacity").get<int>();
+    done("");
+  };
+  return s;
+}
+
+TEST_F(CrashRecoveryTest, TheUndoStateKeptBeforeTheCrashIsWhatTheRollbackPutsBack) {
+  int capacity = 1;
+  int parameter = 10;
+  executor.run(plan({capacity_step(capacity, 4), capacity_step(parameter, 20, true)}), 1,
+               [](PlanReport) { ADD_FAILURE() << "the process died"; });
+  io.run();
+  io.restart();
+  ASSERT_EQ(capacity, 4);
+  ASSERT_EQ(parameter, 20);
+  const auto record = journal->latest("shop").value().value();
+  // The new process rebuilds the plan: its steps remember nothing of their own.
+  PlanReport report;
+  executor.recover(plan({capacity_step(capacity, 4), capacity_step(parameter, 20)}), record, Recovery::rollback,
+                   [&](PlanReport r) { report = std::move(r); });
+  io.run();
+  EXPECT_EQ(report.outcome, PlanOutcome::rolled_back) << report.reason;
+  EXPECT_EQ(capacity, 1);
+  EXPECT_EQ(parameter, 10);
+}
+
+TEST_F(CrashRecoveryTest, AResumedStepKeepsTheStateFromBeforeThePlanNotItsOwnChange) {
+  int capacity = 1;
+  executor.run(plan({capacity_step(capacity, 4, true)}), 1, [](PlanReport) { ADD_FAILURE() << "the process died"; });
+  io.run();
+  io.restart();
+  const auto record = journal->latest("shop").value().value();
+  // Resumed: the action runs again and reads 4, which must not replace the kept 1.
+  std::vector<PlanStep> steps{capacity_step(capacity, 4)};
+  const auto memory = steps[0].memory;
+  PlanReport report;
+  executor.recover(plan(std::move(steps)), record, Recovery::resume, [&](PlanReport r) { report = std::move(r); });
+  io.run();
+  EXPECT_EQ(report.outcome, PlanOutcome::completed) << report.reason;
+  ASSERT_TRUE(memory->state());
+  EXPECT_EQ(memory->state()->at("capacity"), 1);
+}
+
+TEST_F(CrashRecoveryTest, AnUnreadableUndoStateChangesNothingAndSaysSo) {
+  int capacity = 1;
+  executor.run(plan({capacity_step(capacity, 4, true)}), 1, [](PlanReport) { ADD_FAILURE() << "the process died"; });
+  io.run();
+  io.restart();
+  ASSERT_EQ(journal->record_undo_state("shop", 1, 0, "{not json").value(), JournalWrite::ok);
+  const auto record = journal->latest("shop").value().value();
+  PlanReport report;
+  executor.recover(plan({capacity_step(capacity, 4)}), record, Recovery::rollback,
+                   [&](PlanReport r) { report = std::move(r); });
+  io.run();
+  EXPECT_EQ(capacity, 4);
+  ASSERT_FALSE(report.log.empty());
+  EXPECT_NE(report.log.front().find("unreadable"), std::string::npos) << report.log.front();
+}
+
+TEST_F(PlanExecutorTest, AStepThatThrowsFailsAndIsRolledBack) {
+  PlanStep throwing = step(2);
+  throwing.action = [](StepCallback) { throw std::runtime_error("bad state"); };
+  const auto report = execute(plan({step(1), throwing}));
+  EXPECT_EQ(report.outcome, PlanOutcome::rolled_back);
+  EXPECT_NE(report.reason.find("threw: bad state"), std::string::npos) << report.reason;
+  EXPECT_EQ(trace, (std::vector<std::string>{"do 1", "undo 1"}));
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <deque>
 
+#include "act/failover/ecs_steps.h"
 #include "act/failover/wait_until.h"
 
 namespace rg::act {
@@ -80,6 +81,65 @@ TEST(WaitUntil, AnErrorEndsTheWaitAtOnce) {
   scheduler.run();
   ASSERT_TRUE(result && !*result);
   EXPECT_EQ(result->error(), "web-west in service: ValidationError: group not found");
+}
+
+// ECS services as DescribeServices shows them while tasks start (moto starts them at once).
+aws::ecs::Service ecs_service(std::int64_t running, std::int64_t pending, std::string rollout = "IN_PROGRESS") {
+  aws::ecs::Service service;
+  service.status = "ACTIVE";
+  service.desired_count = running + pending;
+  service.running_count = running;
+  service.pending_count = pending;
+  service.deployments.push_back({"ecs-svc/1", "PRIMARY", std::move(rollout), "api:3", running + pending, running,
+                                 pending, 0});
+  return service;
+}
+
+TEST(WaitUntil, AnEcsServiceIsWaitedForUntilItsTasksRun) {
+  FakeScheduler scheduler;
+  const std::vector<aws::ecs::Service> seen{ecs_service(0, 3), ecs_service(1, 2), ecs_service(3, 0, "COMPLETED")};
+  std::size_t looks = 0;
+  std::optional<StepResult> result;
+  wait_until(scheduler, {5s, 60s}, "api running",
+             [&](PollCallback look) { look(ecs_scale_progress(seen.at(std::min(looks++, seen.size() - 1)), 3)); },
+             [&](StepResult r) { result = std::move(r); });
+  scheduler.run();
+  ASSERT_TRUE(result && *result);
+  EXPECT_EQ(**result, "3/3 running, 0 pending");
+  EXPECT_EQ(looks, 3u);
+}
+
+TEST(WaitUntil, AFailedEcsDeploymentEndsTheWaitBeforeTheTimeout) {
+  FakeScheduler scheduler;
+  auto failed = ecs_service(1, 2, "FAILED");
+  failed.deployments.front().failed_tasks = 4;
+  const std::vector<aws::ecs::Service> seen{ecs_service(0, 3), failed};
+  std::size_t looks = 0;
+  std::optional<StepResult> result;
+  wait_until(scheduler, {5s, 600s}, "api running",
+             [&](PollCallback look) { look(ecs_scale_progress(seen.at(std::min(looks++, seen.size() - 1)), 3)); },
+             [&](StepResult r) { result = std::move(r); });
+  scheduler.run();
+  ASSERT_TRUE(result && !*result);
+  EXPECT_EQ(result->error(), "api running: deployment ecs-svc/1 failed (4 tasks failed)");
+  EXPECT_EQ(scheduler.now_ - std::chrono::steady_clock::time_point{}, 5s);
+}
+
+TEST(WaitUntil, AnEcsServiceThatIsDrainedCannotBeWaitedFor) {
+  auto draining = ecs_service(0, 0);
+  draining.status = "DRAINING";
+  const auto progress = ecs_scale_progress(draining, 2);
+  ASSERT_FALSE(progress);
+  EXPECT_EQ(progress.error(), "service is DRAINING");
+  // Timing out with tasks still pending says how far it got.
+  FakeScheduler scheduler;
+  std::optional<StepResult> result;
+  wait_until(scheduler, {10s, 30s}, "api running",
+             [&](PollCallback look) { look(ecs_scale_progress(ecs_service(1, 1), 2)); },
+             [&](StepResult r) { result = std::move(r); });
+  scheduler.run();
+  ASSERT_TRUE(result && !*result);
+  EXPECT_EQ(result->error(), "api running: timed out after 30s (last seen: 1/2 running, 1 pending)");
 }
 
 }  // namespace

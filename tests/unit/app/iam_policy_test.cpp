@@ -72,6 +72,7 @@ TEST(IamPolicy, FailoverPlanActionsAreScopedToTheNamedResources) {
     checks: {us-east-1: [dynamodb.us-east-1.amazonaws.com], us-west-2: [dynamodb.us-west-2.amazonaws.com]}
     plan:
       autoscaling_groups: {us-west-2: web-dr}
+      ecs_services: {us-west-2: {cluster: "arn:aws:ecs:us-west-2:123456789012:cluster/dr", service: api}}
       rds_replicas: {us-west-2: db-west}
       ssm_parameters:
         /app/rds-endpoint: {us-east-1: db-east.example, us-west-2: db-west.example}
@@ -90,6 +91,10 @@ TEST(IamPolicy, FailoverPlanActionsAreScopedToTheNamedResources) {
   EXPECT_THAT(scale->actions, ElementsAre("autoscaling:UpdateAutoScalingGroup"));
   EXPECT_THAT(scale->resources,
               ElementsAre("arn:aws:autoscaling:us-west-2:*:autoScalingGroup:*:autoScalingGroupName/web-dr"));
+  const auto* services = find(statements, "FailoverShopEuScaleServices");
+  ASSERT_NE(services, nullptr);
+  EXPECT_THAT(services->actions, ElementsAre("ecs:DescribeServices", "ecs:UpdateService"));
+  EXPECT_THAT(services->resources, ElementsAre("arn:aws:ecs:us-west-2:*:service/dr/api"));
   const auto* promote = find(statements, "FailoverShopEuPromoteReplicas");
   ASSERT_NE(promote, nullptr);
   EXPECT_THAT(promote->actions, ElementsAre("rds:DescribeDBInstances", "rds:PromoteReadReplica"));

@@ -47,6 +47,9 @@ TEST(ApplicationsSection, ReadsEveryKey) {
     plan:
       autoscaling_groups: { us-east-1: web-east, us-west-2: web-west }
       desired_capacity: 3
+      ecs_services:
+        us-east-1: { cluster: east, service: api }
+        us-west-2: { cluster: west, service: api, desired_count: 5 }
       rds_replicas: { us-west-2: db-west }
       rpo: 30s
       ssm_parameters:
@@ -78,6 +81,10 @@ TEST(ApplicationsSection, ReadsEveryKey) {
   EXPECT_EQ(app.policy.mode, FailoverMode::automatic);
   EXPECT_EQ(app.plan.autoscaling_groups.at("us-west-2"), "web-west");
   EXPECT_EQ(app.plan.desired_capacity, 3);
+  EXPECT_EQ(app.plan.ecs_services.at("us-east-1").cluster, "east");
+  EXPECT_EQ(app.plan.ecs_services.at("us-east-1").desired_count, std::nullopt);
+  EXPECT_EQ(app.plan.ecs_services.at("us-west-2").service, "api");
+  EXPECT_EQ(app.plan.ecs_services.at("us-west-2").desired_count, 5);
   EXPECT_EQ(app.plan.rds_replicas.at("us-west-2"), "db-west");
   EXPECT_EQ(app.plan.rpo, 30s);
   EXPECT_EQ(app.plan.ssm_parameters.at("/app/rds-endpoint").at("us-west-2"), "db-west.example");
@@ -147,6 +154,24 @@ TEST(ApplicationsSection, UnknownKeysAndRegionsOutsideTheApplicationAreRefused) 
                           "a.yaml:14:62: applications.shop.plan.route53.values: needs a value for region us-west-2",
                           "a.yaml:15:5: applications.shop.plann: unknown key (expected one of: primary, secondaries, checks, "
                           "policy, plan); did you mean `plan`?"));
+}
+
+TEST(ApplicationsSection, AnEcsServiceNeedsItsClusterAndServiceAndASaneCount) {
+  EXPECT_THAT(errors_of(base + R"(applications:
+  shop:
+    primary: us-east-1
+    secondaries: [us-west-2]
+    checks: { us-east-1: [dynamodb.us-east-1.amazonaws.com], us-west-2: [dynamodb.us-west-2.amazonaws.com] }
+    plan:
+      ecs_services:
+        us-west-2: { cluster: west, desired_count: 0 }
+        us-east-1: { cluster: east, service: api, replicas: 2 }
+)"),
+              ElementsAre("a.yaml:14:20: applications.shop.plan.ecs_services.us-west-2.service: is required",
+                          "a.yaml:14:52: applications.shop.plan.ecs_services.us-west-2.desired_count: must be between "
+                          "1 and 10000",
+                          "a.yaml:15:51: applications.shop.plan.ecs_services.us-east-1.replicas: unknown key (expected "
+                          "one of: cluster, service, desired_count)"));
 }
 
 TEST(ApplicationsSection, ModeNamesRoundTrip) {

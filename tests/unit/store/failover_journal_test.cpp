@@ -26,11 +26,14 @@ TEST_F(FailoverJournalTest, StepsArePersistedInOrderAndReadBackAfterReopening) {
     ASSERT_TRUE(journal) << journal.error().message;
     EXPECT_EQ((*journal)->next_generation("shop").value(), 1);
     ASSERT_EQ((*journal)->begin_plan(plan(1)).value(), JournalWrite::ok);
-    ASSERT_EQ((*journal)->record_step("shop", 1, {0, "scale", StepPhase::started, t0, ""}).value(), JournalWrite::ok);
-    ASSERT_EQ((*journal)->record_step("shop", 1, {0, "scale", StepPhase::done, t0, "2 in service"}).value(),
+    ASSERT_EQ((*journal)->record_step("shop", 1, {0, "scale", StepPhase::started, t0, "", ""}).value(), JournalWrite::ok);
+    ASSERT_EQ((*journal)->record_step("shop", 1, {0, "scale", StepPhase::done, t0, "2 in service", ""}).value(),
               JournalWrite::ok);
-    ASSERT_EQ((*journal)->record_step("shop", 1, {1, "promote", StepPhase::started, t0, ""}).value(),
+    ASSERT_EQ((*journal)->record_step("shop", 1, {1, "promote", StepPhase::started, t0, "", ""}).value(),
               JournalWrite::ok);
+    // What step 0's undo must put back goes on its started row.
+    ASSERT_EQ((*journal)->record_undo_state("shop", 1, 0, R"({"desired":0})").value(), JournalWrite::ok);
+    EXPECT_FALSE((*journal)->record_undo_state("shop", 1, 7, "{}"));  // no such step started
   }  // "crash": the connection goes away mid-plan
   auto journal = FailoverJournal::open(path);
   ASSERT_TRUE(journal);
@@ -40,7 +43,9 @@ TEST_F(FailoverJournalTest, StepsArePersistedInOrderAndReadBackAfterReopening) {
   EXPECT_EQ(found.generation, 1);
   EXPECT_EQ(found.state, PlanState::running);
   ASSERT_EQ(found.steps.size(), 3u);
+  EXPECT_EQ(found.steps[0].undo_state, R"({"desired":0})");
   EXPECT_EQ(found.steps[1].phase, StepPhase::done);
+  EXPECT_EQ(found.steps[1].undo_state, "");
   EXPECT_EQ(found.steps[1].detail, "2 in service");
   EXPECT_EQ(found.steps[2].name, "promote");
   EXPECT_EQ(found.steps[2].phase, StepPhase::started);
@@ -55,8 +60,9 @@ TEST_F(FailoverJournalTest, AnOlderGenerationCanNeverOverwriteANewerOne) {
   ASSERT_EQ(j.begin_plan(plan(1)).value(), JournalWrite::ok);
   ASSERT_EQ(j.begin_plan(plan(2)).value(), JournalWrite::ok);
   // Generation 1's executor wakes up late: each of its writes is refused.
-  EXPECT_EQ(j.record_step("shop", 1, {0, "scale", StepPhase::done, t0, ""}).value(), JournalWrite::fenced);
+  EXPECT_EQ(j.record_step("shop", 1, {0, "scale", StepPhase::done, t0, "", ""}).value(), JournalWrite::fenced);
   EXPECT_EQ(j.finish_plan("shop", 1, PlanState::completed, t0, "").value(), JournalWrite::fenced);
+  EXPECT_EQ(j.record_undo_state("shop", 1, 0, "{}").value(), JournalWrite::fenced);
   // Nor can a plan reuse or go below the newest generation.
   EXPECT_EQ(j.begin_plan(plan(2)).value(), JournalWrite::fenced);
   EXPECT_EQ(j.begin_plan(plan(1)).value(), JournalWrite::fenced);
