@@ -14,6 +14,7 @@
 #include "act/aws/ssm_api.h"
 #include "net/curl_multi.h"
 #include "support/child_process.h"
+#include "aws_test_clients.h"
 #include "moto_suite.h"
 #include "support/moto_server.h"
 #include "support/temp_dir.h"
@@ -81,35 +82,9 @@ class DrillTest : public test::MotoSuite {
                                    "    - { app: shop, schedule: \"0 10 * * wed\" }\n";
   }
 
-  aws::AwsClient& client(std::string_view service, std::string_view region) {
-    auto& slot = clients_[std::string(service) + "/" + std::string(region)];
-    if (!slot) {
-      aws::AwsClientConfig config;
-      config.service = std::string(service);
-      config.region = std::string(region);
-      config.endpoints.overrides[std::string(service)] = moto_->endpoint();
-      config.call_timeout = 120s;
-      config.attempt_timeout = 90s;
-      auto created = aws::AwsClient::create(std::move(config), {transport_, credentials_, scheduler_, nullptr, nullptr});
-      if (!created) throw std::runtime_error(created.error().to_string());
-      slot = std::move(*created);
-    }
-    return *slot;
-  }
-
+  aws::AwsClient& client(std::string_view service, std::string_view region) { return aws_.client(service, region); }
   template <typename Result, typename Start>
-  Result ok(Start start) {
-    std::optional<std::expected<Result, aws::AwsError>> out;
-    start([&out](std::expected<Result, aws::AwsError> r) { out = std::move(r); });
-    const auto deadline = std::chrono::steady_clock::now() + 120s;
-    while (!out && std::chrono::steady_clock::now() < deadline) {
-      io_.restart();
-      io_.run_for(20ms);
-    }
-    if (!out) throw std::runtime_error("no answer from moto");
-    if (!*out) throw std::runtime_error(out->error().to_string());
-    if constexpr (!std::is_void_v<Result>) return std::move(**out);
-  }
+  Result ok(Start start) { return aws_.ok<Result>(std::move(start)); }
 
   // What a drill could change: the DR group's size and the parameter in the DR region.
   struct World {
@@ -141,12 +116,7 @@ class DrillTest : public test::MotoSuite {
   }
 
   boost::asio::io_context io_;
-  CurlMulti curl_{io_};
-  aws::CurlTransport transport_{curl_};
-  aws::AsioScheduler scheduler_{io_};
-  std::shared_ptr<aws::ClientCredentials> credentials_ = std::make_shared<aws::FixedCredentials>(
-      aws::AwsCredentials{"testing", "testing", std::nullopt, std::nullopt, std::nullopt});
-  std::map<std::string, std::unique_ptr<aws::AwsClient>> clients_;
+  test::AwsTestClients aws_{io_, [] { return moto_->endpoint(); }};
   test::TempDir dir_;
   std::filesystem::path config_file_ = dir_.path() / "rg.yaml";
   std::filesystem::path output_file_ = dir_.path() / "out.txt";

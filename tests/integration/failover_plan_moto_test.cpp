@@ -27,6 +27,7 @@
 #include "net/curl_multi.h"
 #include "support/child_process.h"
 #include "support/http_fault_proxy.h"
+#include "aws_test_clients.h"
 #include "moto_suite.h"
 #include "support/moto_server.h"
 #include "support/temp_dir.h"
@@ -50,45 +51,10 @@ class FailoverPlanMotoTest : public test::MotoSuite {
     create_resources();
   }
 
-  AwsClient& client(std::string_view service, const std::string& region) {
-    const std::string key = std::string(service) + "/" + region;
-    auto& slot = clients_[key];
-    if (!slot) {
-      AwsClientConfig config;
-      config.service = std::string(service);
-      config.region = region;
-      config.endpoints.overrides[std::string(service)] = proxy_->endpoint();  // every call through the proxy
-      config.call_timeout = 120s;
-      config.attempt_timeout = 90s;  // first calls load moto's backends: slow on a busy machine
-      auto created = AwsClient::create(std::move(config), {transport_, credentials_, scheduler_, nullptr, nullptr});
-      if (!created) throw std::runtime_error(created.error().to_string());
-      slot = std::move(*created);
-    }
-    return *slot;
-  }
-
+  AwsClient& client(std::string_view service, std::string_view region) { return aws_.client(service, region); }
   template <typename Result, typename Start>
-  Result wait(Start start) {
-    std::optional<std::expected<Result, AwsError>> out;
-    start([&out](std::expected<Result, AwsError> r) { out = std::move(r); });
-    run_until([&] { return out.has_value(); });
-    if (!out) throw std::runtime_error("no answer");
-    if (!*out) throw std::runtime_error(out->error().to_string());
-    if constexpr (!std::is_void_v<Result>) return std::move(**out);
-  }
-
-  template <typename Done>
-  void run_until(Done done) {
-    const auto deadline = std::chrono::steady_clock::now() + 180s;
-    while (!done() && std::chrono::steady_clock::now() < deadline) {
-      io_.restart();
-      io_.run_for(20ms);
-    }
-  }
-
-  HttpResponse raw(AwsClient& c, AwsRequest request) {
-    return wait<HttpResponse>([&](auto done) { c.call(std::move(request), std::move(done)); });
-  }
+  Result wait(Start start) { return aws_.ok<Result>(std::move(start)); }
+  HttpResponse raw(AwsClient& c, AwsRequest request) { return aws_.raw(c, std::move(request)); }
 
   void create_resources() {
     auto& asg = client("autoscaling", "us-west-2");
@@ -198,12 +164,12 @@ class FailoverPlanMotoTest : public test::MotoSuite {
 
   PlanReport run_plan(const ApplicationConfig& app) {
     PlanContext context{[this](std::string_view s, const std::string& r) -> AwsClient& { return client(s, r); },
-                        scheduler_, WaitOptions{200ms, 60s}, std::nullopt, true, 2.0};
+                        aws_.scheduler(), WaitOptions{200ms, 60s}, std::nullopt, true, 2.0};
     auto plan = build_failover_plan(app, "us-east-1", "us-west-2", context);
     std::optional<PlanReport> report;
     const auto generation = journal_->next_generation("shop").value();
     executor_.run(std::move(plan), generation, [&](PlanReport r) { report = std::move(r); });
-    run_until([&] { return report.has_value(); });
+    aws_.run_until([&] { return report.has_value(); });
     if (!report) throw std::runtime_error("the plan did not finish");
     return *report;
   }
@@ -250,12 +216,7 @@ class FailoverPlanMotoTest : public test::MotoSuite {
 
   std::unique_ptr<HttpFaultProxy> proxy_;
   boost::asio::io_context io_;
-  CurlMulti curl_{io_};
-  CurlTransport transport_{curl_};
-  AsioScheduler scheduler_{io_};
-  std::shared_ptr<ClientCredentials> credentials_ =
-      std::make_shared<FixedCredentials>(AwsCredentials{"testing", "testing", std::nullopt, std::nullopt, std::nullopt});
-  std::map<std::string, std::unique_ptr<AwsClient>> clients_;
+  test::AwsTestClients aws_{io_, [this] { return proxy_->endpoint(); }};  // every call through the proxy
   std::string zone_id_;
   test::TempDir dir_;
   std::filesystem::path cli_config_ = dir_.path() / "rg.yaml";

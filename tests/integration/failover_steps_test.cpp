@@ -33,6 +33,7 @@
 #include "support/child_process.h"
 #include "support/dns_client.h"
 #include "support/free_port.h"
+#include "aws_test_clients.h"
 #include "support/knot_server.h"
 #include "support/moto_server.h"
 #include "support/temp_dir.h"
@@ -277,30 +278,8 @@ class MotoStepsTest : public LoopTest {
   }
   void SetUp() override { moto_->reset(); }
 
-  AwsClient& client(std::string_view service, const std::string& region) {
-    auto& slot = clients_[std::string(service) + "/" + region];
-    if (!slot) {
-      AwsClientConfig config;
-      config.service = std::string(service);
-      config.region = region;
-      config.endpoints.overrides[std::string(service)] = moto_->endpoint();
-      config.call_timeout = 120s;
-      config.attempt_timeout = 90s;  // first calls load moto's backends: slow on a busy machine
-      auto created = AwsClient::create(std::move(config), {transport_, credentials_, scheduler_, nullptr, nullptr});
-      if (!created) throw std::runtime_error(created.error().to_string());
-      slot = std::move(*created);
-    }
-    return *slot;
-  }
-
-  HttpResponse raw(AwsClient& c, AwsRequest request) {
-    std::optional<std::expected<HttpResponse, AwsError>> out;
-    const std::string operation = request.operation;
-    c.call(std::move(request), [&out](std::expected<HttpResponse, AwsError> r) { out = std::move(r); });
-    run_until([&] { return out.has_value(); });
-    if (!out || !*out) throw std::runtime_error(operation + ": " + (out ? out->error().to_string() : "no answer"));
-    return std::move(**out);
-  }
+  AwsClient& client(std::string_view service, std::string_view region) { return aws_.client(service, region); }
+  HttpResponse raw(AwsClient& c, AwsRequest request) { return aws_.raw(c, std::move(request)); }
 
   std::string create_distribution() {
     std::ifstream in(std::filesystem::path(RG_SOURCE_DIR) / "tests/data/aws/distribution_config.xml");
@@ -352,11 +331,7 @@ class MotoStepsTest : public LoopTest {
   }
 
   static test::MotoServer* moto_;
-  CurlMulti curl_{io_};
-  CurlTransport transport_{curl_};
-  std::shared_ptr<ClientCredentials> credentials_ =
-      std::make_shared<FixedCredentials>(AwsCredentials{"testing", "testing", std::nullopt, std::nullopt, std::nullopt});
-  std::map<std::string, std::unique_ptr<AwsClient>> clients_;
+  test::AwsTestClients aws_{io_, [] { return moto_->endpoint(); }};
 };
 
 test::MotoServer* MotoStepsTest::moto_ = nullptr;
