@@ -31,7 +31,7 @@ bool is_refusal(const aws::AwsError& error) {
 }  // namespace
 
 CloudWatchPublisher::CloudWatchPublisher(boost::asio::io_context& io, const Config& config)
-    : io_(io), config_(config), session_settings_(config.aws), interval_timer_(io), retry_timer_(io) {
+    : io_(io), config_(config), session_settings_(config.aws), interval_timer_(io), retry_timer_(io), drain_timer_(io) {
   if (!enabled()) return;
   if (!config.cloudwatch.endpoint_url.empty()) session_settings_.endpoint_url = config.cloudwatch.endpoint_url;
   curl_ = std::make_unique<CurlMulti>(io);
@@ -127,6 +127,30 @@ void CloudWatchPublisher::retry_later() {
     ++stats_.retried;
     pump();
   });
+}
+
+void CloudWatchPublisher::drain(Millis limit, std::function<void()> done) {
+  interval_timer_.cancel();
+  flush();
+  if (!enabled() || backlog_.empty()) return done();
+  spdlog::info("cloudwatch: sending the last {} datums before stopping (at most {} s)", backlog_.size(),
+               std::chrono::duration_cast<std::chrono::seconds>(limit).count());
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  // Polled: the answers arrive through pump()'s callbacks, which know nothing of draining.
+  auto poll = std::make_shared<std::function<void()>>();
+  *poll = [this, alive = alive_, deadline, done = std::move(done), poll_ref = std::weak_ptr(poll)] {
+    if (!*alive) return;
+    if (backlog_.empty() || std::chrono::steady_clock::now() >= deadline) {
+      if (!backlog_.empty())
+        spdlog::warn("cloudwatch: {} datums not sent at shutdown", backlog_.size());
+      return done();
+    }
+    drain_timer_.expires_after(std::chrono::milliseconds(50));
+    drain_timer_.async_wait([poll = poll_ref.lock()](const boost::system::error_code& ec) {
+      if (!ec && poll) (*poll)();
+    });
+  };
+  (*poll)();
 }
 
 CloudWatchStats CloudWatchPublisher::stats() const {

@@ -10,6 +10,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <span>
@@ -30,7 +31,7 @@ class CloudWatchPublisher {
   // `config` must outlive it. With cloudwatch.enabled false it does nothing at all (no
   // credentials are looked for). The interval timer starts here.
   CloudWatchPublisher(boost::asio::io_context& io, const Config& config);
-  ~CloudWatchPublisher();  // what is still queued is lost (and a request in flight abandoned)
+  ~CloudWatchPublisher();  // what is still queued is lost (and a request in flight abandoned): drain() first
   CloudWatchPublisher(const CloudWatchPublisher&) = delete;
   CloudWatchPublisher& operator=(const CloudWatchPublisher&) = delete;
 
@@ -43,6 +44,10 @@ class CloudWatchPublisher {
   // Ends the current interval now: its aggregate joins the backlog and sending starts. The
   // interval timer calls it; so may a shutdown.
   void flush();
+
+  // At shutdown: flushes, then calls `done` once the backlog is sent or after `limit`, whichever
+  // comes first (CloudWatch may be the thing that is down). The interval timer stops.
+  void drain(Millis limit, std::function<void()> done);
 
   CloudWatchStats stats() const;
 
@@ -65,6 +70,7 @@ class CloudWatchPublisher {
   Millis backoff_{0};
   boost::asio::steady_timer interval_timer_;
   boost::asio::steady_timer retry_timer_;
+  boost::asio::steady_timer drain_timer_;
   CloudWatchStats stats_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // for answers after destruction
 };

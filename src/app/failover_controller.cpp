@@ -52,6 +52,7 @@ struct FailoverController::Application {
   std::vector<std::string> log;        // the running (or last) plan's report lines
   std::optional<FailoverDecision> decision;  // of the latest round
   std::string logged_reason;                 // the last decision reason logged, to log changes only
+  std::string logged_journal_error;          // the last journal error logged, likewise (cleared on success)
   std::optional<act::PlanReport> dry_run;    // the latest dry run (mode dry-run, or POST .../plan)
   std::string dry_run_to;
   std::vector<JournalPlan> history;  // newest first
@@ -171,9 +172,10 @@ void FailoverController::carry_out(Application& app, const FailoverDecision& dec
       if (!plan) return;
       const auto generation = journal_->next_generation(app.config.name);
       if (!generation) {
-        spdlog::error("failover {}: cannot read the journal: {}", app.config.name, generation.error().message);
+        journal_failed(app, "cannot read the journal: " + generation.error().message);
         return;
       }
+      app.logged_journal_error.clear();
       announce(app, AlertSeverity::critical, "starting " + plan->kind + " " + decision.from + " -> " + decision.to +
                                                  ": " + decision.reason);
       execute(app, std::move(*plan), *generation, Start::fresh);
@@ -267,20 +269,28 @@ void FailoverController::finished(Application& app, const act::PlanReport& repor
   sync_with_journal(app);
 }
 
+// The policy asks again every round while the journal fails: say so once per distinct error.
+void FailoverController::journal_failed(Application& app, const std::string& what) {
+  if (what == app.logged_journal_error) return;
+  spdlog::error("failover {}: {} (said once until it changes)", app.config.name, what);
+  app.logged_journal_error = what;
+}
+
 void FailoverController::propose(Application& app, const std::string& to, const std::string& reason, TimePoint now) {
   const auto generation = journal_->next_generation(app.config.name);
   if (!generation) {
-    spdlog::error("failover {}: cannot read the journal: {}", app.config.name, generation.error().message);
+    journal_failed(app, "cannot read the journal: " + generation.error().message);
     return;
   }
   JournalPlan proposal{app.config.name, *generation, to == app.config.primary ? "failback" : "failover",
                        app.active, to, PlanState::proposed, now, now, reason, {}};
   const auto written = journal_->begin_plan(proposal);
   if (!written || *written != JournalWrite::ok) {
-    spdlog::error("failover {}: cannot journal the proposal: {}", app.config.name,
-                  written ? "a newer plan exists" : written.error().message);
+    journal_failed(app, "cannot journal the proposal: " +
+                            (written ? std::string("a newer plan exists") : written.error().message));
     return;
   }
+  app.logged_journal_error.clear();
   app.pending = proposal;
   sync_with_journal(app);
   signals_.push_back({app.config.name, to, proposal.kind + " to " + to + " proposed: " + reason});

@@ -77,6 +77,7 @@ class FailoverController {
   nlohmann::json applications_json() const;
 
   void announce(Application& app, AlertSeverity severity, const std::string& text);
+  void journal_failed(Application& app, const std::string& what);
   Application* find(const std::string& name);
 
   boost::asio::io_context& io_;

@@ -102,7 +102,8 @@ int run_pipeline(const Config& config, const PipelineOptions& options) {
     job_scheduler.stop();
     anomaly.stop();
     signals.cancel();
-    (*server)->stop([&io] { io.stop(); });  // lets WebSocket clients get their close frame first
+    // WebSocket clients get their close frame first, and CloudWatch the last interval.
+    (*server)->stop([&io, &cloudwatch] { cloudwatch.drain(std::chrono::seconds(5), [&io] { io.stop(); }); });
   };
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;

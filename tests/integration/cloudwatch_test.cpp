@@ -102,6 +102,28 @@ class CloudWatchTest : public test::MotoSuite {
     return m ? m->latest() : std::nullopt;
   }
 
+  // A daemon whose one AWS check (an alarm in moto) needs no DNS, publishing with `cloudwatch`.
+  static std::filesystem::path write_daemon_config(const std::filesystem::path& dir, int port, const std::string& cloudwatch) {
+    const auto config = dir / "rg.yaml";
+    std::ofstream(config) << "regions: [us-east-1]\nservices: {app: {}}\naws: {endpoint_url: \"" << moto_->endpoint()
+                          << "\", interval: 2s, timeout: 1500ms}\nstore: {path: rg.db}\nserver: {listen: \"127.0.0.1:"
+                          << port << "\"}\nanomaly: {enabled: false}\n"
+                             "endpoints:\n  - {id: web-5xx, kind: cloudwatch_alarm, service: app, region: us-east-1, resource: app-5xx}\n"
+                             "cloudwatch: " << cloudwatch << "\n";
+    return config;
+  }
+
+  // An alarm for the daemon's one AWS check, so that it has something to probe without DNS.
+  void create_alarm() {
+    cw::PutMetricAlarmRequest alarm;
+    alarm.alarm_name = "app-5xx";
+    alarm.namespace_ = "AWS/ApplicationELB";
+    alarm.metric_name = "HTTPCode_Target_5XX_Count";
+    alarm.statistic = "Sum";
+    alarm.threshold = 10;
+    ASSERT_TRUE(wait<void>([&](auto done) { cw::put_metric_alarm(moto_client(), alarm, done); }));
+  }
+
   boost::asio::io_context io_;
   CurlMulti curl_{io_};
   AwsConfig aws_config_{.endpoint_url = moto_->endpoint(), .interval = 60s, .timeout = 50s};
@@ -226,23 +248,10 @@ TEST_F(CloudWatchTest, FailuresAreRetriedAndTheBacklogDropsItsOldest) {
 }
 
 TEST_F(CloudWatchTest, DaemonPublishesAndShowsItsCountersOnMetrics) {
-  // An alarm for the daemon's one AWS check, so that it has something to probe without DNS.
-  cw::PutMetricAlarmRequest alarm;
-  alarm.alarm_name = "app-5xx";
-  alarm.namespace_ = "AWS/ApplicationELB";
-  alarm.metric_name = "HTTPCode_Target_5XX_Count";
-  alarm.statistic = "Sum";
-  alarm.threshold = 10;
-  ASSERT_TRUE(wait<void>([&](auto done) { cw::put_metric_alarm(moto_client(), alarm, done); }));
-
+  create_alarm();
   test::TempDir dir;
   const auto port = test::free_port();
-  const auto config = dir.path() / "rg.yaml";
-  std::ofstream(config) << "regions: [us-east-1]\nservices: {app: {}}\naws: {endpoint_url: \"" << moto_->endpoint()
-                        << "\", interval: 2s, timeout: 1500ms}\nstore: {path: rg.db}\nserver: {listen: \"127.0.0.1:"
-                        << port << "\"}\nanomaly: {enabled: false}\n"
-                           "endpoints:\n  - {id: web-5xx, kind: cloudwatch_alarm, service: app, region: us-east-1, resource: app-5xx}\n"
-                           "cloudwatch: {enabled: true, namespace: RG/Daemon, interval: 1s}\n";
+  const auto config = write_daemon_config(dir.path(), port, "{enabled: true, namespace: RG/Daemon, interval: 1s}");
   test::ChildProcess daemon({RG_BINARY, "run", "-c", config.string()}, dir.path() / "run.log");
   std::optional<double> published;
   std::string page;
@@ -261,6 +270,20 @@ TEST_F(CloudWatchTest, DaemonPublishesAndShowsItsCountersOnMetrics) {
   daemon.stop();
   // The alarm is OK: the region scores 100.
   EXPECT_EQ(stat_of("RG/Daemon", "RegionHealthScore", {{"Region", "us-east-1"}}, "Maximum"), 100.0);
+}
+
+// An interval of an hour never ends while the daemon runs two rounds: what it aggregated goes out
+// when it stops.
+TEST_F(CloudWatchTest, TheDaemonSendsItsLastIntervalWhenItStops) {
+  create_alarm();
+  test::TempDir dir;
+  const auto config =
+      write_daemon_config(dir.path(), test::free_port(), "{enabled: true, namespace: RG/Last, interval: 1h}");
+  EXPECT_EQ(test::run_command({RG_BINARY, "run", "-c", config.string(), "--rounds", "2"}, dir.path() / "run.log"), 0)
+      << read_text(dir.path() / "run.log");
+  EXPECT_NE(read_text(dir.path() / "run.log").find("sending the last"), std::string::npos)
+      << read_text(dir.path() / "run.log");
+  EXPECT_EQ(stat_of("RG/Last", "RegionHealthScore", {{"Region", "us-east-1"}}, "Maximum"), 100.0);
 }
 
 TEST_F(CloudWatchTest, ApplyCreatesThenChangesNothingAndDryRunSendsNothing) {
