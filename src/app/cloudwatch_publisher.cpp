@@ -135,22 +135,19 @@ void CloudWatchPublisher::drain(Millis limit, std::function<void()> done) {
   if (!enabled() || backlog_.empty()) return done();
   spdlog::info("cloudwatch: sending the last {} datums before stopping (at most {} s)", backlog_.size(),
                std::chrono::duration_cast<std::chrono::seconds>(limit).count());
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  // Polled: the answers arrive through pump()'s callbacks, which know nothing of draining.
-  auto poll = std::make_shared<std::function<void()>>();
-  *poll = [this, alive = alive_, deadline, done = std::move(done), poll_ref = std::weak_ptr(poll)] {
-    if (!*alive) return;
-    if (backlog_.empty() || std::chrono::steady_clock::now() >= deadline) {
-      if (!backlog_.empty())
-        spdlog::warn("cloudwatch: {} datums not sent at shutdown", backlog_.size());
-      return done();
-    }
-    drain_timer_.expires_after(std::chrono::milliseconds(50));
-    drain_timer_.async_wait([poll = poll_ref.lock()](const boost::system::error_code& ec) {
-      if (!ec && poll) (*poll)();
-    });
-  };
-  (*poll)();
+  wait_for_backlog(std::chrono::steady_clock::now() + limit, std::move(done));
+}
+
+// Polled: the answers arrive through pump()'s callbacks, which know nothing of draining.
+void CloudWatchPublisher::wait_for_backlog(std::chrono::steady_clock::time_point deadline, std::function<void()> done) {
+  if (backlog_.empty() || std::chrono::steady_clock::now() >= deadline) {
+    if (!backlog_.empty()) spdlog::warn("cloudwatch: {} datums not sent at shutdown", backlog_.size());
+    return done();
+  }
+  drain_timer_.expires_after(std::chrono::milliseconds(50));
+  drain_timer_.async_wait([this, alive = alive_, deadline, done = std::move(done)](const boost::system::error_code& ec) {
+    if (!ec && *alive) wait_for_backlog(deadline, done);
+  });
 }
 
 CloudWatchStats CloudWatchPublisher::stats() const {

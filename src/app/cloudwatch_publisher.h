@@ -57,6 +57,7 @@ class CloudWatchPublisher {
   void trim();
   void pump();
   void retry_later();
+  void wait_for_backlog(std::chrono::steady_clock::time_point deadline, std::function<void()> done);
 
   boost::asio::io_context& io_;
   const Config& config_;

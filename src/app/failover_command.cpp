@@ -151,8 +151,9 @@ int run_failover_command(const Config& config, const FailoverCommandOptions& opt
                            io.get_executor()};
   act::PlanExecutor executor(io.get_executor(), **journal, [] { return now_us(); });
   std::optional<act::PlanReport> report;
+  // A plan left running is rolled back in place, and succeeds when everything was put back.
+  const bool in_place = options.action == "rollback" && (*latest)->state == PlanState::running;
   try {
-    const bool in_place = options.action == "rollback" && (*latest)->state == PlanState::running;
     auto plan = act::build_failover_plan(*app, in_place ? (*latest)->from : from, to, context);
     if (in_place)
       out << "rolling back " << plan.kind << " of " << app->name << " (generation " << (*latest)->generation
@@ -188,9 +189,7 @@ int run_failover_command(const Config& config, const FailoverCommandOptions& opt
     return kNotCompleted;
   }
   print_report(*report, out);
-  // Rolling back a plan left running succeeds when everything was put back.
-  const bool rolled_back_in_place = options.action == "rollback" && (*latest)->state == PlanState::running;
-  const auto wanted = rolled_back_in_place ? act::PlanOutcome::rolled_back : act::PlanOutcome::completed;
+  const auto wanted = in_place ? act::PlanOutcome::rolled_back : act::PlanOutcome::completed;
   return report->outcome == wanted ? 0 : kNotCompleted;
 }
 
