@@ -332,14 +332,15 @@ TEST_F(FailoverPlanMotoTest, ARollbackAfterACrashPutsBackWhatWasThereBeforeThePl
   proxy_->add_rule(FaultRule{HttpFault::delay, "route53", "", "POST /2013-04-01/hostedzone/" + zone_id_ + "/rrset/", -1,
                              120s});
   test::ChildProcess execute(cli_args({"execute", "shop"}), cli_output_file_);
-  // Wait until the journal shows the Route 53 step started.
+  // Wait until the journal shows the Route 53 step started and the record it read kept (a
+  // separate write just after the started row: waiting for the row alone raced with it).
   const auto journal = FailoverJournal::open((dir_.path() / "cli.db").string());
   ASSERT_TRUE(journal) << journal.error().message;
   const auto route53_started = [&] {
     const auto latest = (*journal)->latest("shop");
     if (!latest || !*latest) return false;
     return std::ranges::any_of((*latest)->steps, [](const JournalStep& s) {
-      return s.name.starts_with("point app.example.com") && s.phase == StepPhase::started;
+      return s.name.starts_with("point app.example.com") && s.phase == StepPhase::started && !s.undo_state.empty();
     });
   };
   const auto deadline = std::chrono::steady_clock::now() + 120s;
