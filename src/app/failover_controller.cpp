@@ -134,7 +134,7 @@ void FailoverController::recover(Application& app) {
   auto plan = build_plan(app, record.from, record.to);
   if (!plan) return;
   // The gate step may have run before the crash: the gate answers what the journal says.
-  if (gate_opened(record)) app.gate = record.to;
+  if (gate_opened(record)) set_gate(app, record.to);
   announce(app, AlertSeverity::warning,
            "resuming #" + std::to_string(record.generation) + " (" + record.from + " -> " + record.to +
                ") left running by a restart");
@@ -202,7 +202,8 @@ std::optional<act::Plan> FailoverController::build_plan(Application& app, const 
                            replica_lag(app, to), io_.get_executor()};
   try {
     auto plan = act::build_failover_plan(app.config, from, to, context);
-    if (app.config.plan.gate) plan.steps.push_back(gate_step(app.gate, from, to));
+    if (app.config.plan.gate)
+      plan.steps.push_back(gate_step([this, &app](const std::string& region) { set_gate(app, region); }, from, to));
     plan.steps.push_back(settle_step(scheduler_, to, app.config.plan.settle, [&app, to]() -> std::optional<std::string> {
       const auto* assessment = app.assessment(to);
       if (!assessment || !assessment->reported) return std::nullopt;  // no news this round
@@ -259,10 +260,10 @@ void FailoverController::finished(Application& app, const act::PlanReport& repor
                            (report.reason.empty() ? "" : " (" + report.reason + ")");
   if (report.outcome == act::PlanOutcome::completed) {
     app.active = record.to;
-    app.gate = record.to;
+    set_gate(app, record.to);
     announce(app, AlertSeverity::warning, what);
   } else {
-    app.gate = app.active;
+    set_gate(app, app.active);
     announce(app, AlertSeverity::critical, what);
   }
   signals_.push_back({app.config.name, record.to, what});
@@ -327,7 +328,7 @@ void FailoverController::sync_with_journal(Application& app) {
   app.history.assign(plans->begin(), plans->begin() + std::min<std::size_t>(plans->size(), 10));
   const auto completed = std::ranges::find(*plans, PlanState::completed, &JournalPlan::state);
   app.active = completed != plans->end() ? completed->to : app.config.primary;
-  app.gate = app.active;
+  set_gate(app, app.active);
   app.moves = app.dry_run_moves;
   for (const auto& plan : *plans)
     if (is_move(plan.state)) app.moves.push_back(plan.created_at);
@@ -372,7 +373,14 @@ FailoverHooks FailoverController::api_hooks() {
     if (std::ranges::find(regions, region) == regions.end()) return std::nullopt;
     return GateAnswer{app->gate == region, app->gate};
   };
+  hooks.gate_generation = [this] { return gate_changes_; };
   return hooks;
+}
+
+void FailoverController::set_gate(Application& app, const std::string& region) {
+  if (app.gate == region) return;
+  app.gate = region;
+  ++gate_changes_;
 }
 
 ApiResponse FailoverController::act(const std::string& name, const std::string& op, const json& body) {

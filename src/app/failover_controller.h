@@ -79,6 +79,8 @@ class FailoverController {
   void announce(Application& app, AlertSeverity severity, const std::string& text);
   void journal_failed(Application& app, const std::string& what);
   Application* find(const std::string& name);
+  // Every change of a gate goes here, so the API can serve answers made ahead (gate_generation).
+  void set_gate(Application& app, const std::string& region);
 
   boost::asio::io_context& io_;
   const Config& config_;
@@ -90,6 +92,7 @@ class FailoverController {
   std::vector<std::unique_ptr<Application>> apps_;
   std::vector<EndpointState> latest_states_;
   std::vector<FailoverSignal> signals_;
+  std::uint64_t gate_changes_ = 1;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // plan callbacks outliving us do nothing
 };
 

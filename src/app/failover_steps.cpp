@@ -11,16 +11,16 @@ long whole_seconds(std::chrono::microseconds d) { return static_cast<long>(d.cou
 
 }  // namespace
 
-act::PlanStep gate_step(std::string& gate, std::string from, std::string to) {
+act::PlanStep gate_step(std::function<void(const std::string&)> open_gate, std::string from, std::string to) {
   act::PlanStep step;
   step.name = std::string(kGatePrefix) + to;
   step.description = "GET /gate/<app>/" + to + " answers 200 and the other regions 503 (Route 53 health checks follow)";
-  step.action = [&gate, to](act::StepCallback done) {
-    gate = to;
+  step.action = [open_gate, to](act::StepCallback done) {
+    open_gate(to);
     done("");
   };
-  step.undo = [&gate, from](act::StepCallback done) {
-    gate = from;
+  step.undo = [open_gate, from](act::StepCallback done) {
+    open_gate(from);
     done("gate of " + from + " open again");
   };
   return step;

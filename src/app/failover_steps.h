@@ -12,9 +12,10 @@
 
 namespace rg {
 
-// Opens the gate of `to` (GET /gate/<app>/<to> answers 200, every other region 503). `gate` is
-// the application's gate state, which outlives the plan. Undo: the gate of `from` again.
-act::PlanStep gate_step(std::string& gate, std::string from, std::string to);
+// Opens the gate of `to` (GET /gate/<app>/<to> answers 200, every other region 503) through
+// `open_gate`, which sets the application's gate state (it outlives the plan). Undo: the gate of
+// `from` again.
+act::PlanStep gate_step(std::function<void(const std::string&)> open_gate, std::string from, std::string to);
 
 // The journal shows the gate step of `record` done and not undone (after a crash: the gate must
 // answer what the plan did).

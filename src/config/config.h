@@ -172,6 +172,19 @@ struct ServerConfig {
   bool auth_reads = false;  // reads need the token too
   std::string web_root;     // the built dashboard; default ../web/dist next to the config file
   int max_clients = 1024;   // open connections (HTTP and WebSocket together)
+  // Open connections from one client address (an IPv6 client: its /64), so that one source
+  // cannot take every connection. /healthz, /readyz and /gate keep a small reserve beyond both.
+  int max_clients_per_address = 64;
+  Millis header_timeout{10'000};         // a request's header must arrive whole within this (408)
+  Millis websocket_max_age{3'600'000};   // a WebSocket session is then closed; the dashboard reconnects
+  // Host names (lower case, no port) that requests may carry besides IP literals, `localhost`
+  // and the listen address: anything else is refused (421), against DNS rebinding.
+  std::vector<std::string> allowed_hosts;
+  // The data-plane gate's own listener: /gate/{app}/{region} only, its own connection budget, a
+  // 2 s header timeout and an optional source allowlist. Unset: /gate is served on `listen`.
+  std::optional<NetworkAddress> gate_listen;
+  int gate_max_clients = 1024;
+  std::vector<Cidr> gate_allow;  // sources gate_listen answers (e.g. Route 53's checkers); empty: any
   SourceMark mark;          // of the section, for start-up errors
 };
 

@@ -3,15 +3,21 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "config/dns_name.h"
+#include "config/duration.h"
+
 namespace rg {
 
-const std::vector<std::string_view> server_keys{"listen",     "tls",      "token",      "token_file",
-                                                "auth_reads", "web_root", "max_clients"};
+const std::vector<std::string_view> server_keys{
+    "listen",         "tls",         "token",          "token_file",       "auth_reads",
+    "web_root",       "max_clients", "max_clients_per_address", "header_timeout", "websocket_max_age",
+    "allowed_hosts",  "gate_listen", "gate_max_clients", "gate_allow"};
 
 namespace {
 
 const std::vector<std::string_view> tls_file_keys{"cert", "key"};
 constexpr int kMaxClients = 100'000;
+constexpr Millis kMaxHeaderTimeout{5 * 60'000};
 // A bearer token is a secret: shorter ones are guessable over a fast loopback connection.
 constexpr std::size_t kMinTokenLength = 16;
 
@@ -29,6 +35,58 @@ bool is_b64token(std::string_view token) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
            std::string_view("-._~+/").contains(c);
   });
+}
+
+std::optional<int> read_client_count(const YamlValue& value, int most, std::string_view most_text, ErrorList& errors) {
+  const auto count = read_int(value, errors);
+  if (count && (*count < 1 || *count > most)) {
+    errors.add(value, "must be between 1 and " + std::string(most_text));
+    return std::nullopt;
+  }
+  return count;
+}
+
+std::optional<Millis> read_duration_between(const YamlValue& value, Millis least, Millis most, ErrorList& errors) {
+  const auto duration = read_duration(value, errors);
+  if (duration && (*duration < least || *duration > most)) {
+    errors.add(value, "must be between " + format_duration(least) + " and " + format_duration(most));
+    return std::nullopt;
+  }
+  return duration;
+}
+
+// Host names as a client sends them in Host, without a port: checked as DNS names, kept in
+// lower case (Host is compared case-insensitively).
+std::vector<std::string> read_host_names(const YamlValue& value, ErrorList& errors) {
+  std::vector<std::string> names;
+  for (const auto& item : read_list(value, errors).value_or(std::vector<YamlValue>{})) {
+    const auto name = read_string(item, errors);
+    if (!name) continue;
+    if (const auto problem = dns_name_problem(*name)) {
+      errors.add(item, "`" + *name + "` " + *problem + "; give host names without a port");
+      continue;
+    }
+    std::string lower = *name;
+    std::ranges::transform(lower, lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (lower.ends_with('.')) lower.pop_back();
+    names.push_back(std::move(lower));
+  }
+  return names;
+}
+
+std::vector<Cidr> read_cidrs(const YamlValue& value, ErrorList& errors) {
+  std::vector<Cidr> ranges;
+  for (const auto& item : read_list(value, errors).value_or(std::vector<YamlValue>{})) {
+    const auto text = read_string(item, errors);
+    if (!text) continue;
+    auto range = parse_cidr(*text);
+    if (!range) {
+      errors.add(item, range.error());
+      continue;
+    }
+    ranges.push_back(*range);
+  }
+  return ranges;
 }
 
 std::optional<NetworkAddress> read_listen(const YamlValue& value, ErrorList& errors) {
@@ -110,13 +168,38 @@ void read_server_section(const std::optional<YamlValue>& value, const std::strin
     }
     if (const auto web_root = fields->get("web_root"))
       server.web_root = read_string(*web_root, errors).value_or(server.web_root);
-    if (const auto max_clients = fields->get("max_clients")) {
-      const auto count = read_int(*max_clients, errors);
-      if (count && (*count < 1 || *count > kMaxClients)) {
-        errors.add(*max_clients, "must be between 1 and " + std::to_string(kMaxClients));
-      } else if (count) {
-        server.max_clients = *count;
+    const std::string most_clients = std::to_string(kMaxClients);
+    if (const auto max_clients = fields->get("max_clients"))
+      server.max_clients = read_client_count(*max_clients, kMaxClients, most_clients, errors).value_or(server.max_clients);
+    if (const auto per_address = fields->get("max_clients_per_address")) {
+      server.max_clients_per_address =
+          read_client_count(*per_address, server.max_clients, "max_clients (" + std::to_string(server.max_clients) + ")",
+                            errors)
+              .value_or(server.max_clients_per_address);
+    } else {
+      server.max_clients_per_address = std::min(server.max_clients_per_address, server.max_clients);
+    }
+    if (const auto timeout = fields->get("header_timeout"))
+      server.header_timeout =
+          read_duration_between(*timeout, Millis{1'000}, kMaxHeaderTimeout, errors).value_or(server.header_timeout);
+    if (const auto age = fields->get("websocket_max_age"))
+      server.websocket_max_age =
+          read_duration_between(*age, Millis{1'000}, Millis{7 * 24 * 3'600'000LL}, errors).value_or(server.websocket_max_age);
+    if (const auto hosts = fields->get("allowed_hosts")) server.allowed_hosts = read_host_names(*hosts, errors);
+    const auto gate_listen = fields->get("gate_listen");
+    if (gate_listen) {
+      server.gate_listen = read_listen(*gate_listen, errors);
+      if (server.gate_listen && *server.gate_listen == server.listen) {
+        errors.add(*gate_listen, "must differ from server.listen (leave it out to serve /gate there)");
+        server.gate_listen.reset();
       }
+    }
+    if (const auto gate_clients = fields->get("gate_max_clients"))
+      server.gate_max_clients =
+          read_client_count(*gate_clients, kMaxClients, most_clients, errors).value_or(server.gate_max_clients);
+    if (const auto allow = fields->get("gate_allow")) {
+      server.gate_allow = read_cidrs(*allow, errors);
+      if (!gate_listen) errors.add(*allow, "needs server.gate_listen (the allowlist applies to the gate's own listener)");
     }
   }
   server.web_root = resolve_path(server.web_root, config_file);

@@ -21,21 +21,17 @@ constexpr std::string_view kApiPrefix = "/api/v1/";
 
 bool is_read(std::string_view method) { return method == "GET" || method == "HEAD"; }
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::ranges::transform(out, out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
+// Wrong bearer tokens a source may send: ten, then one every six seconds (ten a minute).
+constexpr double kWrongTokensPerSecond = 1.0 / 6.0;
+constexpr double kWrongTokenBurst = 10;
+// /metrics a source may fetch: Prometheus scrapes every 15 s or so; a dashboard polling it twice
+// a second is still fine.
+constexpr double kScrapesPerSecond = 10;
+constexpr double kScrapeBurst = 20;
+constexpr auto kMetricsMaxAge = std::chrono::seconds(1);
 
-// Browsers send Origin with every WebSocket handshake and do not apply CORS to WebSockets, so a
-// page from any site could read the stream of a dashboard on localhost. The handshake must come
-// from a page served here: same host and port as the request's Host. Clients that are not
-// browsers send no Origin.
-bool same_origin(std::string_view origin, std::string_view host) {
-  const auto scheme_end = origin.find("://");
-  if (scheme_end == std::string_view::npos) return false;
-  const std::string_view authority = origin.substr(scheme_end + 3);
-  return !host.empty() && lower(authority) == lower(host);
+bool is_open_probe(std::string_view path) {
+  return path == "/healthz" || path == "/readyz" || path.starts_with("/gate/");
 }
 
 std::optional<std::pair<TimePoint, TimePoint>> read_range(const QueryParams& params, TimePoint now,
@@ -131,20 +127,86 @@ json stored_trend_json(const std::vector<StateCountBucket>& buckets) {
 }
 
 ApiHandler::ApiHandler(const DashboardState& state, const ProbeMetrics& probes, Options options, Hooks hooks)
-    : state_(state), probes_(probes), options_(std::move(options)), hooks_(std::move(hooks)), auth_(options_.token) {
+    : state_(state),
+      probes_(probes),
+      options_(std::move(options)),
+      hooks_(std::move(hooks)),
+      auth_(options_.token),
+      hosts_(options_.listen_host, options_.allowed_hosts),
+      wrong_tokens_(kWrongTokensPerSecond, kWrongTokenBurst),
+      scrapes_(kScrapesPerSecond, kScrapeBurst) {
   options_.token.clear();  // kept only as its digest, in auth_
 }
 
 bool ApiHandler::ready() const { return state_.has_round() && options_.store_open; }
 
-std::optional<ApiResponse> ApiHandler::check_read_auth(const ApiRequest& request) const {
-  if (!options_.auth_reads || auth_.accepts(request.authorization)) return std::nullopt;
-  return unauthorized("reads need a bearer token on this server (server.auth_reads)");
+// What the listener a request came in on allows, and whether it names this server.
+std::optional<ApiResponse> ApiHandler::check_admission(const ApiRequest& request, const RequestTarget& target) const {
+  const std::string_view path = target.path;
+  switch (request.listener) {
+    case ApiRequest::Listener::gate:
+      // Route 53's checkers send the health check's own host name: no Host check here.
+      if (path.starts_with("/gate/") || path == "/healthz") return std::nullopt;
+      return not_found("this listener (server.gate_listen) serves only /gate/{app}/{region} and /healthz");
+    case ApiRequest::Listener::reserve:
+      if (!is_open_probe(path))
+        return too_many_requests("too many clients (server.max_clients is " + std::to_string(options_.max_clients) +
+                                     ", server.max_clients_per_address " +
+                                     std::to_string(options_.max_clients_per_address) +
+                                     "): only /healthz, /readyz and /gate are answered now",
+                                 RefusalReason::too_many_clients);
+      break;
+    case ApiRequest::Listener::main:
+      break;
+  }
+  if (is_open_probe(path)) return std::nullopt;  // open, and they reveal nothing a page could steal
+  const std::string& host = target.authority ? *target.authority : request.host;
+  if (!hosts_.allows(host))
+    return refused(misdirected("this server does not answer to the host `" + host_without_port(host) +
+                               "`; add it to server.allowed_hosts"),
+                   RefusalReason::unknown_host, "Host " + host.substr(0, 200));
+  return std::nullopt;
+}
+
+// A wrong token costs the source one of a few tokens a minute; a missing one costs nothing (a
+// dashboard without the token is a mistake, not a guess).
+std::optional<ApiResponse> ApiHandler::check_token(const ApiRequest& request) {
+  const auto now = hooks_.monotonic_now();
+  if (!wrong_tokens_.has_token(request.client, now))
+    return too_many_requests("too many wrong bearer tokens from this address; wait a minute",
+                             RefusalReason::auth_rate_limited, 60);
+  if (auth_.accepts(request.authorization)) return std::nullopt;
+  if (request.authorization.empty()) return refused(unauthorized("missing bearer token"), RefusalReason::auth_failed);
+  wrong_tokens_.take(request.client, now);
+  return refused(unauthorized("missing or wrong bearer token"), RefusalReason::auth_failed);
+}
+
+std::optional<ApiResponse> ApiHandler::check_read_auth(const ApiRequest& request) {
+  if (!options_.auth_reads) return std::nullopt;
+  auto denied = check_token(request);
+  if (denied && denied->status == 401)
+    denied->body = error_response(401, "unauthorized", "reads need a bearer token on this server (server.auth_reads)").body;
+  return denied;
+}
+
+std::optional<ApiResponse> ApiHandler::check_write_auth(const ApiRequest& request) {
+  if (!auth_.configured())
+    return unauthorized("state-changing requests are disabled: no server.token or server.token_file is configured");
+  return check_token(request);
+}
+
+std::optional<ApiResponse> ApiHandler::refuse_before_body(const ApiRequest& request) {
+  const auto target = parse_request_target(request.target);
+  if (!target) return bad_request(target.error());
+  if (auto refusal = check_admission(request, *target)) return refusal;
+  if (request.method == "POST" && target->path.starts_with(kApiPrefix)) return check_write_auth(request);
+  return std::nullopt;
 }
 
 HandlerResult ApiHandler::handle(const ApiRequest& request) {
   const auto target = parse_request_target(request.target);
   if (!target) return bad_request(target.error());
+  if (auto refusal = check_admission(request, *target)) return *refusal;
   const std::string_view path = target->path;
 
   if (path == "/healthz" || path == "/readyz" || path == "/metrics") {
@@ -155,7 +217,7 @@ HandlerResult ApiHandler::handle(const ApiRequest& request) {
       return unavailable(!state_.has_round() ? "no probe round has completed yet" : "the store is not open");
     }
     if (auto denied = check_read_auth(request)) return *denied;
-    return metrics();
+    return metrics(request);
   }
   if (path.starts_with("/gate/")) return gate(request, path.substr(6));
   if (path == "/api" || path.starts_with("/api/")) {
@@ -287,9 +349,7 @@ HandlerResult ApiHandler::trends(const Query& query) {
 }
 
 HandlerResult ApiHandler::probe(const ApiRequest& request) {
-  if (!auth_.configured())
-    return unauthorized("state-changing requests are disabled: no server.token or server.token_file is configured");
-  if (!auth_.accepts(request.authorization)) return unauthorized("missing or wrong bearer token");
+  if (auto denied = check_write_auth(request)) return *denied;
   // No parameters yet; a body, when sent, must be a JSON object, so that options can be added
   // later without old clients' stray bodies meaning something.
   if (request.body.find_first_not_of(" \t\r\n") != std::string::npos) {
@@ -306,9 +366,7 @@ HandlerResult ApiHandler::probe(const ApiRequest& request) {
 }
 
 HandlerResult ApiHandler::silence(const ApiRequest& request) {
-  if (!auth_.configured())
-    return unauthorized("state-changing requests are disabled: no server.token or server.token_file is configured");
-  if (!auth_.accepts(request.authorization)) return unauthorized("missing or wrong bearer token");
+  if (auto denied = check_write_auth(request)) return *denied;
   const auto body = json::parse(request.body, nullptr, false);
   if (body.is_discarded()) return bad_request("the body is not valid JSON");
   auto parsed = parse_silence(body, hooks_.now());
@@ -336,9 +394,7 @@ std::optional<std::pair<std::string, std::string>> two_segments(std::string_view
 // POST /api/v1/failover/{app}/{op}; the controller checks the application, the operation and
 // the body, and answers for itself (202 accepted, 409 when a plan is already running...).
 HandlerResult ApiHandler::failover(const ApiRequest& request, std::string_view tail) {
-  if (!auth_.configured())
-    return unauthorized("state-changing requests are disabled: no server.token or server.token_file is configured");
-  if (!auth_.accepts(request.authorization)) return unauthorized("missing or wrong bearer token");
+  if (auto denied = check_write_auth(request)) return *denied;
   const auto segments = two_segments(tail);
   if (!segments) return not_found("expected /api/v1/failover/{app}/{plan|execute|approve|rollback}");
   json body = json::object();
@@ -357,24 +413,51 @@ HandlerResult ApiHandler::gate(const ApiRequest& request, std::string_view tail)
   if (!is_read(request.method)) return method_not_allowed(kReadMethods);
   const auto segments = two_segments(tail);
   if (!segments) return not_found("expected /gate/{app}/{region}");
+  if (hooks_.failover.gate_generation) {
+    const std::uint64_t generation = hooks_.failover.gate_generation();
+    if (generation != gate_generation_) {
+      gate_answers_.clear();
+      gate_generation_ = generation;
+    }
+    if (const auto made = gate_answers_.find(std::string(tail)); made != gate_answers_.end()) return made->second;
+  }
   const auto& [app, region] = *segments;
   const auto answer = hooks_.failover.gate ? hooks_.failover.gate(app, region) : std::nullopt;
   if (!answer) return not_found("no gate for application '" + app + "' in region '" + region + "'");
+  // A closed gate is 503, which Route 53 counts as unhealthy like any status outside 2xx/3xx; an
+  // overloaded server answers 429, so the two are told apart in logs and by other checkers.
   const json body{{"app", app}, {"region", region}, {"open", answer->open}, {"active_region", answer->active_region}};
   auto response = json_response(answer->open ? 200 : 503, body);
   response.headers.emplace_back("Cache-Control", "no-store");
+  if (hooks_.failover.gate_generation) gate_answers_.emplace(std::string(tail), response);
   return response;
 }
 
 HandlerResult ApiHandler::stream(const ApiRequest& request) {
   if (!request.websocket_upgrade) return bad_request("/api/v1/stream is a WebSocket: send Upgrade: websocket");
-  if (!request.origin.empty() && !same_origin(request.origin, request.host))
+  if (!request.origin.empty() && !origin_matches(request.origin, options_.tls ? "https" : "http", request.host))
     return error_response(403, "forbidden", "WebSocket connections from another origin are refused");
   if (auto denied = check_read_auth(request)) return *denied;
   return UpgradeToWebSocket{};
 }
 
-ApiResponse ApiHandler::metrics() const {
+// Made again only when the round or one of the server's own counters changes, or a second has
+// passed, and limited per source: a crowd of scrapers costs the loop a copy each, not a render each.
+ApiResponse ApiHandler::metrics(const ApiRequest& request) {
+  const auto now = hooks_.monotonic_now();
+  if (!scrapes_.take(request.client, now))
+    return too_many_requests("/metrics is fetched too often from this address", RefusalReason::rate_limited);
+  const MetricsKey key{state_.round(), triggered_rounds_, hooks_.ws_clients ? hooks_.ws_clients() : 0,
+                       hooks_.ws_dropped ? hooks_.ws_dropped() : 0};
+  if (metrics_page_.empty() || key != metrics_key_ || now - metrics_rendered_ >= kMetricsMaxAge) {
+    metrics_page_ = render_metrics_page().body;
+    metrics_key_ = key;
+    metrics_rendered_ = now;
+  }
+  return text_response(200, std::string(kPrometheusContentType), metrics_page_);
+}
+
+ApiResponse ApiHandler::render_metrics_page() const {
   MetricsInputs inputs{state_,
                        probes_,
                        hooks_.store_stats ? hooks_.store_stats() : std::nullopt,
@@ -383,14 +466,15 @@ ApiResponse ApiHandler::metrics() const {
                        triggered_rounds_,
                        read_process_stats(),
                        hooks_.anomaly_stats ? hooks_.anomaly_stats() : std::nullopt,
-                       hooks_.cloudwatch_stats ? hooks_.cloudwatch_stats() : std::nullopt};
+                       hooks_.cloudwatch_stats ? hooks_.cloudwatch_stats() : std::nullopt,
+                       hooks_.refusals ? hooks_.refusals() : std::vector<std::pair<std::string, std::uint64_t>>{}};
   std::string text = render_metrics(inputs);
   if (hooks_.alerts.metrics) {
     PrometheusText alerting;
     render_alert_metrics(alerting, hooks_.alerts.metrics());
     text += alerting.take();
   }
-  return {200, std::string(kPrometheusContentType), std::move(text), {}};
+  return text_response(200, std::string(kPrometheusContentType), std::move(text));
 }
 
 }  // namespace rg

@@ -9,6 +9,8 @@
 //   POST /api/v1/probe, /api/v1/alerts/silences       token always
 //   POST /api/v1/failover/{app}/{plan|execute|approve|rollback}   token always
 //   GET  /gate/{app}/{region}                          open: Route 53 health checkers call it
+// Requests must name this server in Host (server.allowed_hosts), except the open probes
+// /healthz, /readyz and /gate; wrong tokens and /metrics are rate limited per source.
 //   GET  /api/v1/stream                                WebSocket
 //   GET  /metrics                                      Prometheus (token when server.auth_reads)
 //   GET  /healthz, /readyz                             open
@@ -21,6 +23,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <variant>
 
 #include "present/alert_views.h"
@@ -29,6 +32,9 @@
 #include "present/dashboard_state.h"
 #include "present/failover_hooks.h"
 #include "present/metrics.h"
+#include "present/request_checks.h"
+#include "present/request_target.h"
+#include "present/source_rate_limiter.h"
 #include "store/store.h"
 
 namespace rg {
@@ -45,6 +51,14 @@ struct ApiRequest {
   std::string host;    // Host header
   std::string origin;  // Origin header, "" when absent
   bool websocket_upgrade = false;
+  // The client's address as the per-source limits count it (an IPv6 client: its /64).
+  std::string client;
+  // Where the connection came in, which bounds what it may ask (see ConnectionBudget):
+  //   main     everything;
+  //   reserve  a connection beyond the main listener's budget: /healthz, /readyz and /gate only;
+  //   gate     server.gate_listen: /gate and /healthz only, whatever Host it names.
+  enum class Listener { main, reserve, gate };
+  Listener listener = Listener::main;
 };
 
 // Work that blocks (disk): the server runs it on its worker pool and sends what it returns. It
@@ -69,6 +83,12 @@ class ApiHandler {
     std::shared_ptr<Store> history;
     std::string history_problem;
     bool store_open = false;  // the daemon's store (for /readyz)
+    // Host names requests may carry (DNS rebinding), and the scheme a WebSocket's Origin must have.
+    std::string listen_host = "127.0.0.1";
+    std::vector<std::string> allowed_hosts;
+    bool tls = false;
+    int max_clients = 1024;  // for the reserve's refusal message
+    int max_clients_per_address = 64;
   };
   struct Hooks {
     std::function<bool()> trigger_round;  // POST /api/v1/probe; false when no round was started
@@ -77,6 +97,9 @@ class ApiHandler {
     std::function<std::uint64_t()> ws_clients;
     std::function<std::uint64_t()> ws_dropped;
     std::function<TimePoint()> now = now_us;
+    std::function<std::chrono::steady_clock::time_point()> monotonic_now = std::chrono::steady_clock::now;
+    // For /metrics: the server's refusals by reason. May be empty.
+    std::function<std::vector<std::pair<std::string, std::uint64_t>>()> refusals;
     AlertHooks alerts;  // GET /api/v1/alerts, POST /api/v1/alerts/silences, alert metrics
     FailoverHooks failover;  // GET /api/v1/applications, POST /api/v1/failover/..., /gate/...
     std::function<std::optional<CloudWatchStats>()> cloudwatch_stats;  // /metrics, when publishing
@@ -86,6 +109,10 @@ class ApiHandler {
   ApiHandler(const DashboardState& state, const ProbeMetrics& probes, Options options, Hooks hooks);
 
   HandlerResult handle(const ApiRequest& request);
+
+  // Before a request's body is read (and before 100 Continue is sent): the answer that turns it
+  // away whatever its body says (a wrong listener or Host, a missing or wrong token), if any.
+  std::optional<ApiResponse> refuse_before_body(const ApiRequest& request);
 
   // /readyz: a round has completed and the store is open.
   bool ready() const;
@@ -104,15 +131,34 @@ class ApiHandler {
   HandlerResult failover(const ApiRequest& request, std::string_view tail);
   HandlerResult gate(const ApiRequest& request, std::string_view tail);
   HandlerResult stream(const ApiRequest& request);
-  std::optional<ApiResponse> check_read_auth(const ApiRequest& request) const;
-  ApiResponse metrics() const;
+  std::optional<ApiResponse> check_admission(const ApiRequest& request, const RequestTarget& target) const;
+  std::optional<ApiResponse> check_read_auth(const ApiRequest& request);
+  std::optional<ApiResponse> check_write_auth(const ApiRequest& request);
+  std::optional<ApiResponse> check_token(const ApiRequest& request);
+  ApiResponse metrics(const ApiRequest& request);
+  ApiResponse render_metrics_page() const;
 
   const DashboardState& state_;
   const ProbeMetrics& probes_;
   Options options_;
   Hooks hooks_;
   BearerAuth auth_;
+  HostAllowlist hosts_;
+  SourceRateLimiter wrong_tokens_;  // wrong bearer tokens per source: a few a minute
+  SourceRateLimiter scrapes_;       // /metrics per source
   std::uint64_t triggered_rounds_ = 0;
+  // /metrics changes about once a round: the page is made again when the round or a counter the
+  // server itself keeps changes, and at least once a second for the rest (process, refusals).
+  struct MetricsKey {
+    std::uint64_t round = 0, triggered_rounds = 0, ws_clients = 0, ws_dropped = 0;
+    friend bool operator==(const MetricsKey&, const MetricsKey&) = default;
+  };
+  std::string metrics_page_;
+  MetricsKey metrics_key_;
+  std::chrono::steady_clock::time_point metrics_rendered_{};
+  // /gate answers, made once for each gate state the controller reports (gate_generation).
+  std::unordered_map<std::string, ApiResponse> gate_answers_;
+  std::uint64_t gate_generation_ = 0;
 };
 
 // The history answer for `buckets` (GET /api/v1/endpoints/{id}/history).

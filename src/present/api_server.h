@@ -3,11 +3,12 @@
 // io_context: the REST API and the /api/v1/stream WebSocket of docs/api.md, Prometheus /metrics,
 // /healthz and /readyz, and the dashboard's static files; HTTPS/WSS when server.tls is set.
 //
-// As Beast's advanced/server-flex-awaitable: expected I/O outcomes (a client hanging up, a timeout,
-// a malformed request) come back as error codes and are answered or ignored; only the unexpected
-// throws, and is caught and logged at the coroutine's boundary. Nothing blocks the loop: store
-// reads and file reads run on a worker pool of two threads with their own read-only store
-// connection, and their answers are posted back. Rounds reach WebSocket clients through
+// Laid out as Beast's chat-multi example: this file starts and stops the server; listener.cpp
+// accepts and admits connections (per-address limits, a reserve for health probes, the gate's own
+// listener and allowlist), http_session.cpp serves requests, ws_session.cpp the stream, and
+// server_core.h holds what they share. Expected I/O outcomes come back as error codes; only the
+// unexpected throws, caught at each coroutine's boundary. Nothing blocks the loop: store and file
+// reads run on a worker pool of two threads, and rounds reach WebSocket clients through
 // publish(), serialized once per round and shared by every client's bounded queue.
 #include <boost/asio/io_context.hpp>
 #include <cstdint>
@@ -25,6 +26,8 @@
 #include "store/batch_writer.h"
 
 namespace rg {
+
+struct ServerCore;
 
 class ApiServer {
  public:
@@ -63,12 +66,11 @@ class ApiServer {
   void stop(std::function<void()> on_stopped);
 
   std::uint16_t port() const;
-
-  struct Core;
+  std::uint16_t gate_port() const;  // server.gate_listen's; 0 when there is none
 
  private:
-  explicit ApiServer(std::shared_ptr<Core> core) : core_(std::move(core)) {}
-  std::shared_ptr<Core> core_;
+  explicit ApiServer(std::shared_ptr<ServerCore> core) : core_(std::move(core)) {}
+  std::shared_ptr<ServerCore> core_;
 };
 
 }  // namespace rg

@@ -2,6 +2,7 @@
 // What the API asks of the failover controller (app/failover_controller.h): the applications'
 // state for GET /api/v1/applications, the operations of POST /api/v1/failover/{app}/{op}, and the
 // data-plane gate GET /gate/{app}/{region}. Every member may be empty when no controller runs.
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -25,6 +26,9 @@ struct FailoverHooks {
   std::function<ApiResponse(const std::string& app, const std::string& op, const nlohmann::json& body)> act;
   // nullopt: no such application, region, or the application serves no gate.
   std::function<std::optional<GateAnswer>(const std::string& app, const std::string& region)> gate;
+  // Changes whenever any gate's answer may have changed, so that answers can be made ahead and
+  // served as they are. Empty: every request asks `gate`.
+  std::function<std::uint64_t()> gate_generation;
 };
 
 }  // namespace rg

@@ -211,6 +211,12 @@ std::string render_metrics(const MetricsInputs& in) {
   out.family("regionguard_ws_dropped_total", Type::counter,
              "WebSocket clients disconnected because they fell behind (close 1008).");
   out.sample("regionguard_ws_dropped_total", {}, in.ws_dropped);
+  if (!in.refusals.empty()) {
+    out.family("regionguard_http_refusals_total", Type::counter,
+               "Connections and requests the server turned away, by reason (limits, timeouts, bad Host or "
+               "framing, wrong tokens, WebSocket floods and slow readers).");
+    for (const auto& [reason, count] : in.refusals) out.sample("regionguard_http_refusals_total", {{"reason", reason}}, count);
+  }
 
   if (in.anomaly && in.anomaly->enabled) render_anomaly_metrics(out, *in.anomaly);
   if (in.cloudwatch) render_cloudwatch_metrics(out, *in.cloudwatch);

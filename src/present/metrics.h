@@ -53,6 +53,7 @@ struct MetricsInputs {
   ProcessStats process;
   std::optional<AnomalyStats> anomaly;  // absent when the server runs without anomaly detection
   std::optional<CloudWatchStats> cloudwatch{};  // absent when the daemon does not publish to CloudWatch
+  std::vector<std::pair<std::string, std::uint64_t>> refusals{};  // the server's, by reason (RefusalLog)
 };
 
 std::string render_metrics(const MetricsInputs& inputs);

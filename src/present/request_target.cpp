@@ -69,10 +69,26 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_is_sp
 }
 
 std::expected<RequestTarget, std::string> parse_request_target(std::string_view target) {
+  RequestTarget parsed;
+  std::string absolute_path;
+  for (const std::string_view scheme : {"http://", "https://"}) {
+    if (target.size() < scheme.size() ||
+        !std::ranges::equal(target.substr(0, scheme.size()), scheme,
+                            [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; }))
+      continue;
+    const std::string_view rest = target.substr(scheme.size());
+    const auto authority_end = rest.find_first_of("/?#");
+    parsed.authority = std::string(rest.substr(0, authority_end));
+    if (parsed.authority->empty() || parsed.authority->find('@') != std::string::npos)
+      return std::unexpected("the request target's authority must be a host (and port), without user information");
+    absolute_path = authority_end == std::string_view::npos ? "/" : std::string(rest.substr(authority_end));
+    if (!absolute_path.starts_with('/')) absolute_path.insert(0, "/");
+    target = absolute_path;
+    break;
+  }
   if (!target.starts_with('/')) return std::unexpected("the request target must be a path starting with /");
   const auto question = target.find('?');
   const auto raw_path = target.substr(0, question);
-  RequestTarget parsed;
   auto path = percent_decode(raw_path);
   if (!path) return std::unexpected("malformed percent-encoding in the path");
   parsed.path = std::move(*path);

@@ -21,10 +21,13 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_is_sp
 struct RequestTarget {
   std::string path;  // decoded: "/api/v1/endpoints/app.example.com/health"
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order, duplicates kept
+  // Absolute-form only: the target's authority ("host:port"), which stands for Host (RFC 9112 3.2.2).
+  std::optional<std::string> authority;
 };
 
-// An origin-form target ("/path?query"). Absolute-form ("http://host/..."), "*" and anything
-// that does not start with '/' are refused, as is a malformed escape anywhere.
+// An origin-form ("/path?query") or absolute-form ("http://host:port/path?query") target, which
+// RFC 9112 3.2.2 requires a server to accept. "*" and anything else are refused, as is a
+// malformed escape anywhere.
 std::expected<RequestTarget, std::string> parse_request_target(std::string_view target);
 
 // The query of one route: each parameter at most once, and only the known ones (a misspelt

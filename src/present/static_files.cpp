@@ -71,18 +71,17 @@ std::string_view content_type_for(const std::filesystem::path& file) {
 }
 
 ApiResponse read_static_file(const std::filesystem::path& root, const std::filesystem::path& relative) {
+  // Dotfiles (.git/, .env, editor swap files) are never part of the built dashboard.
+  for (const auto& part : relative)
+    if (part.string().starts_with('.')) return not_found("no such file");
   const bool index = relative == "index.html";
   std::error_code ec;
   const auto canonical_root = std::filesystem::canonical(root, ec);
   const auto file = ec ? std::filesystem::path() : std::filesystem::canonical(canonical_root / relative, ec);
   const bool regular = !ec && std::filesystem::is_regular_file(file, ec) && !ec;
   if (!regular || !within(canonical_root, file)) {
-    if (index) {
-      return {503, "text/plain; charset=utf-8",
-              "dashboard not built: run cmake --build <build dir> --target web (no index.html in " + root.string() +
-                  ")\n",
-              {}};
-    }
+    // The path stays in the daemon's start-up log: a client is not told where files live.
+    if (index) return unavailable("the dashboard is not built on this server (see the daemon's log)");
     return not_found("no such file");
   }
   const auto size = std::filesystem::file_size(file, ec);
@@ -92,7 +91,7 @@ ApiResponse read_static_file(const std::filesystem::path& root, const std::files
   std::string body(static_cast<std::size_t>(size), '\0');
   in.read(body.data(), static_cast<std::streamsize>(body.size()));
   body.resize(static_cast<std::size_t>(in.gcount()));
-  ApiResponse response{200, std::string(content_type_for(file)), std::move(body), {}};
+  ApiResponse response = text_response(200, std::string(content_type_for(file)), std::move(body));
   // The page is rebuilt in place (same names): revalidate rather than cache stale code.
   response.headers.emplace_back("Cache-Control", "no-cache");
   return response;

@@ -38,11 +38,13 @@ class SendQueue {
 // What the hub needs of a session.
 class WsClient {
  public:
-  enum class CloseReason { too_slow, going_away };
+  // too_slow and flood close with 1008 (policy), going_away with 1001 (shutdown), lifetime with
+  // 1000 (server.websocket_max_age reached: reconnect).
+  enum class CloseReason { too_slow, flood, going_away, lifetime };
   virtual ~WsClient() = default;
   // Queues the message; a client whose queue is full closes itself as too slow.
   virtual void send(SharedMessage message) = 0;
-  // Sends a close frame (1008 "too slow" or 1001 "going away") and disconnects.
+  // Sends the close frame for `reason` and disconnects.
   virtual void close(CloseReason reason) = 0;
 };
 

@@ -146,6 +146,24 @@ class StreamClient {
   boost::beast::error_code error_;
 };
 
+// A WebSocket client of /api/v1/stream with a 4 KiB receive buffer that, after its handshake,
+// never reads again: the slow client a server must drop.
+class NeverReadingClient {
+ public:
+  explicit NeverReadingClient(std::uint16_t port) : ws_(io_) {
+    using namespace api_client;
+    ws_.next_layer().open(tcp::v4());
+    ws_.next_layer().set_option(asio::socket_base::receive_buffer_size(4096));
+    ws_.next_layer().connect({asio::ip::make_address("127.0.0.1"), port});
+    ws_.handshake("127.0.0.1:" + std::to_string(port), "/api/v1/stream");
+  }
+  boost::asio::ip::tcp::socket& socket() { return ws_.next_layer(); }
+
+ private:
+  boost::asio::io_context io_;
+  boost::beast::websocket::stream<api_client::tcp::socket> ws_;
+};
+
 struct DaemonOptions {
   std::string resolver;  // IP:PORT of the DNS server the endpoints are asked through
   // (hostname, service, region) of each endpoint

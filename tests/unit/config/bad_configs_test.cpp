@@ -160,7 +160,22 @@ const std::vector<BadConfig> bad_configs{
       "bad/bad_server.yaml:9:15: server.token_file: give either token or token_file, not both",
       "bad/bad_server.yaml:10:16: server.max_clients: must be between 1 and 100000",
       "bad/bad_server.yaml:11:3: server.webroot: unknown key (expected one of: listen, tls, token, token_file, "
-      "auth_reads, web_root, max_clients); did you mean `web_root`?"}},
+      "auth_reads, web_root, max_clients, max_clients_per_address, header_timeout, websocket_max_age, "
+      "allowed_hosts, gate_listen, gate_max_clients, gate_allow); did you mean `web_root`?"}},
+    {"bad_server_limits.yaml",
+     {"bad/bad_server_limits.yaml:7:28: server.max_clients_per_address: must be between 1 and max_clients (100)",
+      "bad/bad_server_limits.yaml:8:19: server.header_timeout: must be between 1s and 5m",
+      "bad/bad_server_limits.yaml:9:37: server.allowed_hosts[1]: `dash.example.com:8080` is not a valid DNS name "
+      "(label `com:8080` may contain only letters, digits, `-` and `_`); give host names without a port",
+      "bad/bad_server_limits.yaml:10:15: server.gate_allow: needs server.gate_listen (the allowlist applies to the "
+      "gate's own listener)",
+      "bad/bad_server_limits.yaml:10:16: server.gate_allow[0]: invalid prefix length in `192.0.2.0/33` (expected "
+      "0-32)"}},
+    {"bad_server_gate.yaml",
+     {"bad/bad_server_gate.yaml:7:16: server.gate_listen: must differ from server.listen (leave it out to serve "
+      "/gate there)",
+      "bad/bad_server_gate.yaml:8:21: server.gate_max_clients: must be between 1 and 100000",
+      "bad/bad_server_gate.yaml:9:22: server.websocket_max_age: must be between 1s and 7d"}},
     {"bad_server_auth.yaml",
      {"bad/bad_server_auth.yaml:6:11: server.listen: `127.0.0.1` needs a port, e.g. 127.0.0.1:8080",
       "bad/bad_server_auth.yaml:7:15: server.auth_reads: needs server.token or server.token_file"}},

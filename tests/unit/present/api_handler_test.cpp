@@ -75,7 +75,7 @@ class ApiHandlerTest : public testing::Test {
     if (!handler_) handler();
     auto result = handler_->handle(request);
     if (auto* work = std::get_if<BlockingWork>(&result)) return work->run();
-    if (std::holds_alternative<UpgradeToWebSocket>(result)) return {101, "", "", {}};
+    if (std::holds_alternative<UpgradeToWebSocket>(result)) return text_response(101, "", "");
     return std::get<ApiResponse>(result);
   }
 
@@ -207,7 +207,11 @@ TEST_F(ApiHandlerTest, UnknownPathsAre404AndWrongMethods405WithAllow) {
 
 TEST_F(ApiHandlerTest, AMalformedTargetIs400) {
   EXPECT_EQ(answer("GET", "/api/v1/endpoints/%zz").status, 400u);
-  EXPECT_EQ(answer("GET", "http://example.com/api/v1/summary").status, 400u);
+  EXPECT_EQ(answer("GET", "http:///api/v1/summary").status, 400u);  // an absolute form without a host
+  EXPECT_EQ(answer("GET", "*").status, 400u);
+  // A well-formed absolute form is accepted (RFC 9112 3.2.2); its authority must be this server.
+  EXPECT_EQ(answer("GET", "http://example.com/api/v1/summary").status, 421u);
+  EXPECT_EQ(answer("GET", "http://127.0.0.1:8080/api/v1/summary").status, 200u);
 }
 
 TEST_F(ApiHandlerTest, ProbeNeedsTheRightTokenAndChangesNothingOtherwise) {
@@ -368,7 +372,10 @@ TEST_F(ApiHandlerTest, AlertsAndApplicationsAreEmptyListsForNow) {
 
 TEST_F(ApiHandlerTest, TheStreamNeedsAWebSocketFromThisOrigin) {
   handler();
-  ApiRequest request{"GET", "/api/v1/stream", "", "", "127.0.0.1:8080", "", false};
+  ApiRequest request;
+  request.method = "GET";
+  request.target = "/api/v1/stream";
+  request.host = "127.0.0.1:8080";
   EXPECT_EQ(std::get<ApiResponse>(handler_->handle(request)).status, 400u);
   request.websocket_upgrade = true;
   EXPECT_TRUE(std::holds_alternative<UpgradeToWebSocket>(handler_->handle(request)));  // no Origin: not a browser
@@ -409,13 +416,16 @@ TEST_F(ApiHandlerTest, ASymlinkOutOfTheRootIsNotFollowed) {
   EXPECT_EQ(answer("GET", "/db").status, 404u);
 }
 
-TEST_F(ApiHandlerTest, WithoutABuiltDashboardTheRootSaysHowToBuildIt) {
+// docs/api.md promises JSON errors, and a client has no business knowing where files live (the
+// daemon's start-up log says how to build the dashboard and where it looked).
+TEST_F(ApiHandlerTest, WithoutABuiltDashboardTheRootIsAJsonErrorThatNamesNoPath) {
   std::filesystem::remove(web_root() / "index.html");
   const auto response = answer("GET", "/");
   EXPECT_EQ(response.status, 503u);
-  EXPECT_EQ(response.content_type, "text/plain; charset=utf-8");
-  EXPECT_THAT(response.body, testing::StartsWith("dashboard not built: run cmake --build"));
-  EXPECT_THAT(response.body, testing::HasSubstr("--target web"));
+  EXPECT_EQ(response.content_type, "application/json");
+  EXPECT_EQ(json::parse(response.body)["error"]["code"], "unavailable");
+  EXPECT_THAT(response.body, testing::HasSubstr("dashboard is not built"));
+  EXPECT_EQ(response.body.find(web_root().string()), std::string::npos) << response.body;
 }
 
 TEST_F(ApiHandlerTest, MetricsAreServedInTheTextFormat) {

@@ -39,8 +39,30 @@ TEST(ParseRequestTarget, SplitsPathAndQuery) {
   EXPECT_EQ(flag->query[0], (std::pair<std::string, std::string>{"flag", ""}));
 }
 
-TEST(ParseRequestTarget, RefusesWhatIsNotAnOriginFormPath) {
-  EXPECT_FALSE(parse_request_target("http://example.com/api/v1/summary").has_value());
+// RFC 9112 3.2.2: "A server MUST accept the absolute-form in requests"; its authority stands
+// for Host, so the Host check sees what the client really asked for.
+TEST(ParseRequestTarget, AcceptsTheAbsoluteFormAndKeepsItsAuthority) {
+  const auto target = parse_request_target("http://127.0.0.1:8080/api/v1/endpoints?region=us-east-1");
+  ASSERT_TRUE(target.has_value()) << target.error();
+  EXPECT_EQ(target->path, "/api/v1/endpoints");
+  EXPECT_EQ(target->authority, "127.0.0.1:8080");
+  ASSERT_EQ(target->query.size(), 1u);
+  EXPECT_EQ(target->query[0].second, "us-east-1");
+
+  const auto bare = parse_request_target("HTTPS://dash.example.com");
+  ASSERT_TRUE(bare.has_value());
+  EXPECT_EQ(bare->path, "/");
+  EXPECT_EQ(bare->authority, "dash.example.com");
+  EXPECT_EQ(parse_request_target("http://h?x=1")->path, "/");
+  EXPECT_FALSE(parse_request_target("/healthz")->authority.has_value());
+
+  EXPECT_FALSE(parse_request_target("http:///healthz").has_value());            // no host
+  EXPECT_FALSE(parse_request_target("http://user@evil.example/").has_value());  // user information
+}
+
+TEST(ParseRequestTarget, RefusesWhatIsNeitherOriginNorAbsoluteForm) {
+  EXPECT_FALSE(parse_request_target("ftp://example.com/api/v1/summary").has_value());
+  EXPECT_FALSE(parse_request_target("example.com/api/v1/summary").has_value());
   EXPECT_FALSE(parse_request_target("*").has_value());
   EXPECT_FALSE(parse_request_target("").has_value());
   EXPECT_FALSE(parse_request_target("/a%zz").has_value());
