@@ -35,6 +35,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/daemon_launch.h"
 #include "support/child_process.h"
 #include "support/free_port.h"
 #include "support/knot_server.h"
@@ -155,23 +156,6 @@ double percentile(std::vector<double> values, double p) {
   return values[std::min(index, values.size() - 1)];
 }
 
-bool ready(std::uint16_t port) {
-  try {
-    asio::io_context io;
-    tcp::socket socket(io);
-    socket.connect({asio::ip::make_address("127.0.0.1"), port});
-    http::request<http::empty_body> request{http::verb::get, "/readyz", 11};
-    request.set(http::field::host, "127.0.0.1");
-    http::write(socket, request);
-    beast::flat_buffer buffer;
-    http::response<http::string_body> response;
-    http::read(socket, buffer, response);
-    return response.result_int() == 200;
-  } catch (const std::exception&) {
-    return false;
-  }
-}
-
 struct PhaseResult {
   std::size_t clients = 0;
   std::size_t connected = 0;
@@ -261,7 +245,7 @@ int main(int argc, char** argv) {
   std::size_t clients = 1000;
   int rounds = 10;
   int endpoints = 21;
-  std::filesystem::path regionguard = std::filesystem::read_symlink("/proc/self/exe").parent_path().parent_path() / "regionguard";
+  std::filesystem::path regionguard = rg::bench::regionguard_beside_bench();
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string option = argv[i];
     if (option == "--clients") clients = std::stoul(argv[i + 1]);
@@ -277,11 +261,7 @@ int main(int argc, char** argv) {
     std::cerr << "no regionguard binary at " << regionguard << " (give --regionguard PATH)\n";
     return 2;
   }
-  // This process holds every client socket.
-  rlimit limit{};
-  getrlimit(RLIMIT_NOFILE, &limit);
-  limit.rlim_cur = limit.rlim_max;
-  setrlimit(RLIMIT_NOFILE, &limit);
+  rg::bench::raise_open_file_limit();
 
   std::vector<rg::test::ZoneRecord> records;
   for (int i = 0; i < endpoints; ++i) records.push_back({"ep" + std::to_string(i), "A", "192.0.2." + std::to_string(i % 250 + 1), 60});
@@ -300,9 +280,7 @@ int main(int argc, char** argv) {
   rg::test::ChildProcess daemon({regionguard.string(), "--log-level", "warn", "run", "-c",
                                  (dir.path() / "regionguard.yaml").string()},
                                 dir.path() / "run.log");
-  const auto deadline = std::chrono::steady_clock::now() + 60s;
-  while (!ready(port) && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(100ms);
-  if (!ready(port)) {
+  if (!rg::bench::wait_until_ready(port)) {
     std::cerr << "regionguard did not become ready:\n" << rg::test::file_tail(dir.path() / "run.log");
     return 1;
   }
