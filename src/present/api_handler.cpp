@@ -30,10 +30,6 @@ constexpr double kScrapesPerSecond = 10;
 constexpr double kScrapeBurst = 20;
 constexpr auto kMetricsMaxAge = std::chrono::seconds(1);
 
-bool is_open_probe(std::string_view path) {
-  return path == "/healthz" || path == "/readyz" || path.starts_with("/gate/");
-}
-
 std::optional<std::pair<TimePoint, TimePoint>> read_range(const QueryParams& params, TimePoint now,
                                                           std::string& error) {
   const auto from_text = params.get("from");
@@ -90,6 +86,10 @@ std::optional<std::chrono::milliseconds> read_step(const QueryParams& params, Ti
 ApiResponse store_failure(const StoreError& error) { return unavailable("history store: " + error.message); }
 
 }  // namespace
+
+bool is_open_probe(std::string_view path) {
+  return path == "/healthz" || path == "/readyz" || path.starts_with("/gate/");
+}
 
 std::int64_t bucket_count(TimePoint from, TimePoint to, std::chrono::milliseconds step) {
   const std::int64_t step_us = std::chrono::duration_cast<std::chrono::microseconds>(step).count();

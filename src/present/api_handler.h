@@ -167,6 +167,9 @@ nlohmann::json history_json(const std::string& id, TimePoint from, TimePoint to,
 // The trend answer from the store (GET /api/v1/trends?from&to&step).
 nlohmann::json stored_trend_json(const std::vector<StateCountBucket>& buckets);
 
+// /healthz, /readyz and /gate/...: open, cheap, and what health checkers and Route 53 ask.
+bool is_open_probe(std::string_view path);
+
 // The number of step-aligned buckets [from, to) touches (see Store::history).
 std::int64_t bucket_count(TimePoint from, TimePoint to, std::chrono::milliseconds step);
 

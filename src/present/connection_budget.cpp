@@ -2,7 +2,7 @@
 
 namespace rg {
 
-ConnectionBudget::Admission ConnectionBudget::admit(const std::string& source) {
+ConnectionBudget::Admission ConnectionBudget::admit(const std::string& source, bool known_prober) {
   Held& held = held_[source];
   if (full_ < limits_.total && held.full < limits_.per_address) {
     ++held.full;
@@ -10,9 +10,18 @@ ConnectionBudget::Admission ConnectionBudget::admit(const std::string& source) {
     return Admission::full;
   }
   if (reserve_ < limits_.reserve && held.reserve < limits_.reserve_per_address) {
-    ++held.reserve;
-    ++reserve_;
-    return Admission::reserve;
+    // Open places first, so that the kept ones stay free for the probers that need them.
+    if (reserve_open_ < limits_.reserve_open) {
+      ++held.reserve;
+      ++reserve_;
+      ++reserve_open_;
+      return Admission::reserve;
+    }
+    if (known_prober) {
+      ++held.reserve;
+      ++reserve_;
+      return Admission::reserve_known;
+    }
   }
   const bool address_full = held.full >= limits_.per_address;
   if (held.full == 0 && held.reserve == 0) held_.erase(source);
@@ -26,9 +35,10 @@ void ConnectionBudget::release(const std::string& source, Admission admission) {
   if (admission == Admission::full && held.full > 0) {
     --held.full;
     --full_;
-  } else if (admission == Admission::reserve && held.reserve > 0) {
+  } else if ((admission == Admission::reserve || admission == Admission::reserve_known) && held.reserve > 0) {
     --held.reserve;
     --reserve_;
+    if (admission == Admission::reserve) --reserve_open_;
   }
   if (held.full == 0 && held.reserve == 0) held_.erase(it);
 }
@@ -36,6 +46,19 @@ void ConnectionBudget::release(const std::string& source, Admission admission) {
 std::size_t ConnectionBudget::open_from(const std::string& source) const {
   const auto it = held_.find(source);
   return it == held_.end() ? 0 : it->second.full + it->second.reserve;
+}
+
+void RecentProbers::note(const std::string& source, Clock::time_point now) {
+  if (seen_.size() >= max_sources_ && !seen_.contains(source)) {
+    std::erase_if(seen_, [&](const auto& entry) { return now - entry.second >= memory_; });
+    if (seen_.size() >= max_sources_) seen_.clear();
+  }
+  seen_[source] = now;
+}
+
+bool RecentProbers::contains(const std::string& source, Clock::time_point now) const {
+  const auto it = seen_.find(source);
+  return it != seen_.end() && now - it->second < memory_;
 }
 
 }  // namespace rg

@@ -276,6 +276,9 @@ asio::awaitable<void> serve_http(std::shared_ptr<ServerCore> core, Stream& strea
     }
     note_if_refusal(*core, info, response);
     const unsigned status = response.status;
+    const std::string_view target = request.target();
+    if (status < 400 && is_open_probe(target.substr(0, target.find('?'))))
+      core->probers.note(info.client, std::chrono::steady_clock::now());
     // A reserve connection answers one probe and makes room again.
     const bool keep_alive =
         request.keep_alive() && !core->stopping && info.listener != ApiRequest::Listener::reserve;

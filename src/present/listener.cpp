@@ -127,7 +127,7 @@ asio::awaitable<void> accept_loop(std::shared_ptr<ServerCore> core, tcp::accepto
       core->note_refusal(RefusalReason::source_not_allowed, info.client, "not in server.gate_allow");
       continue;  // closed unanswered
     }
-    const Admission admission = budget.admit(info.client);
+    const Admission admission = budget.admit(info.client, core->probers.contains(info.client, std::chrono::steady_clock::now()));
     if (admission == Admission::refused_address || admission == Admission::refused_total) {
       core->note_refusal(
           admission == Admission::refused_address ? RefusalReason::per_address_limit : RefusalReason::too_many_clients,
@@ -135,7 +135,8 @@ asio::awaitable<void> accept_loop(std::shared_ptr<ServerCore> core, tcp::accepto
       asio::co_spawn(core->io, refuse_connection(core, std::move(socket), admission), log_unexpected("HTTP refusal"));
       continue;
     }
-    if (admission == Admission::reserve) info.listener = ApiRequest::Listener::reserve;
+    if (admission == Admission::reserve || admission == Admission::reserve_known)
+      info.listener = ApiRequest::Listener::reserve;
     asio::co_spawn(core->io, serve_connection(core, std::move(socket), info, budget, admission),
                    log_unexpected("HTTP connection"));
   }

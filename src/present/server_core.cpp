@@ -13,14 +13,16 @@ ConnectionBudget::Limits main_limits(const ServerConfig& server) {
   return {.total = static_cast<std::size_t>(server.max_clients),
           .per_address = static_cast<std::size_t>(server.max_clients_per_address),
           .reserve = kHealthReserve,
-          .reserve_per_address = kHealthReservePerAddress};
+          .reserve_per_address = kHealthReservePerAddress,
+          .reserve_open = kHealthReserve / 2};
 }
 
 ConnectionBudget::Limits gate_limits(const ServerConfig& server) {
   return {.total = static_cast<std::size_t>(server.gate_max_clients),
           .per_address = static_cast<std::size_t>(std::min(server.gate_max_clients, server.max_clients_per_address)),
           .reserve = 0,
-          .reserve_per_address = 0};
+          .reserve_per_address = 0,
+          .reserve_open = 0};
 }
 
 }  // namespace

@@ -68,6 +68,7 @@ struct ServerCore : std::enable_shared_from_this<ServerCore> {
   std::optional<boost::asio::ip::tcp::acceptor> gate_acceptor;  // server.gate_listen
   ConnectionBudget budget;       // server.listen
   ConnectionBudget gate_budget;  // server.gate_listen
+  RecentProbers probers;         // sources whose probes were answered: the reserve keeps places for them
   RefusalLog refusals;
   boost::asio::thread_pool pool{kServerWorkerThreads};
   std::size_t pending_jobs = 0;

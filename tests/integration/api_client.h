@@ -12,6 +12,7 @@
 #include <boost/beast/websocket.hpp>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -178,6 +179,13 @@ struct DaemonOptions {
   std::filesystem::path web_root;    // empty: a directory without a dashboard
 };
 
+// The daemon these tests run: the one built beside them, or RG_TEST_BINARY (another build or an
+// installed package, e.g. to see a scenario fail on an older version).
+inline std::string daemon_binary() {
+  const char* other = std::getenv("RG_TEST_BINARY");
+  return other && *other ? other : RG_BINARY;
+}
+
 // `regionguard run` on a free port with its own configuration, store and log in a temporary
 // directory. The constructor waits until /readyz says ready.
 class Daemon {
@@ -210,7 +218,7 @@ class Daemon {
   void start() {
     const auto config = dir_.path() / "regionguard.yaml";
     process_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{RG_BINARY, "--log-level", "debug", "run", "-c", config.string()}, log());
+        std::vector<std::string>{daemon_binary(), "--log-level", "debug", "run", "-c", config.string()}, log());
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (std::chrono::steady_clock::now() < deadline) {
       if (!process_->running()) break;

@@ -16,7 +16,7 @@ using namespace std::chrono_literals;
 using Admission = ConnectionBudget::Admission;
 
 TEST(ConnectionBudget, OneSourceCannotTakeEveryConnectionNorTheReserve) {
-  ConnectionBudget budget({.total = 10, .per_address = 3, .reserve = 4, .reserve_per_address = 2});
+  ConnectionBudget budget({.total = 10, .per_address = 3, .reserve = 4, .reserve_per_address = 2, .reserve_open = 4});
   // An attacker at 127.0.0.2 opens connections as fast as it can: three full ones...
   for (int i = 0; i < 3; ++i) EXPECT_EQ(budget.admit("127.0.0.2"), Admission::full);
   // ... then two that may only ask for /healthz, /readyz or /gate ...
@@ -31,7 +31,7 @@ TEST(ConnectionBudget, OneSourceCannotTakeEveryConnectionNorTheReserve) {
 }
 
 TEST(ConnectionBudget, WhenEveryConnectionIsTakenTheReserveStillAnswersHealthProbes) {
-  ConnectionBudget budget({.total = 4, .per_address = 4, .reserve = 2, .reserve_per_address = 1});
+  ConnectionBudget budget({.total = 4, .per_address = 4, .reserve = 2, .reserve_per_address = 1, .reserve_open = 2});
   for (const char* source : {"10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4"})
     EXPECT_EQ(budget.admit(source), Admission::full);
   EXPECT_EQ(budget.admit("10.0.0.5"), Admission::reserve);  // Route 53's checker, say
@@ -46,6 +46,43 @@ TEST(ConnectionBudget, WhenEveryConnectionIsTakenTheReserveStillAnswersHealthPro
   // Releasing what was never admitted changes nothing.
   budget.release("192.0.2.1", Admission::full);
   EXPECT_EQ(budget.open(), 6u);
+}
+
+// 5,000 slowloris connections from 250 addresses took every reserve place too (4 each is
+// nothing to them): part of the reserve is kept for sources whose probes were answered before.
+TEST(ConnectionBudget, PartOfTheReserveIsKeptForKnownProbers) {
+  ConnectionBudget budget({.total = 2, .per_address = 2, .reserve = 4, .reserve_per_address = 1, .reserve_open = 2});
+  EXPECT_EQ(budget.admit("10.0.0.1"), Admission::full);
+  EXPECT_EQ(budget.admit("10.0.0.1"), Admission::full);
+  EXPECT_EQ(budget.admit("10.0.0.2"), Admission::reserve);  // the open half of the reserve
+  EXPECT_EQ(budget.admit("10.0.0.3"), Admission::reserve);
+  EXPECT_EQ(budget.admit("10.0.0.4"), Admission::refused_total);  // the rest is kept
+  EXPECT_EQ(budget.admit("10.0.0.5", true), Admission::reserve_known);  // Route 53's checker, say
+  EXPECT_EQ(budget.admit("10.0.0.6", true), Admission::reserve_known);
+  EXPECT_EQ(budget.admit("10.0.0.7", true), Admission::refused_total);  // the reserve is full
+  budget.release("10.0.0.2", Admission::reserve);
+  EXPECT_EQ(budget.admit("10.0.0.4"), Admission::reserve);
+  budget.release("10.0.0.5", Admission::reserve_known);
+  EXPECT_EQ(budget.admit("10.0.0.8"), Admission::refused_total);
+  EXPECT_EQ(budget.admit("10.0.0.7", true), Admission::reserve_known);
+  EXPECT_EQ(budget.open(), 6u);
+}
+
+TEST(RecentProbers, RememberedForAWhileAndBounded) {
+  RecentProbers probers(10min, 2);
+  const auto t0 = RecentProbers::Clock::time_point{} + 1h;
+  EXPECT_FALSE(probers.contains("a", t0));
+  probers.note("a", t0);
+  EXPECT_TRUE(probers.contains("a", t0 + 9min));
+  EXPECT_FALSE(probers.contains("a", t0 + 10min));
+  probers.note("b", t0 + 5min);
+  probers.note("c", t0 + 11min);  // full: a has expired and makes room
+  EXPECT_TRUE(probers.contains("b", t0 + 11min));
+  EXPECT_TRUE(probers.contains("c", t0 + 11min));
+  probers.note("d", t0 + 12min);  // full of live sources: start again rather than grow
+  EXPECT_TRUE(probers.contains("d", t0 + 12min));
+  EXPECT_FALSE(probers.contains("b", t0 + 12min));
+  EXPECT_FALSE(probers.contains("c", t0 + 12min));
 }
 
 TEST(SourceRateLimiter, ABurstThenTheSustainedRatePerSource) {
