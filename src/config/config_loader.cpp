@@ -19,6 +19,7 @@
 #include "config/duration.h"
 #include "config/jobs_reader.h"
 #include "config/server_reader.h"
+#include "config/yaml_documents.h"
 #include "config/yaml_reader.h"
 
 namespace rg {
@@ -752,13 +753,12 @@ std::expected<std::string, std::string> read_file(const std::string& path) {
 std::expected<Config, std::vector<ConfigError>> load_config_string(std::string_view yaml,
                                                                    const std::string& file_name) {
   ErrorList errors(file_name);
-  std::vector<YAML::Node> documents;
-  try {
-    documents = YAML::LoadAll(std::string(yaml));
-  } catch (const YAML::Exception& error) {
-    errors.add(error.mark, "", "invalid YAML: " + error.msg);
+  auto loaded = load_yaml_documents(yaml);
+  if (!loaded) {
+    errors.add(loaded.error().mark, "", std::move(loaded.error().message));
     return std::unexpected(errors.sorted());
   }
+  std::vector<YAML::Node> documents = std::move(*loaded);
   // A trailing "---" makes an empty second document; only content counts.
   std::erase_if(documents, [](const YAML::Node& document) { return document.IsNull(); });
   if (documents.empty()) {
