@@ -51,6 +51,12 @@ struct World {
     hooks.now = [] { return rg::test::kNewYear + std::chrono::hours(1); };
     handler = std::make_unique<rg::ApiHandler>(state, probes, std::move(options), std::move(hooks));
   }
+  ~World() {
+    std::error_code ignored;
+    std::filesystem::remove_all(web_root, ignored);
+  }
+  World(const World&) = delete;
+  World& operator=(const World&) = delete;
 
   std::filesystem::path web_root = std::filesystem::temp_directory_path() / ("rg-fuzz-web-" + std::to_string(::getpid()));
   rg::Config config = rg::test::make_config();

@@ -31,14 +31,21 @@ void ini(std::string_view text) {
   (void)document->find("default");
 }
 
-// The files load_shared_config reads, in a directory of this process's own.
+// The files load_shared_config reads, in a directory of this process's own, removed at exit.
+struct ScratchDirectory {
+  ScratchDirectory() { std::filesystem::create_directories(path); }
+  ~ScratchDirectory() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+  }
+  ScratchDirectory(const ScratchDirectory&) = delete;
+  ScratchDirectory& operator=(const ScratchDirectory&) = delete;
+  std::filesystem::path path = std::filesystem::temp_directory_path() / ("rg-fuzz-aws-" + std::to_string(::getpid()));
+};
+
 const std::filesystem::path& directory() {
-  static const std::filesystem::path path = [] {
-    auto dir = std::filesystem::temp_directory_path() / ("rg-fuzz-aws-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
-    return dir;
-  }();
-  return path;
+  static const ScratchDirectory scratch;
+  return scratch.path;
 }
 
 void shared_files(std::string_view text, bool as_credentials) {
