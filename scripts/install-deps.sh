@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   # toolchain
   g++ cmake ninja-build pkg-config git
+  # fuzzing (scripts/fuzz.sh): clang 16 and its libFuzzer; clang 14 cannot compile std::expected
+  clang-16 libclang-rt-16-dev
   # libraries (see ARCHITECTURE.md, "Dependencies")
   libboost1.81-dev libc-ares-dev libcurl4-openssl-dev libssl-dev libpugixml-dev nlohmann-json3-dev
   libyaml-cpp-dev libsqlite3-dev libspdlog-dev libfmt-dev libcli11-dev libldns-dev

@@ -7,3 +7,4 @@ scripts/install-deps.sh
 cmake --preset ci
 cmake --build --preset ci -j "$(nproc)"
 ctest --preset ci -j "$(nproc)" "$@"
+scripts/fuzz.sh

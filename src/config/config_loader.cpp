@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "config/alerts_reader.h"
 #include "config/anomaly_reader.h"
@@ -19,6 +21,7 @@
 #include "config/duration.h"
 #include "config/jobs_reader.h"
 #include "config/server_reader.h"
+#include "config/yaml_documents.h"
 #include "config/yaml_reader.h"
 
 namespace rg {
@@ -119,9 +122,19 @@ std::vector<std::string_view> record_type_names() {
   return names;
 }
 
-std::vector<std::string_view> as_views(const std::vector<std::string>& names) {
-  return {names.begin(), names.end()};  // views into `names`, which must outlive them
-}
+// The names one section defines, for the references to them: found in constant time, listed in
+// the order written (at most kListedNames of them in a message, which must not grow with the file)
+// and matched against typos. A file that names more than kSuggestedNames unknown ones is not a
+// typo: past that, no "did you mean", which costs a look at every name defined.
+constexpr std::size_t kListedNames = 10;
+constexpr std::size_t kSuggestedNames = 100;
+struct NameIndex {
+  explicit NameIndex(std::vector<std::string_view> in) : set(in.begin(), in.end()), matcher(std::move(in)) {}
+  const std::vector<std::string_view>& names() const { return matcher.candidates(); }
+  std::unordered_set<std::string_view> set;  // views into the Config being read, which outlives them
+  TypoMatcher matcher;
+  std::size_t unknown = 0;  // references to names not defined, so far
+};
 
 // A relative store path means "next to the config file", so `regionguard run -c /etc/rg/x.yaml`
 // does not scatter databases into whatever directory it was started from.
@@ -473,6 +486,10 @@ class ConfigReader {
     if (items->empty()) {
       errors_.add(*value, "must list at least one endpoint");
     }
+    std::vector<std::string_view> services;
+    for (const ServiceConfig& service : config_.services) services.push_back(service.name);
+    service_index_ = NameIndex(std::move(services));
+    region_index_ = NameIndex({config_.regions.begin(), config_.regions.end()});
     for (const YamlValue& item : *items) {
       for (auto& endpoint : read_endpoint(item)) {
         config_.endpoints.push_back(std::move(endpoint));
@@ -484,15 +501,17 @@ class ConfigReader {
   // Children are ids of other endpoints, known only once all are read. A calculated check of
   // calculated checks is refused, as Route 53 does, so evaluation order never matters.
   void check_calculated_children() {
+    std::unordered_map<std::string_view, ProbeKind> kinds;  // by id; the first holder of an id wins
+    for (const auto& endpoint : config_.endpoints) kinds.emplace(endpoint.id, endpoint.kind);
     for (const auto& endpoint : config_.endpoints) {
       const auto site_it = child_sites_.find(endpoint.id);
       if (endpoint.kind != ProbeKind::calculated || site_it == child_sites_.end()) continue;  // no id: reported
       const auto& site = site_it->second;
       for (const auto& child : endpoint.calculated.children) {
-        const auto found = std::ranges::find_if(config_.endpoints, [&](const auto& e) { return e.id == child; });
-        if (found == config_.endpoints.end()) {
+        const auto found = kinds.find(child);
+        if (found == kinds.end()) {
           errors_.add(site.mark, site.path, "unknown child check `" + child + "`");
-        } else if (found->kind == ProbeKind::calculated) {
+        } else if (found->second == ProbeKind::calculated) {
           errors_.add(site.mark, site.path, "child `" + child + "` is itself a calculated check");
         }
       }
@@ -514,8 +533,8 @@ class ConfigReader {
     const auto kind = read_probe_kind(*fields, errors_);
     endpoint.kind = kind.value_or(ProbeKind::dns);
     if (kind) reject_keys_of_other_kinds(*fields, *kind, errors_);
-    endpoint.service = read_reference(*fields, "service", service_names(), "services").value_or("");
-    endpoint.region = read_reference(*fields, "region", as_views(config_.regions), "regions").value_or("");
+    endpoint.service = read_reference(*fields, "service", service_index_, "services").value_or("");
+    endpoint.region = read_reference(*fields, "region", region_index_, "regions").value_or("");
     bool id_derivable = kind.has_value();
     std::vector<std::string> connect_to;
     switch (endpoint.kind) {
@@ -572,13 +591,6 @@ class ConfigReader {
     return expanded;
   }
 
-  std::vector<std::string_view> service_names() const {
-    std::vector<std::string_view> names;
-    for (const ServiceConfig& service : config_.services) {
-      names.push_back(service.name);
-    }
-    return names;
-  }
 
   std::optional<std::string> read_hostname(const Mapping& fields) {
     const auto value = fields.require("hostname", errors_);
@@ -595,17 +607,18 @@ class ConfigReader {
 
   // A required name that must be one of `known` (defined under `section`). When the section
   // itself failed to load, `known` is empty and that failure has been reported already.
-  std::optional<std::string> read_reference(const Mapping& fields, std::string_view key,
-                                            const std::vector<std::string_view>& known, std::string_view section) {
+  std::optional<std::string> read_reference(const Mapping& fields, std::string_view key, NameIndex& known,
+                                            std::string_view section) {
     const auto value = fields.require(key, errors_);
     const auto name = value ? read_string(*value, errors_) : std::nullopt;
-    if (!name || known.empty() || std::ranges::find(known, *name) != known.end()) {
+    if (!name || known.names().empty() || known.set.contains(*name)) {
       return name;
     }
-    const std::string message =
-        "unknown " + std::string(key) + " `" + *name + "` (" + std::string(section) + " are: " + join(known) + ")";
+    const std::string message = "unknown " + std::string(key) + " `" + *name + "` (" + std::string(section) +
+                                " are: " + join(known.names(), kListedNames) + ")";
     // Region names differ by design by one character (us-east-1, us-east-2): no "did you mean".
-    errors_.add(*value, key == "region" ? message : with_suggestion(message, *name, known));
+    const bool suggest = key != "region" && ++known.unknown <= kSuggestedNames;
+    errors_.add(*value, suggest ? with_suggestion(message, *name, known.matcher) : message);
     return std::nullopt;
   }
 
@@ -729,6 +742,8 @@ class ConfigReader {
   Config config_;
   std::map<std::string, IdSite> id_sites_;
   std::map<std::string, IdSite> child_sites_;  // calculated check id → where its children are listed
+  NameIndex service_index_{{}};                // set when the endpoints are read
+  NameIndex region_index_{{}};
 };
 
 std::expected<std::string, std::string> read_file(const std::string& path) {
@@ -752,13 +767,12 @@ std::expected<std::string, std::string> read_file(const std::string& path) {
 std::expected<Config, std::vector<ConfigError>> load_config_string(std::string_view yaml,
                                                                    const std::string& file_name) {
   ErrorList errors(file_name);
-  std::vector<YAML::Node> documents;
-  try {
-    documents = YAML::LoadAll(std::string(yaml));
-  } catch (const YAML::Exception& error) {
-    errors.add(error.mark, "", "invalid YAML: " + error.msg);
+  auto loaded = load_yaml_documents(yaml);
+  if (!loaded) {
+    errors.add(loaded.error().mark, "", std::move(loaded.error().message));
     return std::unexpected(errors.sorted());
   }
+  std::vector<YAML::Node> documents = std::move(*loaded);
   // A trailing "---" makes an empty second document; only content counts.
   std::erase_if(documents, [](const YAML::Node& document) { return document.IsNull(); });
   if (documents.empty()) {

@@ -1,7 +1,11 @@
 #include "config/yaml_reader.h"
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <charconv>
+#include <cstddef>
+#include <unordered_map>
 
 #include "config/duration.h"
 
@@ -34,6 +38,7 @@ std::optional<Mapping> read_entries(const YamlValue& value, const std::vector<st
     return std::nullopt;
   }
   std::vector<MappingEntry> entries;
+  std::unordered_map<std::string, int> first_lines;  // key -> line it was first defined on
   for (const auto& pair : value.node) {
     const YAML::Mark key_mark = pair.first.Mark();
     if (!pair.first.IsScalar()) {
@@ -42,10 +47,8 @@ std::optional<Mapping> read_entries(const YamlValue& value, const std::vector<st
     }
     const std::string key = pair.first.Scalar();
     const std::string path = child_path(value.path, key);
-    const auto first = std::ranges::find(entries, key, &MappingEntry::key);
-    if (first != entries.end()) {
-      errors.add(key_mark, path,
-                 "duplicate key (first defined at line " + std::to_string(one_based(first->key_mark.line)) + ")");
+    if (const auto [first, inserted] = first_lines.emplace(key, one_based(key_mark.line)); !inserted) {
+      errors.add(key_mark, path, "duplicate key (first defined at line " + std::to_string(first->second) + ")");
       continue;
     }
     if (known_keys != nullptr && std::ranges::find(*known_keys, key) == known_keys->end()) {
@@ -58,21 +61,45 @@ std::optional<Mapping> read_entries(const YamlValue& value, const std::vector<st
   return Mapping(value, std::move(entries));
 }
 
-// Optimal string alignment distance: Levenshtein plus adjacent transpositions ("tiemout").
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
-  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+constexpr std::size_t kMaxEdits = 2;  // closest_match allows at most two
+
+// The optimal string alignment distance (Levenshtein plus swaps of neighbours: "tiemout") when it
+// is at most `limit` (up to kMaxEdits), otherwise limit + 1. Only cells within kMaxEdits of the
+// diagonal can hold so small a distance, so each row keeps just those and the work is linear in
+// the length; the whole table was quadratic (100 unknown 1,000-character names against 100
+// services took 48 s). It also stops at the first row with nothing within the limit.
+std::size_t edit_distance_within(std::string_view a, std::string_view b, std::size_t limit) {
+  const std::size_t over = limit + 1;
+  if ((a.size() > b.size() ? a.size() - b.size() : b.size() - a.size()) > limit) return over;
+  const auto n = static_cast<std::ptrdiff_t>(a.size());
+  const auto m = static_cast<std::ptrdiff_t>(b.size());
+  constexpr auto k = static_cast<std::ptrdiff_t>(kMaxEdits);
+  std::array<std::array<std::size_t, 2 * kMaxEdits + 1>, 3> rows{};  // rows[i % 3][j - i + k] is d(i, j)
+  const auto d = [&](std::ptrdiff_t i, std::ptrdiff_t j) {
+    return j < 0 || j > m || j < i - k || j > i + k ? over : rows[i % 3][j - i + k];
+  };
+  for (std::ptrdiff_t i = 0; i <= n; ++i) {
+    std::size_t row_min = over;
+    for (std::ptrdiff_t j = std::max<std::ptrdiff_t>(0, i - k); j <= std::min(m, i + k); ++j) {
+      std::size_t cell = static_cast<std::size_t>(i == 0 ? j : i);  // d(0, j) = j, d(i, 0) = i
+      if (i > 0 && j > 0) {
+        const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+        cell = std::min({d(i - 1, j) + 1, d(i, j - 1) + 1, d(i - 1, j - 1) + cost});
+        if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) cell = std::min(cell, d(i - 2, j - 2) + 1);
       }
+      rows[i % 3][j - i + k] = std::min(cell, over);
+      row_min = std::min(row_min, cell);
     }
+    if (row_min > limit) return over;
   }
-  return d[a.size()][b.size()];
+  return d(n, m);
+}
+
+// Which characters `word` holds, each as bit (c mod 64).
+std::uint64_t character_bits(std::string_view word) {
+  std::uint64_t bits = 0;
+  for (const char c : word) bits |= std::uint64_t{1} << (static_cast<unsigned char>(c) % 64);
+  return bits;
 }
 
 }  // namespace
@@ -193,30 +220,50 @@ std::optional<bool> read_bool(const YamlValue& value, ErrorList& errors) {
 
 std::optional<std::string_view> closest_match(std::string_view word,
                                               const std::vector<std::string_view>& candidates) {
+  return TypoMatcher(candidates).closest(word);
+}
+
+TypoMatcher::TypoMatcher(std::vector<std::string_view> candidates) : candidates_(std::move(candidates)) {
+  characters_.reserve(candidates_.size());
+  for (const std::string_view candidate : candidates_) characters_.push_back(character_bits(candidate));
+}
+
+std::optional<std::string_view> TypoMatcher::closest(std::string_view word) const {
   const std::size_t allowed = word.size() <= 4 ? 1 : 2;
+  // An edit changes which characters a word holds by at most two bits (a substitution: one
+  // gone, one new), so more bits apart than that is more edits apart.
+  const std::uint64_t bits = character_bits(word);
   std::optional<std::string_view> best;
   std::size_t best_distance = allowed + 1;
-  for (std::string_view candidate : candidates) {
-    const std::size_t distance = edit_distance(word, candidate);
+  for (std::size_t i = 0; i < candidates_.size(); ++i) {
+    if (static_cast<std::size_t>(std::popcount(bits ^ characters_[i])) > 2 * allowed) continue;
+    const std::size_t distance = edit_distance_within(word, candidates_[i], std::min(allowed, best_distance - 1));
     if (distance < best_distance) {
-      best = candidate;
+      best = candidates_[i];
       best_distance = distance;
     }
   }
   return best;
 }
 
-std::string join(const std::vector<std::string_view>& words) {
+std::string join(const std::vector<std::string_view>& words, std::size_t most) {
   std::string text;
-  for (std::string_view word : words) {
-    text += (text.empty() ? "" : ", ") + std::string(word);
+  for (std::size_t i = 0; i < words.size() && i < most; ++i) {
+    text += (text.empty() ? "" : ", ") + std::string(words[i]);
+  }
+  if (words.size() > most) {
+    text += " and " + std::to_string(words.size() - most) + " more";
   }
   return text;
 }
 
 std::string with_suggestion(std::string message, std::string_view word,
                             const std::vector<std::string_view>& candidates) {
-  if (const auto match = closest_match(word, candidates)) {
+  return with_suggestion(std::move(message), word, TypoMatcher(candidates));
+}
+
+std::string with_suggestion(std::string message, std::string_view word, const TypoMatcher& matcher) {
+  if (const auto match = matcher.closest(word)) {
     message += "; did you mean `" + std::string(*match) + "`?";
   }
   return message;

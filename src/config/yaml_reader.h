@@ -4,6 +4,7 @@
 // exactly which value is wrong and where it is. The schema itself lives in config_loader.cpp.
 #include <yaml-cpp/yaml.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -87,15 +88,31 @@ std::optional<bool> read_bool(const YamlValue& value, ErrorList& errors);
 
 // The candidate closest to `word` by edit distance (a swap of two neighbours counts as one
 // edit), if it is close enough to be a likely typo: at most one edit for words of up to four
-// characters, two for longer ones.
+// characters, two for longer ones. The first of equally close candidates wins.
 std::optional<std::string_view> closest_match(std::string_view word,
                                               const std::vector<std::string_view>& candidates);
 
-// "a, b, c"
-std::string join(const std::vector<std::string_view>& words);
+// closest_match over candidates prepared once for many words (the services, for every endpoint
+// that names one). Most candidates are ruled out in constant time, by length or by the characters
+// they hold; the rest cost time linear in their length.
+class TypoMatcher {
+ public:
+  explicit TypoMatcher(std::vector<std::string_view> candidates);
+  std::optional<std::string_view> closest(std::string_view word) const;
+  const std::vector<std::string_view>& candidates() const { return candidates_; }
+
+ private:
+  std::vector<std::string_view> candidates_;  // views: the strings must outlive the matcher
+  std::vector<std::uint64_t> characters_;     // per candidate, the characters it holds, one bit each (mod 64)
+};
+
+// "a, b, c"; past `most` words, "a, b and 3 more", so that a message listing names the file
+// defines (services) does not grow with the file.
+std::string join(const std::vector<std::string_view>& words, std::size_t most = SIZE_MAX);
 
 // `message`, plus "; did you mean `x`?" when `word` looks like a typo of a candidate.
 std::string with_suggestion(std::string message, std::string_view word,
                             const std::vector<std::string_view>& candidates);
+std::string with_suggestion(std::string message, std::string_view word, const TypoMatcher& matcher);
 
 }  // namespace rg

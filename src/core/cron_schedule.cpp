@@ -13,6 +13,12 @@ namespace {
 
 namespace chr = std::chrono;
 
+// The Gregorian calendar repeats, week days included, every 400 years (146,097 days, a whole
+// number of weeks): a schedule that fires at all fires within any window this long. Shorter
+// horizons miss real schedules: 29 February on a Sunday comes 40 years after 2088 (2100 is not a
+// leap year), and "0 0 */31 2 mon" (1 February on a Monday) 11 years after 2027.
+constexpr chr::days kCalendarCycle{146'097};
+
 struct FieldSpec {
   std::string_view name;
   int min;
@@ -188,8 +194,7 @@ bool CronSchedule::day_matches(int month_day, int week_day) const {
 
 std::optional<TimePoint> CronSchedule::next_after(TimePoint t) const {
   auto at = chr::floor<chr::minutes>(t) + chr::minutes{1};
-  // Eight years covers the longest gap a valid schedule can have: Feb 29 across 2100 (not leap).
-  const auto limit = at + chr::days{366 * 8};
+  const auto limit = at + kCalendarCycle;
   while (at <= limit) {
     const auto day = chr::floor<chr::days>(at);
     const chr::year_month_day date{day};
@@ -222,7 +227,8 @@ std::optional<TimePoint> CronSchedule::latest_at_or_before(TimePoint t) const {
   using namespace std::chrono_literals;
   // Widening windows: a frequent schedule is found in the first, cheaply; a yearly one in the last.
   for (const chr::microseconds window : {chr::microseconds(2h), chr::microseconds(48h), chr::microseconds(32 * 24h),
-                                         chr::microseconds(367 * 24h), chr::microseconds(8 * 366 * 24h)}) {
+                                         chr::microseconds(367 * 24h), chr::microseconds(8 * 366 * 24h),
+                                         chr::microseconds(kCalendarCycle)}) {
     std::optional<TimePoint> latest;
     for (auto fire = next_after(t - window); fire && *fire <= t; fire = next_after(*fire)) latest = fire;
     if (latest) return latest;

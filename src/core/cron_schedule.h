@@ -30,8 +30,9 @@ class CronSchedule {
   static std::expected<CronSchedule, std::string> parse(std::string_view text);
 
   // The first time after `t` (strictly; on whole minutes) that the schedule fires, in UTC.
-  // nullopt only if it never fires again within eight years (parse refuses schedules that
-  // never fire, such as "0 0 30 2 *", so in practice always set).
+  // It looks as far ahead as the calendar needs (400 years, after which it repeats, week days
+  // included), so nullopt means the schedule never fires; parse refuses those ("0 0 30 2 *"), so
+  // in practice it is always set, even for a schedule forty years apart ("0 0 29 2 */7").
   std::optional<TimePoint> next_after(TimePoint t) const;
 
   // The latest time at or before `t` that the schedule fired: the "slot" a job run belongs to, so

@@ -1,6 +1,7 @@
 #include "present/api_handler.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "config/check_options_reader.h"
 #include "present/json_views.h"
@@ -74,6 +75,13 @@ std::optional<std::chrono::milliseconds> read_step(const QueryParams& params, Ti
     error = "step must be at least 1s";
     return std::nullopt;
   }
+  // Bounded before anything converts it to microseconds, where 922720385d overflowed. A year of
+  // days: a longer step is one bucket for any range the store keeps.
+  constexpr std::chrono::days max_step{366};
+  if (step > max_step) {
+    error = "step must be at most " + std::to_string(max_step.count()) + "d";
+    return std::nullopt;
+  }
   const auto buckets = bucket_count(from, to, step);
   if (buckets > static_cast<std::int64_t>(kMaxHistoryBuckets)) {
     error = "from, to and step make " + std::to_string(buckets) + " buckets; at most " +
@@ -92,9 +100,11 @@ bool is_open_probe(std::string_view path) {
 }
 
 std::int64_t bucket_count(TimePoint from, TimePoint to, std::chrono::milliseconds step) {
-  const std::int64_t step_us = std::chrono::duration_cast<std::chrono::microseconds>(step).count();
+  // A step too long for microseconds counts as the longest there is: one bucket each side of 0.
+  constexpr std::int64_t max_ms = std::numeric_limits<std::int64_t>::max() / 1000;
+  const std::int64_t step_us = step.count() > max_ms ? std::numeric_limits<std::int64_t>::max() : step.count() * 1000;
   if (step_us <= 0 || to <= from) return 0;
-  const auto floor_div = [&](std::int64_t t) { return t >= 0 ? t / step_us : -((-t + step_us - 1) / step_us); };
+  const auto floor_div = [&](std::int64_t t) { return t / step_us - (t % step_us < 0 ? 1 : 0); };  // no overflow
   return floor_div(to_unix_us(to) - 1) - floor_div(to_unix_us(from)) + 1;
 }
 

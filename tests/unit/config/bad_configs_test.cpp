@@ -140,6 +140,13 @@ const std::vector<BadConfig> bad_configs{
     {"yaml_syntax_error.yaml",
      {"bad/yaml_syntax_error.yaml:2:9: invalid YAML: end of sequence flow not found"}},
     {"two_documents.yaml", {"bad/two_documents.yaml:8:1: expected one YAML document, found 2"}},
+    // yaml-cpp 0.7's LoadAll loops for ever (and fills memory) on a `,` outside a flow collection.
+    {"stray_comma.yaml", {"bad/stray_comma.yaml:1:1: invalid YAML: unexpected `,` (commas separate items "
+                          "only inside [ ] or { })"}},
+    {"comma_after_flow_list.yaml", {"bad/comma_after_flow_list.yaml:1:12: invalid YAML: unexpected `,` (commas "
+                                    "separate items only inside [ ] or { })"}},
+    {"comma_after_block_list.yaml", {"bad/comma_after_block_list.yaml:2:1: invalid YAML: unexpected `,` (commas "
+                                     "separate items only inside [ ] or { })"}},
     {"bad_store.yaml",
      {"bad/bad_store.yaml:2:16: uptime_window: must be a whole number of hours, e.g. 24h",
       "bad/bad_store.yaml:8:9: store.path: must not be empty",

@@ -156,6 +156,20 @@ TEST(CronSchedule, FebruaryThirtyWithAWeekDayStillFiresOnThatWeekDay) {
   EXPECT_EQ(next("0 0 30 2 mon", at(2026, 1, 1)), "2026-02-02T00:00:00.000Z");
 }
 
+TEST(CronSchedule, ARareScheduleIsFoundHoweverFarAheadTheCalendarPutsIt) {
+  // `*/31` leaves only the 1st and starts with `*`, so the day must also be a Monday: 1 February
+  // is a Monday in 2027 and then not until 2038, eleven years on.
+  EXPECT_EQ(next("0 0 */31 2 mon", at(2026, 6, 1)), "2027-02-01T00:00:00.000Z");
+  EXPECT_EQ(next("0 0 */31 2 mon", at(2027, 2, 2)), "2038-02-01T00:00:00.000Z");
+  // 29 February on a Sunday (`*/7` is Sunday alone): 2088, then 2128, as 2100 is not a leap
+  // year: forty years, the longest wait the Gregorian calendar has for a date and a week day.
+  EXPECT_EQ(next("0 0 29 2 */7", at(2088, 3, 1)), "2128-02-29T00:00:00.000Z");
+  // The slot of a run is found across the same gap.
+  const auto slot = cron("0 0 29 2 */7").latest_at_or_before(at(2127, 1, 1));
+  ASSERT_TRUE(slot.has_value());
+  EXPECT_EQ(format_iso8601(*slot), "2088-02-29T00:00:00.000Z");
+}
+
 TEST(CronSchedule, KeepsItsText) { EXPECT_EQ(cron("0 3 * * *").text(), "0 3 * * *"); }
 
 }  // namespace

@@ -443,5 +443,27 @@ TEST(BucketCount, CountsStepAlignedBucketsTheRangeTouches) {
   EXPECT_EQ(bucket_count(kNewYear, kNewYear + 1s, 1h), 1);
 }
 
+// Issue 16: `step=922720385d` is 7.97e19 µs. Converted to microseconds without a bound it
+// overflowed (UBSan: signed overflow in bucket_count) and the wrapped step reached the store. No
+// token is needed for reads, so anyone could send it; now it is a 400 that names the limit.
+TEST_F(ApiHandlerTest, AStepTooLongToCountIn64BitMicrosecondsIs400) {
+  const std::string history = "/api/v1/endpoints/dynamodb.us-east-1/history";
+  for (const std::string& target : {history + "?step=922720385d", history + "?step=367d",
+                                   std::string("/api/v1/trends?from=1767225600&to=1767232800&step=922720385d")}) {
+    const auto response = answer("GET", target);
+    EXPECT_EQ(response.status, 400u) << target;
+    EXPECT_EQ(body(response)["error"]["message"], "step must be at most 366d") << target;
+  }
+  // The longest step allowed is one bucket, as any step longer than the range.
+  const auto longest = answer("GET", history + "?from=1767225600&to=1767232800&step=366d");
+  ASSERT_EQ(longest.status, 200u) << longest.body;
+  EXPECT_EQ(body(longest)["step_ms"], 366LL * 86'400'000);
+}
+
+TEST(BucketCount, AStepBeyondWhatMicrosecondsHoldIsOneBucketNotAnOverflow) {
+  EXPECT_EQ(bucket_count(kNewYear, kNewYear + 1h, std::chrono::milliseconds::max()), 1);
+  EXPECT_EQ(bucket_count(from_unix_us(-1'000'000), kNewYear, std::chrono::milliseconds::max()), 2);  // 1969 and 1970 on
+}
+
 }  // namespace
 }  // namespace rg
