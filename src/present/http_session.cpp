@@ -14,6 +14,7 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <optional>
 
+#include "core/text.h"
 #include "present/request_checks.h"
 #include "present/ws_session.h"
 
@@ -38,11 +39,6 @@ constexpr auto kHandshakeTimeout = 10s;    // TLS shutdown
 constexpr auto kLingerTimeout = 1s;        // reading what a refused client still sends, so it sees the answer
 constexpr std::size_t kLingerBytes = 1024 * 1024;
 constexpr std::size_t kMaxPendingJobs = 64;  // store and file reads queued for the pool
-
-bool iequals(std::string_view a, std::string_view b) {
-  return std::ranges::equal(a, b, [](char x, char y) { return std::tolower(static_cast<unsigned char>(x)) ==
-                                                              std::tolower(static_cast<unsigned char>(y)); });
-}
 
 bool is_parse_error(const beast::error_code& ec) {
   return ec.category() == beast::http::make_error_code(http::error::bad_method).category() &&

@@ -5,21 +5,10 @@
 #include <algorithm>
 #include <array>
 
+#include "core/text.h"
+
 namespace rg {
 namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::ranges::transform(out, out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string_view trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t");
-  return text.substr(first, last - first + 1);
-}
 
 bool is_ip_literal(const std::string& host) {
   std::array<unsigned char, 16> bytes{};
@@ -38,7 +27,7 @@ std::optional<std::string> framing_problem(const std::vector<std::string_view>& 
     while (true) {
       const auto comma = rest.find(',');
       const auto coding = trim(rest.substr(0, comma));
-      if (!coding.empty()) codings.push_back(lower(coding));
+      if (!coding.empty()) codings.push_back(to_lower(coding));
       if (comma == std::string_view::npos) break;
       rest = rest.substr(comma + 1);
     }
@@ -53,12 +42,12 @@ std::string host_without_port(std::string_view host) {
   host = trim(host);
   if (host.starts_with('[')) {
     const auto close = host.find(']');
-    return lower(host.substr(1, close == std::string_view::npos ? std::string_view::npos : close - 1));
+    return to_lower(host.substr(1, close == std::string_view::npos ? std::string_view::npos : close - 1));
   }
   // One colon separates a port; more than one is a bare IPv6 literal (not valid in Host, but
   // then it is compared whole and refused unless it is an address).
   if (std::ranges::count(host, ':') == 1) host = host.substr(0, host.find(':'));
-  std::string name = lower(host);
+  std::string name = to_lower(host);
   if (name.ends_with('.')) name.pop_back();
   return name;
 }
@@ -75,7 +64,7 @@ bool HostAllowlist::allows(std::string_view host) const {
 }
 
 bool origin_matches(std::string_view origin, std::string_view scheme, std::string_view host) {
-  return !host.empty() && lower(origin) == lower(std::string(scheme) + "://" + std::string(trim(host)));
+  return !host.empty() && to_lower(origin) == to_lower(std::string(scheme) + "://" + std::string(trim(host)));
 }
 
 }  // namespace rg

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "act/aws/aws_error.h"
+#include "core/text.h"  // iequals, to_lower
 
 namespace rg::aws {
 
@@ -37,8 +38,6 @@ std::optional<std::string_view> find_header(const HttpHeaders& headers, std::str
 // Removes every header of that name (case-insensitive), then appends name: value.
 void set_header(HttpHeaders& headers, std::string_view name, std::string value);
 void remove_header(HttpHeaders& headers, std::string_view name);
-bool iequals(std::string_view a, std::string_view b);
-std::string to_lower(std::string_view s);
 
 struct Url {
   std::string scheme;                // lower-cased: "https"
