@@ -4,7 +4,7 @@
 
 #include <boost/asio/post.hpp>
 
-#include "probe/aws_session.h"
+#include "aws/aws_session.h"
 
 namespace rg {
 namespace {
@@ -18,7 +18,7 @@ SnsClientProvider sns_clients(boost::asio::io_context& io, CurlMulti& curl, cons
       entry = std::make_unique<SnsSession>();
       entry->settings = config.aws;
       if (!notifier.endpoint.empty()) entry->settings.endpoint_url = notifier.endpoint;
-      entry->session = std::make_unique<AwsSession>(io, curl, entry->settings);
+      entry->session = std::make_unique<aws::AwsSession>(io, curl, entry->settings);
     }
     return entry->session->client("sns", notifier.region, notifier.timeout);
   };

@@ -21,12 +21,12 @@
 
 namespace rg {
 
-class AwsSession;
+namespace aws { class AwsSession; }
 
 // An AWS session for SNS notifiers, with the settings it refers to.
 struct SnsSession {
   AwsConfig settings;
-  std::unique_ptr<AwsSession> session;
+  std::unique_ptr<aws::AwsSession> session;
   ~SnsSession();
 };
 

@@ -20,7 +20,7 @@ CLI::App* add_ami_sync_command(CLI::App& cli, AmiSyncCommandOptions& options) {
   return command;
 }
 
-act::ClientLookup session_client_lookup(AwsSession& session, Millis timeout) {
+act::ClientLookup session_client_lookup(aws::AwsSession& session, Millis timeout) {
   return [&session, timeout](std::string_view service,
                              const std::string& region) -> std::expected<aws::AwsClient*, std::string> {
     auto client = session.client(std::string(service), region, timeout);
@@ -36,7 +36,7 @@ int run_ami_sync_command(const Config& config, const AmiSyncCommandOptions& opti
   }
   boost::asio::io_context io;
   CurlMulti curl(io);
-  AwsSession session(io, curl, config.aws);
+  aws::AwsSession session(io, curl, config.aws);
   aws::AsioScheduler scheduler(io);
   act::AmiSyncContext context{session_client_lookup(session, config.aws.timeout), scheduler};
   context.dry_run = options.dry_run;

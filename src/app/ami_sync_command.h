@@ -7,7 +7,7 @@
 
 #include "act/dr/ami_sync.h"
 #include "config/config.h"
-#include "probe/aws_session.h"
+#include "aws/aws_session.h"
 
 namespace rg {
 
@@ -19,7 +19,7 @@ struct AmiSyncCommandOptions {
 CLI::App* add_ami_sync_command(CLI::App& cli, AmiSyncCommandOptions& options);
 
 // The clients of `session`, each call bounded by `timeout`, for act/dr/ jobs.
-act::ClientLookup session_client_lookup(AwsSession& session, Millis timeout);
+act::ClientLookup session_client_lookup(aws::AwsSession& session, Millis timeout);
 
 // Exit codes: 0 synced (or, with --dry-run, the plan printed), 1 a step failed, 3 no
 // jobs.ami_sync in the configuration.

@@ -8,7 +8,7 @@
 
 #include "app/cloudwatch_resources.h"
 #include "net/curl_multi.h"
-#include "probe/aws_session.h"
+#include "aws/aws_session.h"
 
 namespace rg {
 namespace {
@@ -68,7 +68,7 @@ int run_cloudwatch_command(const Config& config, const CloudWatchCommandOptions&
   CurlMulti curl(io);
   AwsConfig settings = config.aws;
   if (!config.cloudwatch.endpoint_url.empty()) settings.endpoint_url = config.cloudwatch.endpoint_url;
-  AwsSession session(io, curl, settings);
+  aws::AwsSession session(io, curl, settings);
   auto client = session.client("cloudwatch", resources.region, kCallTimeout);
   if (!client) {
     out << "cannot reach CloudWatch in " << resources.region << ": " << client.error().to_string() << "\n";

@@ -21,7 +21,7 @@
 #include <string_view>
 #include <vector>
 
-#include "act/aws/cloudwatch_api.h"
+#include "aws/cloudwatch_api.h"
 #include "analyze/cascade_risk.h"
 #include "analyze/round_analyzer.h"
 #include "config/application_config.h"

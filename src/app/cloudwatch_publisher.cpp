@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <array>
 
-#include "act/aws/retry_policy.h"
-#include "probe/aws_session.h"
+#include "aws/retry_policy.h"
+#include "aws/aws_session.h"
 
 namespace rg {
 namespace {
@@ -35,7 +35,7 @@ CloudWatchPublisher::CloudWatchPublisher(boost::asio::io_context& io, const Conf
   if (!enabled()) return;
   if (!config.cloudwatch.endpoint_url.empty()) session_settings_.endpoint_url = config.cloudwatch.endpoint_url;
   curl_ = std::make_unique<CurlMulti>(io);
-  session_ = std::make_unique<AwsSession>(io, *curl_, session_settings_);
+  session_ = std::make_unique<aws::AwsSession>(io, *curl_, session_settings_);
   spdlog::info("cloudwatch: publishing to namespace {} in {} every {} s", config.cloudwatch.namespace_,
                config.cloudwatch.region, std::chrono::duration_cast<std::chrono::seconds>(config.cloudwatch.interval).count());
   arm_interval();

@@ -24,7 +24,7 @@
 
 namespace rg {
 
-class AwsSession;
+namespace aws { class AwsSession; }
 
 class CloudWatchPublisher {
  public:
@@ -63,7 +63,7 @@ class CloudWatchPublisher {
   const Config& config_;
   AwsConfig session_settings_;  // aws: with cloudwatch.endpoint_url, when set, as the endpoint
   std::unique_ptr<CurlMulti> curl_;       // before the session, which sends through it
-  std::unique_ptr<AwsSession> session_;
+  std::unique_ptr<aws::AwsSession> session_;
   MetricAggregator aggregator_;
   std::deque<aws::cloudwatch::MetricDatum> backlog_;
   std::size_t in_flight_ = 0;  // datums at the front of backlog_ being sent

@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "act/aws/cloudwatch_api.h"
+#include "aws/cloudwatch_api.h"
 #include "config/config.h"
 
 namespace rg {

@@ -11,10 +11,10 @@
 #include <optional>
 #include <set>
 
-#include "act/aws/sts_api.h"
+#include "aws/sts_api.h"
 #include "net/curl_multi.h"
 #include "probe/aws_resource_prober.h"
-#include "probe/aws_session.h"
+#include "aws/aws_session.h"
 
 namespace rg {
 
@@ -68,7 +68,7 @@ int run_doctor_command(const Config& config, std::ostream& out) {
 
   boost::asio::io_context io;
   CurlMulti curl(io);
-  AwsSession session(io, curl, config.aws);
+  aws::AwsSession session(io, curl, config.aws);
   AwsResourceProber prober(session);
 
   std::size_t pending = checks.size() + 1;

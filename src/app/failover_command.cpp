@@ -7,7 +7,7 @@
 #include "act/failover/failover_plan_builder.h"
 #include "act/failover/plan_executor.h"
 #include "net/curl_multi.h"
-#include "probe/aws_session.h"
+#include "aws/aws_session.h"
 #include "store/failover_journal.h"
 
 namespace rg {
@@ -139,7 +139,7 @@ int run_failover_command(const Config& config, const FailoverCommandOptions& opt
 
   boost::asio::io_context io;
   CurlMulti curl(io);
-  AwsSession session(io, curl, config.aws);
+  aws::AwsSession session(io, curl, config.aws);
   aws::AsioScheduler scheduler(io);
   // A client that cannot be made (no credentials) fails the step that needs it, with the reason.
   act::ClientFor clients = [&](std::string_view service, const std::string& region) -> aws::AwsClient& {

@@ -65,7 +65,7 @@ struct FailoverController::Application {
 };
 
 std::expected<std::unique_ptr<FailoverController>, std::string> FailoverController::start(
-    boost::asio::io_context& io, const Config& config, AwsSession& session, Notify notify) {
+    boost::asio::io_context& io, const Config& config, aws::AwsSession& session, Notify notify) {
   auto journal = FailoverJournal::open(config.store.path);
   if (!journal) return std::unexpected("cannot open the failover journal: " + journal.error().message);
   std::unique_ptr<FailoverController> controller(
@@ -74,7 +74,7 @@ std::expected<std::unique_ptr<FailoverController>, std::string> FailoverControll
   return controller;
 }
 
-FailoverController::FailoverController(boost::asio::io_context& io, const Config& config, AwsSession& session,
+FailoverController::FailoverController(boost::asio::io_context& io, const Config& config, aws::AwsSession& session,
                                        Notify notify, std::unique_ptr<FailoverJournal> journal)
     : io_(io),
       config_(config),

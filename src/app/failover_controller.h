@@ -26,7 +26,7 @@
 #include "config/config.h"
 #include "decide/failover_policy.h"
 #include "present/failover_hooks.h"
-#include "probe/aws_session.h"
+#include "aws/aws_session.h"
 #include "store/failover_journal.h"
 
 namespace rg {
@@ -39,7 +39,7 @@ class FailoverController {
   // AWS clients the plans call through, shared with the resource checks) must outlive it.
   static std::expected<std::unique_ptr<FailoverController>, std::string> start(boost::asio::io_context& io,
                                                                                const Config& config,
-                                                                               AwsSession& session, Notify notify);
+                                                                               aws::AwsSession& session, Notify notify);
   ~FailoverController();
   FailoverController(const FailoverController&) = delete;
   FailoverController& operator=(const FailoverController&) = delete;
@@ -56,7 +56,7 @@ class FailoverController {
 
  private:
   struct Application;
-  FailoverController(boost::asio::io_context& io, const Config& config, AwsSession& session, Notify notify,
+  FailoverController(boost::asio::io_context& io, const Config& config, aws::AwsSession& session, Notify notify,
                      std::unique_ptr<FailoverJournal> journal);
 
   void recover(Application& app);
@@ -86,7 +86,7 @@ class FailoverController {
   const Config& config_;
   Notify notify_;
   std::unique_ptr<FailoverJournal> journal_;
-  AwsSession& session_;
+  aws::AwsSession& session_;
   aws::AsioScheduler scheduler_;
   act::PlanExecutor executor_;
   std::vector<std::unique_ptr<Application>> apps_;

@@ -5,7 +5,7 @@
 
 #include "net/curl_multi.h"
 #include "probe/aws_resource_prober.h"
-#include "probe/aws_session.h"
+#include "aws/aws_session.h"
 #include "probe/dns_prober.h"
 #include "probe/http_prober.h"
 #include "probe/probe_scheduler.h"
@@ -19,7 +19,7 @@ class Probers {
   Probers(boost::asio::io_context& io, const AwsConfig& aws)
       : dns_(io), curl_(io), http_(curl_), tcp_(curl_), aws_session_(io, curl_, aws), aws_(aws_session_) {}
   // Credentials and AWS clients, for the failover plans and scheduled jobs as well.
-  AwsSession& aws_session() { return aws_session_; }
+  aws::AwsSession& aws_session() { return aws_session_; }
 
   void register_with(ProbeScheduler& scheduler) {
     scheduler.register_prober(ProbeKind::dns, dns_);
@@ -35,7 +35,7 @@ class Probers {
   CurlMulti curl_;
   HttpProber http_;
   TcpProber tcp_;
-  AwsSession aws_session_;  // credentials and clients, created on the first AWS check
+  aws::AwsSession aws_session_;  // credentials and clients, created on the first AWS check
   AwsResourceProber aws_;
 };
 

@@ -11,7 +11,7 @@
 
 namespace rg {
 
-ScheduledJobs::ScheduledJobs(boost::asio::io_context& io, const Config& config, AwsSession& session)
+ScheduledJobs::ScheduledJobs(boost::asio::io_context& io, const Config& config, aws::AwsSession& session)
     : io_(io), config_(config), session_(session), scheduler_(io) {}
 
 ScheduledJobs::~ScheduledJobs() {

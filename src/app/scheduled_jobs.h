@@ -15,17 +15,17 @@
 #include <thread>
 #include <vector>
 
-#include "act/aws/aws_client.h"
+#include "aws/aws_client.h"
 #include "app/job_scheduler.h"
 #include "config/config.h"
-#include "probe/aws_session.h"
+#include "aws/aws_session.h"
 
 namespace rg {
 
 class ScheduledJobs {
  public:
   // `config` and `session` must outlive this object.
-  ScheduledJobs(boost::asio::io_context& io, const Config& config, AwsSession& session);
+  ScheduledJobs(boost::asio::io_context& io, const Config& config, aws::AwsSession& session);
   ~ScheduledJobs();  // waits for drills in progress: they hold the configuration
   ScheduledJobs(const ScheduledJobs&) = delete;
   ScheduledJobs& operator=(const ScheduledJobs&) = delete;
@@ -39,7 +39,7 @@ class ScheduledJobs {
 
   boost::asio::io_context& io_;
   const Config& config_;
-  AwsSession& session_;
+  aws::AwsSession& session_;
   aws::AsioScheduler scheduler_;
   struct DrillThread {
     std::thread thread;

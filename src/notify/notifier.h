@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "act/aws/aws_client.h"
+#include "aws/aws_client.h"
 #include "analyze/alert.h"
 #include "config/config.h"
 #include "net/curl_multi.h"

@@ -1,6 +1,6 @@
-// SNS Publish through the AWS layer (act/aws/sns_api.h): the subject is the title, the message
+// SNS Publish through the AWS layer (aws/sns_api.h): the subject is the title, the message
 // the plain text, and the group and severity go along as message attributes for filter policies.
-#include "act/aws/sns_api.h"
+#include "aws/sns_api.h"
 #include "notify/notification_format.h"
 #include "notify/notifier.h"
 

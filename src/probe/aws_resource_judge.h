@@ -9,12 +9,12 @@
 // prober's.
 #include <optional>
 
-#include "act/aws/autoscaling_api.h"
-#include "act/aws/cloudwatch_api.h"
-#include "act/aws/ec2_api.h"
-#include "act/aws/ecs_api.h"
-#include "act/aws/elbv2_api.h"
-#include "act/aws/rds_api.h"
+#include "aws/autoscaling_api.h"
+#include "aws/cloudwatch_api.h"
+#include "aws/ec2_api.h"
+#include "aws/ecs_api.h"
+#include "aws/elbv2_api.h"
+#include "aws/rds_api.h"
 #include "config/config.h"
 #include "core/probe_result.h"
 

@@ -22,7 +22,7 @@ namespace cloudwatch = aws::cloudwatch;
 struct Check {
   const EndpointConfig& endpoint;
   aws::AwsClient& client;
-  AwsSession& session;
+  aws::AwsSession& session;
   AwsResourceProber::DetailedCompletion done;
   ProbeResult result;
   std::chrono::steady_clock::time_point started;

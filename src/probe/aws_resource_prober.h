@@ -8,8 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include "act/aws/aws_error.h"
-#include "probe/aws_session.h"
+#include "aws/aws_error.h"
+#include "aws/aws_session.h"
 #include "probe/prober.h"
 
 namespace rg {
@@ -27,13 +27,13 @@ class AwsResourceProber final : public Prober {
   // The failed call's error (when a call failed) comes with the result, for doctor.
   using DetailedCompletion = std::function<void(ProbeResult, std::optional<aws::AwsError>)>;
 
-  explicit AwsResourceProber(AwsSession& session) : session_(session) {}
+  explicit AwsResourceProber(aws::AwsSession& session) : session_(session) {}
 
   void start(const EndpointConfig& endpoint, Completion done) override;
   void check(const EndpointConfig& endpoint, DetailedCompletion done);
 
  private:
-  AwsSession& session_;
+  aws::AwsSession& session_;
 };
 
 }  // namespace rg

@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <string>
 
-#include "act/aws/aws_error.h"
-#include "act/aws/http_message.h"
+#include "aws/aws_error.h"
+#include "aws/http_message.h"
 #include "fuzz/fuzz_input.h"
 
 namespace rg::fuzz {

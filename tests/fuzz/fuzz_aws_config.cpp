@@ -14,10 +14,10 @@
 #include <fstream>
 #include <string>
 
-#include "act/aws/aws_time.h"
-#include "act/aws/credential_process.h"
-#include "act/aws/shared_config.h"
-#include "act/aws/shell_words.h"
+#include "aws/aws_time.h"
+#include "aws/credential_process.h"
+#include "aws/shared_config.h"
+#include "aws/shell_words.h"
 #include "fuzz/fuzz_input.h"
 
 namespace {

@@ -2,10 +2,10 @@
 // selector byte, with the rest as the body of a 200 answer; then AWS error documents. Each parser
 // returns a value or an AwsError, whatever the body. The selector numbers are in
 // tests/fuzz/README.md.
-#include "act/aws/cloudwatch_api.h"
-#include "act/aws/dynamodb_api.h"
-#include "act/aws/ecs_api.h"
-#include "act/aws/ssm_api.h"
+#include "aws/cloudwatch_api.h"
+#include "aws/dynamodb_api.h"
+#include "aws/ecs_api.h"
+#include "aws/ssm_api.h"
 #include "fuzz/aws_answer_fuzzing.h"
 
 namespace {

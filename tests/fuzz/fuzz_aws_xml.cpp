@@ -3,15 +3,15 @@
 // CloudFront configuration edits, which rewrite a document the caller received. An answer from
 // the network must never crash the controller: each parser returns a value or an AwsError.
 // The selector numbers are in tests/fuzz/README.md.
-#include "act/aws/autoscaling_api.h"
-#include "act/aws/cloudfront_api.h"
-#include "act/aws/ec2_api.h"
-#include "act/aws/elbv2_api.h"
-#include "act/aws/rds_api.h"
-#include "act/aws/route53_api.h"
-#include "act/aws/s3_api.h"
-#include "act/aws/sns_api.h"
-#include "act/aws/sts_api.h"
+#include "aws/autoscaling_api.h"
+#include "aws/cloudfront_api.h"
+#include "aws/ec2_api.h"
+#include "aws/elbv2_api.h"
+#include "aws/rds_api.h"
+#include "aws/route53_api.h"
+#include "aws/s3_api.h"
+#include "aws/sns_api.h"
+#include "aws/sts_api.h"
 #include "fuzz/aws_answer_fuzzing.h"
 
 namespace {

@@ -15,9 +15,9 @@
 #include <fstream>
 #include <set>
 
-#include "act/aws/ec2_api.h"
-#include "act/aws/protocol_query.h"
-#include "act/aws/ssm_api.h"
+#include "aws/ec2_api.h"
+#include "aws/protocol_query.h"
+#include "aws/ssm_api.h"
 #include "act/dr/ami_sync.h"
 #include "config/config_loader.h"
 #include "net/curl_multi.h"

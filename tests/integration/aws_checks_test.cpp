@@ -14,15 +14,15 @@
 #include <fstream>
 #include <sstream>
 
-#include "act/aws/autoscaling_api.h"
-#include "act/aws/aws_xml.h"
-#include "act/aws/cloudwatch_api.h"
-#include "act/aws/ec2_api.h"
-#include "act/aws/ecs_api.h"
-#include "act/aws/elbv2_api.h"
-#include "act/aws/protocol_json.h"
-#include "act/aws/protocol_query.h"
-#include "act/aws/rds_api.h"
+#include "aws/autoscaling_api.h"
+#include "aws/aws_xml.h"
+#include "aws/cloudwatch_api.h"
+#include "aws/ec2_api.h"
+#include "aws/ecs_api.h"
+#include "aws/elbv2_api.h"
+#include "aws/protocol_json.h"
+#include "aws/protocol_query.h"
+#include "aws/rds_api.h"
 #include "analyze/round_analyzer.h"
 #include "config/config_loader.h"
 #include "net/curl_multi.h"
@@ -129,7 +129,7 @@ class AwsChecksTest : public test::MotoSuite {
   boost::asio::io_context io_;
   CurlMulti curl_{io_};
   AwsConfig aws_config_{.endpoint_url = moto_->endpoint(), .interval = 60s, .timeout = 50s};
-  AwsSession session_{io_, curl_, aws_config_};
+  aws::AwsSession session_{io_, curl_, aws_config_};
   AwsResourceProber prober_{session_};
 };
 

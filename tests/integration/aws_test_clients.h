@@ -13,9 +13,9 @@
 #include <string_view>
 #include <type_traits>
 
-#include "act/aws/aws_client.h"
-#include "act/aws/aws_transport.h"
-#include "act/aws/client_credentials.h"
+#include "aws/aws_client.h"
+#include "aws/aws_transport.h"
+#include "aws/client_credentials.h"
 #include "net/curl_multi.h"
 
 namespace rg::test {

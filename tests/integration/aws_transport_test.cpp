@@ -7,7 +7,7 @@
 
 #include <optional>
 
-#include "act/aws/aws_transport.h"
+#include "aws/aws_transport.h"
 #include "net/curl_multi.h"
 #include "support/free_port.h"
 #include "support/http_test_server.h"

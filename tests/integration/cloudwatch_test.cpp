@@ -11,13 +11,13 @@
 #include <boost/asio/io_context.hpp>
 #include <fstream>
 
-#include "act/aws/cloudwatch_api.h"
+#include "aws/cloudwatch_api.h"
 #include "app/cloudwatch_publisher.h"
 #include "app/cloudwatch_resources.h"
 #include "config/config_loader.h"
 #include "integration/api_client.h"
 #include "net/curl_multi.h"
-#include "probe/aws_session.h"
+#include "aws/aws_session.h"
 #include "support/child_process.h"
 #include "support/free_port.h"
 #include "support/http_fault_proxy.h"
@@ -127,7 +127,7 @@ class CloudWatchTest : public test::MotoSuite {
   boost::asio::io_context io_;
   CurlMulti curl_{io_};
   AwsConfig aws_config_{.endpoint_url = moto_->endpoint(), .interval = 60s, .timeout = 50s};
-  AwsSession session_{io_, curl_, aws_config_};
+  aws::AwsSession session_{io_, curl_, aws_config_};
   test::HttpFaultProxy proxy_{"127.0.0.1", moto_->port()};
 };
 

@@ -9,9 +9,9 @@
 #include <boost/asio/io_context.hpp>
 #include <fstream>
 
-#include "act/aws/autoscaling_api.h"
-#include "act/aws/protocol_query.h"
-#include "act/aws/ssm_api.h"
+#include "aws/autoscaling_api.h"
+#include "aws/protocol_query.h"
+#include "aws/ssm_api.h"
 #include "net/curl_multi.h"
 #include "support/child_process.h"
 #include "aws_test_clients.h"

@@ -17,12 +17,12 @@
 #include <fstream>
 #include <map>
 
-#include "act/aws/aws_client.h"
-#include "act/aws/aws_xml.h"
-#include "act/aws/cloudfront_api.h"
-#include "act/aws/dynamodb_api.h"
-#include "act/aws/protocol_json.h"
-#include "act/aws/protocol_rest_xml.h"
+#include "aws/aws_client.h"
+#include "aws/aws_xml.h"
+#include "aws/cloudfront_api.h"
+#include "aws/dynamodb_api.h"
+#include "aws/protocol_json.h"
+#include "aws/protocol_rest_xml.h"
 #include "act/failover/cloudfront_step.h"
 #include "act/failover/dns_answer_check.h"
 #include "act/failover/dns_update_step.h"

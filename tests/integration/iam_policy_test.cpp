@@ -13,10 +13,10 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "act/aws/aws_xml.h"
-#include "act/aws/protocol_query.h"
+#include "aws/aws_xml.h"
+#include "aws/protocol_query.h"
 #include "net/curl_multi.h"
-#include "probe/aws_session.h"
+#include "aws/aws_session.h"
 #include "support/child_process.h"
 #include "moto_suite.h"
 #include "support/moto_server.h"
@@ -106,7 +106,7 @@ class IamPolicyTest : public test::MotoSuite {
   boost::asio::io_context io_;
   CurlMulti curl_{io_};
   AwsConfig aws_config_{.endpoint_url = moto_->endpoint(), .interval = 60s, .timeout = 50s};
-  AwsSession session_{io_, curl_, aws_config_};
+  aws::AwsSession session_{io_, curl_, aws_config_};
 };
 
 

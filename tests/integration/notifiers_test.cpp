@@ -8,8 +8,8 @@
 #include <boost/asio/io_context.hpp>
 #include <nlohmann/json.hpp>
 
-#include "act/aws/aws_client.h"
-#include "act/aws/sns_api.h"
+#include "aws/aws_client.h"
+#include "aws/sns_api.h"
 #include "net/curl_multi.h"
 #include "notify/notification_dispatcher.h"
 #include "notify/notifier.h"

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <memory>
 
-#include "act/aws/ssm_api.h"
+#include "aws/ssm_api.h"
 
 namespace rg::act {
 namespace {

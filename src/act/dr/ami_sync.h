@@ -19,8 +19,8 @@
 #include <string_view>
 #include <vector>
 
-#include "act/aws/aws_client.h"
-#include "act/aws/ec2_api.h"
+#include "aws/aws_client.h"
+#include "aws/ec2_api.h"
 #include "act/failover/wait_until.h"
 #include "config/jobs_config.h"
 #include "core/time.h"

@@ -2,10 +2,10 @@
 
 #include <memory>
 
-#include "act/aws/autoscaling_api.h"
-#include "act/aws/rds_api.h"
-#include "act/aws/route53_api.h"
-#include "act/aws/ssm_api.h"
+#include "aws/autoscaling_api.h"
+#include "aws/rds_api.h"
+#include "aws/route53_api.h"
+#include "aws/ssm_api.h"
 
 namespace rg::act {
 namespace {

@@ -1,11 +1,11 @@
 #pragma once
-// Plan steps and readiness checks against AWS, built on the typed calls in act/aws/. Each step
+// Plan steps and readiness checks against AWS, built on the typed calls in aws/. Each step
 // remembers, when its action runs, what it is about to change, so that its undo puts exactly that
 // back (the previous desired capacity, parameter value or record).
 #include <optional>
 #include <string>
 
-#include "act/aws/aws_client.h"
+#include "aws/aws_client.h"
 #include "act/failover/plan.h"
 #include "act/failover/wait_until.h"
 

@@ -2,7 +2,7 @@
 
 #include <memory>
 
-#include "act/aws/cloudfront_api.h"
+#include "aws/cloudfront_api.h"
 
 namespace rg::act {
 namespace {

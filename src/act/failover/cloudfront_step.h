@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "act/aws/aws_client.h"
+#include "aws/aws_client.h"
 #include "act/failover/plan.h"
 
 namespace rg::act {

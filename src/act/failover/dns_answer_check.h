@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "act/aws/aws_client.h"
+#include "aws/aws_client.h"
 #include "act/failover/dns_exchange.h"
 #include "act/failover/plan.h"
 #include "act/failover/wait_until.h"

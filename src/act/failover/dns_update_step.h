@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <string>
 
-#include "act/aws/aws_client.h"
+#include "aws/aws_client.h"
 #include "act/failover/dns_exchange.h"
 #include "act/failover/dns_update.h"
 #include "act/failover/plan.h"

@@ -5,8 +5,8 @@
 #include <expected>
 #include <string>
 
-#include "act/aws/aws_client.h"
-#include "act/aws/ecs_api.h"
+#include "aws/aws_client.h"
+#include "aws/ecs_api.h"
 #include "act/failover/plan.h"
 #include "act/failover/wait_until.h"
 

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "act/aws/aws_client.h"
+#include "aws/aws_client.h"
 #include "act/failover/plan.h"
 #include "act/failover/wait_until.h"
 #include "config/application_config.h"

@@ -6,9 +6,9 @@
 #include <string>
 #include <string_view>
 
-#include "act/aws/aws_client.h"
-#include "act/aws/dynamodb_api.h"
-#include "act/aws/s3_api.h"
+#include "aws/aws_client.h"
+#include "aws/dynamodb_api.h"
+#include "aws/s3_api.h"
 #include "act/failover/plan.h"
 
 namespace rg::act {

@@ -7,7 +7,7 @@
 #include <functional>
 #include <string>
 
-#include "act/aws/aws_client.h"
+#include "aws/aws_client.h"
 #include "act/failover/plan.h"
 
 namespace rg::act {

@@ -1,0 +1,54 @@
+#include "aws/aws_session.h"
+
+#include "aws/credentials.h"
+
+namespace rg::aws {
+
+AwsSession::AwsSession(boost::asio::io_context& io, CurlMulti& curl, const AwsConfig& config)
+    : io_(io), config_(config), env_(AwsEnvironment::from_process()), transport_(curl), scheduler_(io) {}
+
+AwsSession::~AwsSession() = default;
+
+// Resolved on first use, not at start-up: a configuration without AWS checks never touches
+// ~/.aws or IMDS.
+std::expected<std::shared_ptr<ClientCredentials>, AwsError> AwsSession::credentials() {
+  if (!credentials_) {
+    CredentialChainOptions options;
+    if (!config_.endpoint_url.empty()) options.endpoint_overrides["sts"] = config_.endpoint_url;
+    auto provider = resolve_credential_provider(env_, options);
+    if (!provider) {
+      credentials_ = std::unexpected(provider.error());
+    } else {
+      credentials_ = std::shared_ptr<ClientCredentials>(
+          std::make_shared<RefreshingCredentials>(io_, std::move(*provider), blocking_http_send()));
+    }
+  }
+  return *credentials_;
+}
+
+std::string AwsSession::describe_credentials() {
+  const auto found = credentials();
+  return found ? (*found)->describe() : found.error().message;
+}
+
+std::expected<AwsClient*, AwsError> AwsSession::client(const std::string& service, const std::string& region,
+                                                                 Millis timeout) {
+  // Typed calls take the client's timeouts, so checks with different timeouts get their own client.
+  const auto key = std::tuple{service, region, timeout};
+  if (const auto it = clients_.find(key); it != clients_.end()) return it->second.get();
+  auto found = credentials();
+  if (!found) return std::unexpected(found.error());
+  AwsClientConfig client_config;
+  client_config.service = service;
+  client_config.region = region;
+  client_config.endpoints.env = &env_;
+  if (!config_.endpoint_url.empty()) client_config.endpoints.overrides[service] = config_.endpoint_url;
+  client_config.call_timeout = timeout;
+  client_config.attempt_timeout = timeout;
+  auto created = AwsClient::create(std::move(client_config),
+                                        AwsClientDeps{transport_, *found, scheduler_, nullptr, nullptr});
+  if (!created) return std::unexpected(created.error());
+  return clients_.emplace(key, std::move(*created)).first->second.get();
+}
+
+}  // namespace rg::aws

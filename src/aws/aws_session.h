@@ -1,0 +1,53 @@
+#pragma once
+// What every AWS resource check (and `regionguard doctor`) shares: the credential chain, resolved
+// once and refreshed on a worker, and one AwsClient per service and region (each with its own
+// retry quota, so a failing region drains only its own bucket). Everything runs on the loop.
+#include <boost/asio/io_context.hpp>
+
+#include <expected>
+#include <map>
+#include <memory>
+#include <string>
+#include <tuple>
+#include <utility>
+
+#include "aws/aws_client.h"
+#include "aws/aws_environment.h"
+#include "config/config.h"
+#include "net/curl_multi.h"
+
+namespace rg::aws {
+
+class AwsSession {
+ public:
+  // `config` must outlive the session. The process environment supplies credentials and
+  // AWS_ENDPOINT_URL*; config.endpoint_url, when set, wins for every service.
+  AwsSession(boost::asio::io_context& io, CurlMulti& curl, const AwsConfig& config);
+  ~AwsSession();
+  AwsSession(const AwsSession&) = delete;
+  AwsSession& operator=(const AwsSession&) = delete;
+
+  // The client for `service` ("ec2", "elbv2", "rds", "ecs", "autoscaling", "cloudwatch", "sts")
+  // in `region` whose calls end after `timeout` (retries included), created on first use.
+  // Errors: no credentials, a bad endpoint setting.
+  std::expected<AwsClient*, AwsError> client(const std::string& service, const std::string& region,
+                                                       Millis timeout);
+
+  boost::asio::io_context& io() { return io_; }
+
+  // Where the credentials come from ("environment", "shared credentials file"...), or why none.
+  std::string describe_credentials();
+
+ private:
+  std::expected<std::shared_ptr<ClientCredentials>, AwsError> credentials();
+
+  boost::asio::io_context& io_;
+  const AwsConfig& config_;
+  AwsEnvironment env_;
+  CurlTransport transport_;
+  AsioScheduler scheduler_;
+  std::optional<std::expected<std::shared_ptr<ClientCredentials>, AwsError>> credentials_;
+  std::map<std::tuple<std::string, std::string, Millis>, std::unique_ptr<AwsClient>> clients_;
+};
+
+}  // namespace rg::aws
