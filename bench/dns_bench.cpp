@@ -59,6 +59,7 @@
 
 #include "common/blackbox_client.h"
 #include "common/proc_stats.h"
+#include "common/required_tools.h"
 #include "common/summary.h"
 #include "support/child_process.h"
 #include "support/free_port.h"
@@ -74,8 +75,6 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using namespace std::chrono_literals;
 using SteadyClock = std::chrono::steady_clock;
-
-const std::array<fs::path, 3> kSbinDirs{"/usr/sbin", "/sbin", "/usr/local/sbin"};
 
 // ---------------------------------------------------------------------------------------------
 // One measurement of one tool, and series of them.
@@ -642,19 +641,6 @@ void Bench::write_json(const std::string& file) const {
   }
 }
 
-void require_tools(const fs::path& probe_load) {
-  std::string missing;
-  const std::array<std::pair<const char*, const char*>, 3> tools{{
-      {"knotd", "knot"}, {"dnsperf", "dnsperf"}, {"prometheus-blackbox-exporter", "prometheus-blackbox-exporter"}}};
-  for (const auto& [tool, package] : tools) {
-    if (!rg::test::find_executable(tool, kSbinDirs))
-      missing += fmt::format("  {} not found: apt-get install -y {}\n", tool, package);
-  }
-  if (::access(probe_load.c_str(), X_OK) != 0)
-    missing += fmt::format("  {} not found: build it (cmake --build --preset release --target dns_probe_load)\n",
-                           probe_load.string());
-  if (!missing.empty()) throw MissingTool("missing tools (scripts/install-deps.sh installs them all):\n" + missing);
-}
 
 }  // namespace
 
@@ -685,7 +671,10 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
 
   try {
-    require_tools(settings.probe_load);
+    const std::array<RequiredTool, 3> tools{{{"knotd", "knot"},
+                                             {"dnsperf", "dnsperf"},
+                                             {"prometheus-blackbox-exporter", "prometheus-blackbox-exporter"}}};
+    require_tools(tools, settings.probe_load);
     rg::test::KnotOptions options;
     options.zone = "bench.test.";
     for (std::size_t i = 1; i <= settings.names; ++i)

@@ -206,36 +206,17 @@ void print(const Phase& phase, const Phase& reference) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  CLI::App app{"Gate and /healthz latency while hostile clients hold connections to the daemon"};
   int seconds = 10;
-  int endpoints = 21;
-  std::filesystem::path regionguard = rg::bench::regionguard_beside_bench();
-  for (int i = 1; i < argc; ++i) {
-    const std::string option = argv[i];
-    if (option == "-h" || option == "--help") {
-      std::cout << "gate_bench [--seconds 10] [--endpoints 21] [--regionguard PATH]\n";
-      return 0;
-    }
-    if (i + 1 >= argc) {
-      std::cerr << option << " needs a value\n";
-      return 2;
-    }
-    if (option == "--seconds") seconds = std::stoi(argv[++i]);
-    else if (option == "--endpoints") endpoints = std::stoi(argv[++i]);
-    else if (option == "--regionguard") regionguard = argv[++i];
-    else {
-      std::cerr << "unknown option " << option << "\n";
-      return 2;
-    }
-  }
-  if (!std::filesystem::exists(regionguard)) {
-    std::cerr << "no regionguard binary at " << regionguard << " (give --regionguard PATH)\n";
-    return 2;
-  }
-  rg::bench::raise_open_file_limit();
+  rg::bench::DaemonBenchOptions daemon_options;
+  app.add_option("--seconds", seconds, "length of each phase")->check(CLI::PositiveNumber)->capture_default_str();
+  rg::bench::add_daemon_options(app, daemon_options);
+  CLI11_PARSE(app, argc, argv);
+  if (!rg::bench::prepare_daemon_bench(daemon_options)) return 2;
+  const int endpoints = daemon_options.endpoints;
+  const auto& regionguard = daemon_options.regionguard;
 
-  std::vector<rg::test::ZoneRecord> records;
-  for (int i = 0; i < endpoints; ++i)
-    records.push_back({"ep" + std::to_string(i), "A", "192.0.2." + std::to_string(i % 250 + 1), 60});
+  const auto records = rg::bench::numbered_records(endpoints);
   rg::test::KnotServer knot({.zone = "bench.test.", .records = records, .update_key = std::nullopt});
   rg::test::TempDir dir("rg-gate-bench-");
   const auto port = rg::test::free_port();

@@ -61,6 +61,7 @@
 
 #include "common/blackbox_client.h"
 #include "common/proc_stats.h"
+#include "common/required_tools.h"
 #include "common/summary.h"
 #include "support/child_process.h"
 #include "support/free_port.h"
@@ -76,8 +77,6 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using namespace std::chrono_literals;
 using SteadyClock = std::chrono::steady_clock;
-
-const std::array<fs::path, 3> kSbinDirs{"/usr/sbin", "/sbin", "/usr/local/sbin"};
 
 // ---------------------------------------------------------------------------------------------
 // Measurements and their summaries.
@@ -710,19 +709,6 @@ void Bench::write_json(const std::string& file) const {
   }
 }
 
-void require_tools(const fs::path& probe_load) {
-  std::string missing;
-  const std::array<std::pair<const char*, const char*>, 2> tools{
-      {{"nginx", "nginx"}, {"prometheus-blackbox-exporter", "prometheus-blackbox-exporter"}}};
-  for (const auto& [tool, package] : tools) {
-    if (!rg::test::find_executable(tool, kSbinDirs))
-      missing += fmt::format("  {} not found: apt-get install -y {}\n", tool, package);
-  }
-  if (::access(probe_load.c_str(), X_OK) != 0)
-    missing += fmt::format("  {} not found: build it (cmake --build --preset release --target http_probe_load)\n",
-                           probe_load.string());
-  if (!missing.empty()) throw MissingTool("missing tools:\n" + missing);
-}
 
 }  // namespace
 
@@ -755,7 +741,9 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
 
   try {
-    require_tools(settings.probe_load);
+    const std::array<RequiredTool, 2> tools{
+        {{"nginx", "nginx"}, {"prometheus-blackbox-exporter", "prometheus-blackbox-exporter"}}};
+    require_tools(tools, settings.probe_load);
     rg::test::TempDir work("rg-http-bench-");
     fs::create_directory(work.path() / "nginx");
     Nginx nginx(work.path() / "nginx");

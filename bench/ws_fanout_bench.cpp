@@ -242,29 +242,19 @@ void print(const std::string& label, const PhaseResult& r) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  CLI::App app{"WebSocket fan-out: round delivery latency and daemon cost with many stream clients"};
   std::size_t clients = 1000;
   int rounds = 10;
-  int endpoints = 21;
-  std::filesystem::path regionguard = rg::bench::regionguard_beside_bench();
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string option = argv[i];
-    if (option == "--clients") clients = std::stoul(argv[i + 1]);
-    else if (option == "--rounds") rounds = std::stoi(argv[i + 1]);
-    else if (option == "--endpoints") endpoints = std::stoi(argv[i + 1]);
-    else if (option == "--regionguard") regionguard = argv[i + 1];
-    else {
-      std::cerr << "unknown option " << option << "\n";
-      return 2;
-    }
-  }
-  if (!std::filesystem::exists(regionguard)) {
-    std::cerr << "no regionguard binary at " << regionguard << " (give --regionguard PATH)\n";
-    return 2;
-  }
-  rg::bench::raise_open_file_limit();
+  rg::bench::DaemonBenchOptions daemon_options;
+  app.add_option("--clients", clients, "WebSocket clients")->check(CLI::PositiveNumber)->capture_default_str();
+  app.add_option("--rounds", rounds, "rounds measured")->check(CLI::PositiveNumber)->capture_default_str();
+  rg::bench::add_daemon_options(app, daemon_options);
+  CLI11_PARSE(app, argc, argv);
+  if (!rg::bench::prepare_daemon_bench(daemon_options)) return 2;
+  const int endpoints = daemon_options.endpoints;
+  const auto& regionguard = daemon_options.regionguard;
 
-  std::vector<rg::test::ZoneRecord> records;
-  for (int i = 0; i < endpoints; ++i) records.push_back({"ep" + std::to_string(i), "A", "192.0.2." + std::to_string(i % 250 + 1), 60});
+  const auto records = rg::bench::numbered_records(endpoints);
   rg::test::KnotServer knot({.zone = "bench.test.", .records = records, .update_key = std::nullopt});
   rg::test::TempDir dir("rg-ws-bench-");
   const auto port = rg::test::free_port();

@@ -6,6 +6,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <iostream>
 #include <thread>
 
 namespace rg::bench {
@@ -15,6 +16,30 @@ namespace http = boost::beast::http;
 
 std::filesystem::path regionguard_beside_bench() {
   return std::filesystem::read_symlink("/proc/self/exe").parent_path().parent_path() / "regionguard";
+}
+
+void add_daemon_options(CLI::App& app, DaemonBenchOptions& options) {
+  options.regionguard = regionguard_beside_bench();
+  app.add_option("--endpoints", options.endpoints, "DNS checks the daemon runs, each every second")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--regionguard", options.regionguard, "the regionguard binary")->capture_default_str();
+}
+
+bool prepare_daemon_bench(const DaemonBenchOptions& options) {
+  if (!std::filesystem::exists(options.regionguard)) {
+    std::cerr << "no regionguard binary at " << options.regionguard << " (give --regionguard PATH)\n";
+    return false;
+  }
+  raise_open_file_limit();
+  return true;
+}
+
+std::vector<rg::test::ZoneRecord> numbered_records(int count) {
+  std::vector<rg::test::ZoneRecord> records;
+  for (int i = 0; i < count; ++i)
+    records.push_back({"ep" + std::to_string(i), "A", "192.0.2." + std::to_string(i % 250 + 1), 60});
+  return records;
 }
 
 void raise_open_file_limit() {

@@ -12,7 +12,9 @@
 #include <span>
 #include <vector>
 
-#include "analyze/alert.h"
+#include "analyze/anomaly_signal.h"
+#include "analyze/failover_signal.h"
+#include "analyze/notification.h"
 #include "analyze/cascade_risk.h"
 #include "analyze/health_summary.h"
 #include "analyze/round_analyzer.h"

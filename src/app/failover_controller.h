@@ -22,7 +22,8 @@
 #include <vector>
 
 #include "act/failover/plan_executor.h"
-#include "analyze/alert.h"
+#include "analyze/failover_signal.h"
+#include "analyze/notification.h"
 #include "config/config.h"
 #include "decide/failover_policy.h"
 #include "present/failover_hooks.h"

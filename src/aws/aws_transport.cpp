@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "net/curl_multi.h"
+#include "core/text.h"
 
 namespace rg::aws {
 namespace {
@@ -35,13 +36,6 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
   return n;
 }
 
-std::string trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(first, last - first + 1));
-}
-
 std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
   auto* exchange = static_cast<Exchange*>(user);
   const std::size_t n = size * count;
@@ -55,7 +49,7 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   if (line.starts_with("HTTP/")) {
     headers.clear();  // a new response (after 100 Continue): only the last one counts
   } else if (!line.empty() && (line[0] == ' ' || line[0] == '\t')) {
-    if (!headers.empty()) headers.back().second += " " + trim(line);  // obsolete line folding
+    if (!headers.empty()) headers.back().second += " " + std::string(trim(line));  // obsolete line folding
   } else if (const auto colon = line.find(':'); colon != std::string_view::npos) {
     headers.emplace_back(trim(line.substr(0, colon)), trim(line.substr(colon + 1)));
   }

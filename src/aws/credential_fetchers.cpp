@@ -7,6 +7,7 @@
 
 #include "aws/aws_time.h"
 #include "aws/sigv4.h"
+#include "core/text.h"
 
 namespace rg::aws {
 namespace {
@@ -23,13 +24,6 @@ AwsError bad_response(std::string message, int status = 0) {
 }
 
 FetchStep fail(AwsError error) { return std::expected<AwsCredentials, AwsError>(std::unexpected(std::move(error))); }
-
-std::string trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(first, last - first + 1));
-}
 
 std::string without_trailing_slash(std::string url) {
   while (url.ends_with('/')) url.pop_back();
@@ -209,7 +203,7 @@ HttpRequest build_imds_credentials_request(const ImdsSettings& settings, std::st
 std::expected<std::string, AwsError> parse_imds_role(std::string_view body) {
   std::istringstream in{std::string(body)};
   for (std::string line; std::getline(in, line);) {
-    if (std::string role = trim(line); !role.empty()) return role;
+    if (std::string role{trim(line)}; !role.empty()) return role;
   }
   return std::unexpected(bad_response("instance metadata lists no IAM role"));
 }
@@ -396,7 +390,7 @@ std::expected<AwsCredentials, AwsError> parse_assume_role_response(std::string_v
   if (!result) result = child_local(root, "AssumeRoleWithWebIdentityResult");
   if (!result) return std::unexpected(bad_response("STS answer has no AssumeRoleResult"));
   const pugi::xml_node credentials = child_local(result, "Credentials");
-  auto field = [&](std::string_view name) { return trim(child_local(credentials, name).text().get()); };
+  auto field = [&](std::string_view name) { return std::string(trim(child_local(credentials, name).text().get())); };
   AwsCredentials creds;
   creds.access_key_id = field("AccessKeyId");
   creds.secret_access_key = field("SecretAccessKey");
@@ -413,7 +407,7 @@ std::expected<AwsCredentials, AwsError> parse_assume_role_response(std::string_v
   if (!when) return std::unexpected(bad_response("STS answer has a bad Expiration: " + when.error().message));
   creds.expiration = *when;
   // arn:aws:sts::123456789012:assumed-role/name/session -> 123456789012
-  const std::string arn = trim(child_local(child_local(result, "AssumedRoleUser"), "Arn").text().get());
+  const std::string arn{trim(child_local(child_local(result, "AssumedRoleUser"), "Arn").text().get())};
   std::size_t start = 0;
   for (int field_index = 0; field_index < 4 && start != std::string::npos; ++field_index) {
     start = arn.find(':', start);

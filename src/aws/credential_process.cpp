@@ -14,6 +14,7 @@
 
 #include "aws/aws_time.h"
 #include "aws/shell_words.h"
+#include "core/text.h"
 
 extern char** environ;
 
@@ -23,13 +24,6 @@ namespace {
 constexpr std::size_t kMaxOutput = 1 << 20;  // a credentials document is a few hundred bytes
 
 AwsError process_error(std::string message) { return make_error(AwsErrorKind::credential_process, std::move(message)); }
-
-std::string trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(first, last - first + 1));
-}
 
 // Closes a descriptor once; -1 means already closed.
 struct Fd {
@@ -180,7 +174,7 @@ std::expected<AwsCredentials, AwsError> run_credential_process(std::string_view 
   }
   if (result->exit_status != 0) {
     std::string message = "credential_process '" + name + "' exited with status " + std::to_string(result->exit_status);
-    if (const std::string err = trim(result->err); !err.empty()) message += ": " + err;
+    if (const std::string err{trim(result->err)}; !err.empty()) message += ": " + err;
     return std::unexpected(process_error(std::move(message)));
   }
   return parse_credential_process_output(result->out);

@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "analyze/alert.h"
+#include "analyze/notification.h"
 
 namespace rg {
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "aws/aws_client.h"
-#include "analyze/alert.h"
+#include "analyze/notification.h"
 #include "config/config.h"
 #include "net/curl_multi.h"
 

@@ -1,7 +1,6 @@
 #pragma once
-// What alerting reads besides the round (failover events; anomalies come from anomaly_signal.h)
-// and the notification it sends for a group, shared by the alert engine and notify/. The alert
-// itself, its history and silences are in core/alert.h.
+// The notification alerting sends for a group of alerts, made by the alert engine and delivered by
+// notify/. The alert itself, its history and silences are in core/alert.h.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -9,20 +8,12 @@
 #include <string_view>
 #include <vector>
 
-#include "analyze/anomaly_signal.h"  // AnomalySignal: the anomaly rule's input, from analyze/anomaly*
 #include "analyze/cascade_risk.h"
 #include "config/config.h"
 #include "core/alert.h"
 #include "core/time.h"
 
 namespace rg {
-
-// From the failover controller: a plan started, finished, failed or rolled back.
-struct FailoverSignal {
-  std::string application;
-  std::string region;
-  std::string message;
-};
 
 // What the notifiers send: a group of alerts, firing (new, worse, or repeated) or resolved.
 struct Notification {
