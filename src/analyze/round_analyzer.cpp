@@ -27,7 +27,7 @@ Hysteresis hysteresis_for(const EndpointConfig& endpoint, const HysteresisConfig
 }
 }  // namespace
 
-RoundAnalyzer::RoundAnalyzer(const Config& config) : config_(config) {
+RoundAnalyzer::RoundAnalyzer(const Config& config) : config_(config), graph_(config.dependencies) {
   for (const auto& endpoint : config_.endpoints)
     tracked_.emplace(endpoint.id, Tracked{&endpoint, hysteresis_for(endpoint, config_.hysteresis), std::nullopt,
                                           std::nullopt, std::nullopt, UptimeStats{}});
@@ -139,6 +139,7 @@ AnalyzedRound RoundAnalyzer::analyze(const std::vector<ProbeResult>& results) {
   for (auto& region : round.summary.regions)
     for (const auto& score : round.scores)
       if (score.region == region.region) region.health_score = score.score;
+  round.cascade = assess_cascade_risk(config_, graph_, round.summary);
   return round;
 }
 

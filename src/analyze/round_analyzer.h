@@ -1,14 +1,17 @@
 #pragma once
 // Carries each endpoint's state from one probe round to the next: classifies every result,
 // feeds the consecutive-failure hysteresis, notices answer changes, counts uptime, and builds the
-// summary. It is the analysis half of the daemon's loop and of `regionguard probe --watch`. Pure:
-// rounds come in as values, observations and events go out; nothing here does I/O.
+// summary, the region scores and cascade risk. It is the analysis half of the daemon's loop and of
+// `regionguard probe --watch`. Pure: rounds come in as values, observations and events go out;
+// nothing here does I/O.
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "analyze/answer_change.h"
+#include "analyze/cascade_risk.h"
+#include "analyze/dependency_graph.h"
 #include "analyze/health_summary.h"
 #include "analyze/hysteresis.h"
 #include "analyze/region_score.h"
@@ -33,6 +36,7 @@ struct AnalyzedRound {
   std::vector<EndpointState> states;      // latest state of every endpoint seen so far, config order
   HealthSummary summary;
   std::vector<RegionHealthScore> scores;  // per region, in the summary's region order
+  std::vector<RegionCascadeRisk> cascade;  // per region of the summary: what the failures here may take down
 };
 
 class RoundAnalyzer {
@@ -59,6 +63,7 @@ class RoundAnalyzer {
   ProbeResult evaluate_calculated(const EndpointConfig& endpoint, TimePoint at) const;
 
   const Config& config_;
+  DependencyGraph graph_;  // of config_.dependencies, for cascade risk
   std::map<std::string, Tracked> tracked_;
 };
 

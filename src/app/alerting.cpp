@@ -9,34 +9,24 @@
 namespace rg {
 namespace {
 
-SnsClientProvider sns_clients(boost::asio::io_context& io, CurlMulti& curl, const Config& config,
-                              std::map<std::string, std::unique_ptr<SnsSession>>& sessions) {
-  return [&io, &curl, &config, &sessions](const NotifierConfig& notifier) {
-    auto& entry = sessions[notifier.endpoint];
-    if (!entry) {
-      // A notifier's own endpoint wins over aws.endpoint_url (an SNS VPC endpoint, a test's moto).
-      entry = std::make_unique<SnsSession>();
-      entry->settings = config.aws;
-      if (!notifier.endpoint.empty()) entry->settings.endpoint_url = notifier.endpoint;
-      entry->session = std::make_unique<aws::AwsSession>(io, curl, entry->settings);
-    }
-    return entry->session->client("sns", notifier.region, notifier.timeout);
+SnsClientProvider sns_clients(aws::AwsSession& session) {
+  return [&session](const NotifierConfig& notifier) {
+    // A notifier's own endpoint wins over aws.endpoint_url (an SNS VPC endpoint, a test's moto).
+    return session.client("sns", notifier.region, notifier.timeout, notifier.endpoint);
   };
 }
 
 }  // namespace
 
-SnsSession::~SnsSession() = default;
-
-std::expected<std::unique_ptr<Alerting>, std::string> Alerting::start(boost::asio::io_context& io,
-                                                                      const Config& config) {
+std::expected<std::unique_ptr<Alerting>, std::string> Alerting::start(boost::asio::io_context& io, const Config& config,
+                                                                      CurlMulti& curl, aws::AwsSession& session) {
   auto store = SqliteAlertStore::open(config.store.path);
   if (!store) return std::unexpected(store.error().message);
   auto alerts = (*store)->load();
   if (!alerts) return std::unexpected("cannot read the stored alerts: " + alerts.error().message);
   auto silences = (*store)->silences(now_us());
   if (!silences) return std::unexpected("cannot read the stored silences: " + silences.error().message);
-  std::unique_ptr<Alerting> alerting(new Alerting(io, config, std::move(*store)));
+  std::unique_ptr<Alerting> alerting(new Alerting(io, config, curl, session, std::move(*store)));
   std::size_t active = 0;
   for (const auto& alert : *alerts) active += alert.state != AlertState::resolved ? 1 : 0;
   alerting->engine_.restore(std::move(*alerts), std::move(*silences));
@@ -45,13 +35,11 @@ std::expected<std::unique_ptr<Alerting>, std::string> Alerting::start(boost::asi
   return alerting;
 }
 
-Alerting::Alerting(boost::asio::io_context& io, const Config& config, std::unique_ptr<SqliteAlertStore> store)
-    : config_(config),
-      graph_(config.dependencies),
-      engine_(config),
+Alerting::Alerting(boost::asio::io_context& io, const Config& config, CurlMulti& curl, aws::AwsSession& session,
+                   std::unique_ptr<SqliteAlertStore> store)
+    : engine_(config),
       store_(std::move(store)),
-      curl_(io),
-      dispatcher_(io, make_notifiers(curl_, config.notifiers, sns_clients(io, curl_, config, aws_))) {}
+      dispatcher_(io, make_notifiers(curl, config.notifiers, sns_clients(session))) {}
 
 Alerting::~Alerting() { writer_.join(); }
 
@@ -62,9 +50,10 @@ void Alerting::notify(const Notification& notification) {
 
 void Alerting::on_round(const AnalyzedRound& analyzed, std::span<const AnomalySignal> anomalies,
                         std::span<const FailoverSignal> failovers) {
-  cascade_ = assess_cascade_risk(config_, graph_, analyzed.summary);
+  cascade_ = analyzed.cascade;  // for /metrics
   const TimePoint now = now_us();
-  const AlertInputs inputs{now, analyzed.states, analyzed.observations, analyzed.events, cascade_, anomalies, failovers};
+  const AlertInputs inputs{now,    analyzed.states, analyzed.observations, analyzed.events, analyzed.cascade,
+                           anomalies, failovers};
   auto update = engine_.evaluate(inputs);
   for (const auto& entry : update.history) {
     if (entry.state == AlertState::firing) spdlog::warn("alert {} firing: {}", entry.alert_id, entry.summary);

@@ -1,5 +1,5 @@
 #pragma once
-// Alerting in the daemon: after every round, cascade risk and the alert rules (analyze/, pure),
+// Alerting in the daemon: after every round, the alert rules (analyze/, pure) on the analysed round,
 // what changed written to the store on a worker thread (never on the loop), and the
 // notifications handed to the notifiers (notify/, asynchronous on the loop). Alerts and
 // silences are read back from the store at start, so they survive a restart.
@@ -13,7 +13,6 @@
 #include <vector>
 
 #include "analyze/alert_engine.h"
-#include "analyze/dependency_graph.h"
 #include "net/curl_multi.h"
 #include "notify/notification_dispatcher.h"
 #include "present/alert_views.h"
@@ -23,13 +22,6 @@ namespace rg {
 
 namespace aws { class AwsSession; }
 
-// An AWS session for SNS notifiers, with the settings it refers to.
-struct SnsSession {
-  AwsConfig settings;
-  std::unique_ptr<aws::AwsSession> session;
-  ~SnsSession();
-};
-
 // For /metrics.
 struct AlertingStats {
   std::map<std::pair<AlertState, AlertSeverity>, std::uint64_t> alerts;  // pending and firing, silenced included
@@ -37,14 +29,15 @@ struct AlertingStats {
   std::uint64_t notifications = 0;  // produced by the engine
   std::uint64_t store_failures = 0;
   std::vector<NotifierStats> notifiers;
-  std::vector<RegionCascadeRisk> cascade;  // of the latest round
+  std::vector<RegionCascadeRisk> cascade;  // of the latest round, as analysed (AnalyzedRound::cascade)
 };
 
 class Alerting {
  public:
-  // `config` must outlive it. Errors: the store cannot be opened or read.
-  static std::expected<std::unique_ptr<Alerting>, std::string> start(boost::asio::io_context& io,
-                                                                     const Config& config);
+  // `config`, `curl` and `session` (the pipeline's, shared with the probes: the notifiers send
+  // through them) must outlive it. Errors: the store cannot be opened or read.
+  static std::expected<std::unique_ptr<Alerting>, std::string> start(boost::asio::io_context& io, const Config& config,
+                                                                     CurlMulti& curl, aws::AwsSession& session);
   ~Alerting();  // waits for the store writes still queued
   Alerting(const Alerting&) = delete;
   Alerting& operator=(const Alerting&) = delete;
@@ -65,15 +58,12 @@ class Alerting {
   AlertHooks api_hooks();
 
  private:
-  Alerting(boost::asio::io_context& io, const Config& config, std::unique_ptr<SqliteAlertStore> store);
+  Alerting(boost::asio::io_context& io, const Config& config, CurlMulti& curl, aws::AwsSession& session,
+           std::unique_ptr<SqliteAlertStore> store);
 
-  const Config& config_;
-  DependencyGraph graph_;
   AlertEngine engine_;
   std::unique_ptr<SqliteAlertStore> store_;
   boost::asio::thread_pool writer_{1};  // one thread: writes stay in order
-  CurlMulti curl_;
-  std::map<std::string, std::unique_ptr<SnsSession>> aws_;  // by endpoint override, for SNS notifiers
   NotificationDispatcher dispatcher_;
   std::vector<RegionCascadeRisk> cascade_;
   std::uint64_t notifications_ = 0;

@@ -20,15 +20,6 @@ CLI::App* add_ami_sync_command(CLI::App& cli, AmiSyncCommandOptions& options) {
   return command;
 }
 
-act::ClientLookup session_client_lookup(aws::AwsSession& session, Millis timeout) {
-  return [&session, timeout](std::string_view service,
-                             const std::string& region) -> std::expected<aws::AwsClient*, std::string> {
-    auto client = session.client(std::string(service), region, timeout);
-    if (!client) return std::unexpected(client.error().to_string());
-    return *client;
-  };
-}
-
 int run_ami_sync_command(const Config& config, const AmiSyncCommandOptions& options, std::ostream& out) {
   if (!config.jobs.ami_sync) {
     out << "no jobs.ami_sync in " << config.source_file << "\n";
@@ -38,7 +29,7 @@ int run_ami_sync_command(const Config& config, const AmiSyncCommandOptions& opti
   CurlMulti curl(io);
   aws::AwsSession session(io, curl, config.aws);
   aws::AsioScheduler scheduler(io);
-  act::AmiSyncContext context{session_client_lookup(session, config.aws.timeout), scheduler};
+  act::AmiSyncContext context{session.lookup(config.aws.timeout), scheduler};
   context.dry_run = options.dry_run;
   context.progress = [&out](const std::string& line) { out << line << "\n" << std::flush; };
   std::optional<act::AmiSyncReport> report;

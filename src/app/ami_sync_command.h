@@ -18,9 +18,6 @@ struct AmiSyncCommandOptions {
 
 CLI::App* add_ami_sync_command(CLI::App& cli, AmiSyncCommandOptions& options);
 
-// The clients of `session`, each call bounded by `timeout`, for act/dr/ jobs.
-act::ClientLookup session_client_lookup(aws::AwsSession& session, Millis timeout);
-
 // Exit codes: 0 synced (or, with --dry-run, the plan printed), 1 a step failed, 3 no
 // jobs.ami_sync in the configuration.
 int run_ami_sync_command(const Config& config, const AmiSyncCommandOptions& options, std::ostream& out);

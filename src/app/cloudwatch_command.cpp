@@ -66,10 +66,8 @@ int run_cloudwatch_command(const Config& config, const CloudWatchCommandOptions&
 
   boost::asio::io_context io;
   CurlMulti curl(io);
-  AwsConfig settings = config.aws;
-  if (!config.cloudwatch.endpoint_url.empty()) settings.endpoint_url = config.cloudwatch.endpoint_url;
-  aws::AwsSession session(io, curl, settings);
-  auto client = session.client("cloudwatch", resources.region, kCallTimeout);
+  aws::AwsSession session(io, curl, config.aws);
+  auto client = session.client("cloudwatch", resources.region, kCallTimeout, config.cloudwatch.endpoint_url);
   if (!client) {
     out << "cannot reach CloudWatch in " << resources.region << ": " << client.error().to_string() << "\n";
     return kFailed;

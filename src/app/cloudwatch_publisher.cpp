@@ -30,12 +30,9 @@ bool is_refusal(const aws::AwsError& error) {
 
 }  // namespace
 
-CloudWatchPublisher::CloudWatchPublisher(boost::asio::io_context& io, const Config& config)
-    : io_(io), config_(config), session_settings_(config.aws), interval_timer_(io), retry_timer_(io), drain_timer_(io) {
+CloudWatchPublisher::CloudWatchPublisher(boost::asio::io_context& io, const Config& config, aws::AwsSession& session)
+    : io_(io), config_(config), session_(session), interval_timer_(io), retry_timer_(io), drain_timer_(io) {
   if (!enabled()) return;
-  if (!config.cloudwatch.endpoint_url.empty()) session_settings_.endpoint_url = config.cloudwatch.endpoint_url;
-  curl_ = std::make_unique<CurlMulti>(io);
-  session_ = std::make_unique<aws::AwsSession>(io, *curl_, session_settings_);
   spdlog::info("cloudwatch: publishing to namespace {} in {} every {} s", config.cloudwatch.namespace_,
                config.cloudwatch.region, std::chrono::duration_cast<std::chrono::seconds>(config.cloudwatch.interval).count());
   arm_interval();
@@ -52,10 +49,10 @@ void CloudWatchPublisher::arm_interval() {
   });
 }
 
-void CloudWatchPublisher::on_round(const AnalyzedRound& analyzed, std::span<const RegionCascadeRisk> cascade,
+void CloudWatchPublisher::on_round(const AnalyzedRound& analyzed,
                                    const std::map<std::string, std::string>& active_regions) {
   if (!enabled()) return;
-  aggregator_.add(round_samples(analyzed, cascade, active_regions, config_.applications));
+  aggregator_.add(round_samples(analyzed, analyzed.cascade, active_regions, config_.applications));
 }
 
 void CloudWatchPublisher::flush() {
@@ -84,7 +81,8 @@ void CloudWatchPublisher::trim() {
 
 void CloudWatchPublisher::pump() {
   if (in_flight_ > 0 || waiting_ || backlog_.empty()) return;
-  auto client = session_->client("cloudwatch", config_.cloudwatch.region, kCallTimeout);
+  // cloudwatch.endpoint_url, when set, wins over aws.endpoint_url for this client only.
+  auto client = session_.client("cloudwatch", config_.cloudwatch.region, kCallTimeout, config_.cloudwatch.endpoint_url);
   if (!client) {
     ++stats_.failed_requests;
     spdlog::warn("cloudwatch: cannot publish: {}", client.error().to_string());

@@ -19,7 +19,6 @@
 
 #include "app/cloudwatch_metrics.h"
 #include "config/config.h"
-#include "net/curl_multi.h"
 #include "present/metrics.h"  // CloudWatchStats
 
 namespace rg {
@@ -28,9 +27,9 @@ namespace aws { class AwsSession; }
 
 class CloudWatchPublisher {
  public:
-  // `config` must outlive it. With cloudwatch.enabled false it does nothing at all (no
+  // `config` and `session` must outlive it. With cloudwatch.enabled false it does nothing at all (no
   // credentials are looked for). The interval timer starts here.
-  CloudWatchPublisher(boost::asio::io_context& io, const Config& config);
+  CloudWatchPublisher(boost::asio::io_context& io, const Config& config, aws::AwsSession& session);
   ~CloudWatchPublisher();  // what is still queued is lost (and a request in flight abandoned): drain() first
   CloudWatchPublisher(const CloudWatchPublisher&) = delete;
   CloudWatchPublisher& operator=(const CloudWatchPublisher&) = delete;
@@ -38,8 +37,7 @@ class CloudWatchPublisher {
   bool enabled() const { return config_.cloudwatch.enabled; }
 
   // On the loop, once per analysed round. `active_regions`: application -> region serving it.
-  void on_round(const AnalyzedRound& analyzed, std::span<const RegionCascadeRisk> cascade,
-                const std::map<std::string, std::string>& active_regions);
+  void on_round(const AnalyzedRound& analyzed, const std::map<std::string, std::string>& active_regions);
 
   // Ends the current interval now: its aggregate joins the backlog and sending starts. The
   // interval timer calls it; so may a shutdown.
@@ -61,9 +59,7 @@ class CloudWatchPublisher {
 
   boost::asio::io_context& io_;
   const Config& config_;
-  AwsConfig session_settings_;  // aws: with cloudwatch.endpoint_url, when set, as the endpoint
-  std::unique_ptr<CurlMulti> curl_;       // before the session, which sends through it
-  std::unique_ptr<aws::AwsSession> session_;
+  aws::AwsSession& session_;  // the pipeline's, shared with the probes, plans and notifiers
   MetricAggregator aggregator_;
   std::deque<aws::cloudwatch::MetricDatum> backlog_;
   std::size_t in_flight_ = 0;  // datums at the front of backlog_ being sent

@@ -141,49 +141,43 @@ int run_failover_command(const Config& config, const FailoverCommandOptions& opt
   CurlMulti curl(io);
   aws::AwsSession session(io, curl, config.aws);
   aws::AsioScheduler scheduler(io);
-  // A client that cannot be made (no credentials) fails the step that needs it, with the reason.
-  act::ClientFor clients = [&](std::string_view service, const std::string& region) -> aws::AwsClient& {
-    auto client = session.client(std::string(service), region, config.aws.timeout);
-    if (!client) throw std::runtime_error(client.error().to_string());
-    return **client;
-  };
-  act::PlanContext context{clients, scheduler, act::WaitOptions{}, std::nullopt, false, std::nullopt,
-                           io.get_executor()};
+  act::PlanContext context{session.lookup(config.aws.timeout), scheduler, act::WaitOptions{}, std::nullopt, false,
+                           std::nullopt, io.get_executor()};
   act::PlanExecutor executor(io.get_executor(), **journal, [] { return now_us(); });
   std::optional<act::PlanReport> report;
   // A plan left running is rolled back in place, and succeeds when everything was put back.
   const bool in_place = options.action == "rollback" && (*latest)->state == PlanState::running;
-  try {
-    auto plan = act::build_failover_plan(*app, in_place ? (*latest)->from : from, to, context);
-    if (in_place)
-      out << "rolling back " << plan.kind << " of " << app->name << " (generation " << (*latest)->generation
-          << ", left running): " << plan.from << " -> " << plan.to << "\n";
-    else
-      out << (options.dry_run || options.action == "plan" ? "plan" : "executing") << " " << plan.kind << " of "
-          << app->name << ": " << plan.from << " -> " << plan.to << "\n";
-    const auto done = [&](act::PlanReport r) {
-      report = std::move(r);
-      io.stop();
-    };
-    if (options.dry_run || options.action == "plan") {
-      executor.dry_run(std::move(plan), done);
-    } else if (in_place) {
-      executor.recover(std::move(plan), **latest, act::Recovery::rollback, done);
-    } else {
-      const auto generation = (*journal)->next_generation(app->name);
-      if (!generation) {
-        out << "journal: " << generation.error().message << "\n";
-        return kNotCompleted;
-      }
-      executor.run(std::move(plan), *generation, done);
-    }
-    // Credentials resolve on a worker thread: keep the loop running until the plan reports.
-    auto work = boost::asio::make_work_guard(io);
-    if (!report) io.run();
-  } catch (const std::runtime_error& e) {
-    out << "cannot reach AWS: " << e.what() << "\n";
+  // A client that cannot be made (no credentials) stops the plan before it starts, with the reason.
+  auto plan = act::build_failover_plan(*app, in_place ? (*latest)->from : from, to, context);
+  if (!plan) {
+    out << "cannot reach AWS: " << plan.error() << "\n";
     return kNotCompleted;
   }
+  if (in_place)
+    out << "rolling back " << plan->kind << " of " << app->name << " (generation " << (*latest)->generation
+        << ", left running): " << plan->from << " -> " << plan->to << "\n";
+  else
+    out << (options.dry_run || options.action == "plan" ? "plan" : "executing") << " " << plan->kind << " of "
+        << app->name << ": " << plan->from << " -> " << plan->to << "\n";
+  const auto done = [&](act::PlanReport r) {
+    report = std::move(r);
+    io.stop();
+  };
+  if (options.dry_run || options.action == "plan") {
+    executor.dry_run(std::move(*plan), done);
+  } else if (in_place) {
+    executor.recover(std::move(*plan), **latest, act::Recovery::rollback, done);
+  } else {
+    const auto generation = (*journal)->next_generation(app->name);
+    if (!generation) {
+      out << "journal: " << generation.error().message << "\n";
+      return kNotCompleted;
+    }
+    executor.run(std::move(*plan), *generation, done);
+  }
+  // Credentials resolve on a worker thread: keep the loop running until the plan reports.
+  auto work = boost::asio::make_work_guard(io);
+  if (!report) io.run();
   if (!report) {
     out << "the plan did not finish\n";
     return kNotCompleted;

@@ -146,7 +146,7 @@ void FailoverController::recover(Application& app) {
                     });
 }
 
-void FailoverController::on_round(std::span<const EndpointState> states, TimePoint now) {
+FailoverRound FailoverController::on_round(std::span<const EndpointState> states, TimePoint now) {
   latest_states_.assign(states.begin(), states.end());
   for (auto& owned : apps_) {
     auto& app = *owned;
@@ -163,6 +163,9 @@ void FailoverController::on_round(std::span<const EndpointState> states, TimePoi
     if (decision.kind == DecisionKind::failover || decision.kind == DecisionKind::failback)
       carry_out(app, decision, now);
   }
+  FailoverRound round{std::exchange(signals_, {}), {}, applications_json()};
+  for (const auto& app : apps_) round.active_regions[app->config.name] = app->active;
+  return round;
 }
 
 void FailoverController::carry_out(Application& app, const FailoverDecision& decision, TimePoint now) {
@@ -193,29 +196,23 @@ void FailoverController::carry_out(Application& app, const FailoverDecision& dec
 
 std::optional<act::Plan> FailoverController::build_plan(Application& app, const std::string& from,
                                                         const std::string& to) {
-  act::ClientFor clients = [this](std::string_view service, const std::string& region) -> aws::AwsClient& {
-    auto client = session_.client(std::string(service), region, config_.aws.timeout);
-    if (!client) throw std::runtime_error(client.error().to_string());
-    return **client;
-  };
-  act::PlanContext context{clients, scheduler_, act::WaitOptions{}, target_problem(app, to), true,
-                           replica_lag(app, to), io_.get_executor()};
-  try {
-    auto plan = act::build_failover_plan(app.config, from, to, context);
-    if (app.config.plan.gate)
-      plan.steps.push_back(gate_step([this, &app](const std::string& region) { set_gate(app, region); }, from, to));
-    plan.steps.push_back(settle_step(scheduler_, to, app.config.plan.settle, [&app, to]() -> std::optional<std::string> {
-      const auto* assessment = app.assessment(to);
-      if (!assessment || !assessment->reported) return std::nullopt;  // no news this round
-      if (assessment->failing)
-        return to + " is failing (score " + std::to_string(static_cast<int>(assessment->score)) + ")";
-      return std::nullopt;
-    }));
-    return plan;
-  } catch (const std::runtime_error& e) {
-    announce(app, AlertSeverity::critical, "cannot build the plan to " + to + ": cannot reach AWS: " + e.what());
+  act::PlanContext context{session_.lookup(config_.aws.timeout), scheduler_, act::WaitOptions{}, target_problem(app, to),
+                           true, replica_lag(app, to), io_.get_executor()};
+  auto plan = act::build_failover_plan(app.config, from, to, context);
+  if (!plan) {
+    announce(app, AlertSeverity::critical, "cannot build the plan to " + to + ": cannot reach AWS: " + plan.error());
     return std::nullopt;
   }
+  if (app.config.plan.gate)
+    plan->steps.push_back(gate_step([this, &app](const std::string& region) { set_gate(app, region); }, from, to));
+  plan->steps.push_back(settle_step(scheduler_, to, app.config.plan.settle, [&app, to]() -> std::optional<std::string> {
+    const auto* assessment = app.assessment(to);
+    if (!assessment || !assessment->reported) return std::nullopt;  // no news this round
+    if (assessment->failing)
+      return to + " is failing (score " + std::to_string(static_cast<int>(assessment->score)) + ")";
+    return std::nullopt;
+  }));
+  return std::move(*plan);
 }
 
 std::optional<std::string> FailoverController::target_problem(const Application& app, const std::string& to) const {
@@ -348,14 +345,6 @@ void FailoverController::sync_with_journal(Application& app) {
                                              std::to_string(approved.generation) + " " + approved.from + " -> " +
                                              approved.to);
   execute(app, std::move(*plan), approved.generation, Start::approved);
-}
-
-std::vector<FailoverSignal> FailoverController::take_signals() { return std::exchange(signals_, {}); }
-
-std::map<std::string, std::string> FailoverController::active_regions() const {
-  std::map<std::string, std::string> active;
-  for (const auto& app : apps_) active[app->config.name] = app->active;
-  return active;
 }
 
 bool FailoverController::busy() const {

@@ -32,6 +32,13 @@
 
 namespace rg {
 
+// What the controller made of one round, for the stages after it.
+struct FailoverRound {
+  std::vector<FailoverSignal> signals;               // plan started, step failed, completed...: the alert rules' input
+  std::map<std::string, std::string> active_regions;  // application -> region taking its traffic (CloudWatch)
+  nlohmann::json applications;                       // as GET /api/v1/applications answers, for the stream
+};
+
 class FailoverController {
  public:
   using Notify = std::function<void(const Notification&)>;
@@ -45,12 +52,9 @@ class FailoverController {
   FailoverController(const FailoverController&) = delete;
   FailoverController& operator=(const FailoverController&) = delete;
 
-  // Once per analysed round, with the latest state of every endpoint.
-  void on_round(std::span<const EndpointState> states, TimePoint now);
-  // The events since the last call (plan started, step failed, completed...), for the alert rules.
-  std::vector<FailoverSignal> take_signals();
-  // Application -> region taking its traffic now (metrics, CloudWatch).
-  std::map<std::string, std::string> active_regions() const;
+  // Once per analysed round, with the latest state of every endpoint. The signals are those since
+  // the previous round (plans report between rounds too).
+  FailoverRound on_round(std::span<const EndpointState> states, TimePoint now);
   // Some plan is running (tests, shutdown logging).
   bool busy() const;
   FailoverHooks api_hooks();

@@ -57,18 +57,23 @@ int run_pipeline(const Config& config, const PipelineOptions& options) {
   boost::asio::io_context io;
   StoreMaintenance maintenance(io, config);  // retention on its own connection and thread
   AnomalyRunner anomaly(io, config);         // forest refits on a worker thread, scoring on the loop
-  auto alerting = Alerting::start(io, config);  // rules, cascade risk, notifiers; alerts kept in the store
+  // One libcurl multi handle for every HTTP transfer on the loop, and one AWS session (credentials
+  // resolved once, one client per service, region and endpoint) for the probes, plans, jobs, SNS
+  // notifiers and CloudWatch. Declared before their users, so they outlive them.
+  CurlMulti curl(io);
+  aws::AwsSession aws(io, curl, config.aws);
+
+  auto alerting = Alerting::start(io, config, curl, aws);  // rules and notifiers; alerts kept in the store
   if (!alerting) {
     spdlog::critical("cannot start alerting: {}", alerting.error());
     return 1;
   }
-  CloudWatchPublisher cloudwatch(io, config);  // custom metrics, when cloudwatch.enabled; never blocks
+  CloudWatchPublisher cloudwatch(io, config, aws);  // custom metrics, when cloudwatch.enabled; never blocks
 
-  // The probers' AWS session (credentials resolved once) serves the plans and the jobs too.
-  Probers probers(io, config.aws);
+  Probers probers(io, curl, aws);
 
   // Each application's policy every round; plans journaled, resumed after a crash.
-  auto failover = FailoverController::start(io, config, probers.aws_session(),
+  auto failover = FailoverController::start(io, config, aws,
                                             [&](const Notification& n) { (*alerting)->notify(n); });
   if (!failover) {
     spdlog::critical("cannot start the failover controller: {}", failover.error());
@@ -76,7 +81,7 @@ int run_pipeline(const Config& config, const PipelineOptions& options) {
   }
 
   // jobs: (ami-sync, drills) at their cron times.
-  ScheduledJobs jobs(io, config, probers.aws_session());
+  ScheduledJobs jobs(io, config, aws);
   JobScheduler job_scheduler(io, jobs.jobs());
 
   ProbeScheduler scheduler(io, config.endpoints, ProbeScheduler::Options{config.jitter});
@@ -119,10 +124,10 @@ int run_pipeline(const Config& config, const PipelineOptions& options) {
     for (const auto& observation : analyzed.observations) writer.submit(observation);
     writer.submit_scores(score_records(analyzed.scores, round.started_at));
     const auto anomalies = anomaly.on_round(analyzed);  // logs its own signals
-    (*failover)->on_round(analyzed.states, now_us());
-    (*alerting)->on_round(analyzed, anomalies.signals, (*failover)->take_signals());
-    if (cloudwatch.enabled()) cloudwatch.on_round(analyzed, (*alerting)->stats().cascade, (*failover)->active_regions());
-    (*server)->publish(round.number, analyzed, anomalies.signals);
+    auto failovers = (*failover)->on_round(analyzed.states, now_us());
+    (*alerting)->on_round(analyzed, anomalies.signals, failovers.signals);
+    if (cloudwatch.enabled()) cloudwatch.on_round(analyzed, failovers.active_regions);
+    (*server)->publish(round.number, analyzed, anomalies.signals, std::move(failovers.applications));
     log_round(analyzed, round);
     if (options.max_rounds != 0 && ++rounds >= options.max_rounds) shut_down();
   });

@@ -24,7 +24,9 @@ int run_probe_command(const Config& config, const ProbeCommandOptions& options) 
   }
 
   boost::asio::io_context io;
-  Probers probers(io, config.aws);
+  CurlMulti curl(io);
+  aws::AwsSession aws(io, curl, config.aws);  // credentials looked for on the first AWS check only
+  Probers probers(io, curl, aws);
   // A one-off check fires every query at once; jitter only matters for a long-running watch.
   ProbeScheduler scheduler(io, config.endpoints,
                            ProbeScheduler::Options{options.watch ? config.jitter : std::chrono::milliseconds(0)});

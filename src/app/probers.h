@@ -15,11 +15,10 @@ namespace rg {
 
 class Probers {
  public:
-  // `aws` must outlive the probers (it is the Config's).
-  Probers(boost::asio::io_context& io, const AwsConfig& aws)
-      : dns_(io), curl_(io), http_(curl_), tcp_(curl_), aws_session_(io, curl_, aws), aws_(aws_session_) {}
-  // Credentials and AWS clients, for the failover plans and scheduled jobs as well.
-  aws::AwsSession& aws_session() { return aws_session_; }
+  // `curl` and `aws` (the HTTP and TCP transfers, and the AWS credentials and clients) are the
+  // caller's, shared with whatever else it runs on the loop; they must outlive the probers.
+  Probers(boost::asio::io_context& io, CurlMulti& curl, aws::AwsSession& aws)
+      : dns_(io), http_(curl), tcp_(curl), aws_(aws) {}
 
   void register_with(ProbeScheduler& scheduler) {
     scheduler.register_prober(ProbeKind::dns, dns_);
@@ -32,10 +31,8 @@ class Probers {
 
  private:
   DnsProber dns_;
-  CurlMulti curl_;
   HttpProber http_;
   TcpProber tcp_;
-  aws::AwsSession aws_session_;  // credentials and clients, created on the first AWS check
   AwsResourceProber aws_;
 };
 

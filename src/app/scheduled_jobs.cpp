@@ -36,7 +36,7 @@ std::vector<ScheduledJob> ScheduledJobs::jobs() {
 }
 
 void ScheduledJobs::run_ami_sync(std::function<void(bool)> done) {
-  act::AmiSyncContext context{session_client_lookup(session_, config_.aws.timeout), scheduler_};
+  act::AmiSyncContext context{session_.lookup(config_.aws.timeout), scheduler_};
   context.progress = [](const std::string& line) { spdlog::info("{}", line); };
   act::run_ami_sync(*config_.jobs.ami_sync, std::move(context), [done = std::move(done)](act::AmiSyncReport report) {
     if (!report.ok) spdlog::error("ami-sync {}: {}", report.image_name, report.error);

@@ -32,9 +32,9 @@ std::string AwsSession::describe_credentials() {
 }
 
 std::expected<AwsClient*, AwsError> AwsSession::client(const std::string& service, const std::string& region,
-                                                                 Millis timeout) {
+                                                      Millis timeout, const std::string& endpoint) {
   // Typed calls take the client's timeouts, so checks with different timeouts get their own client.
-  const auto key = std::tuple{service, region, timeout};
+  const auto key = std::tuple{service, region, timeout, endpoint};
   if (const auto it = clients_.find(key); it != clients_.end()) return it->second.get();
   auto found = credentials();
   if (!found) return std::unexpected(found.error());
@@ -42,13 +42,22 @@ std::expected<AwsClient*, AwsError> AwsSession::client(const std::string& servic
   client_config.service = service;
   client_config.region = region;
   client_config.endpoints.env = &env_;
-  if (!config_.endpoint_url.empty()) client_config.endpoints.overrides[service] = config_.endpoint_url;
+  if (!endpoint.empty()) client_config.endpoints.overrides[service] = endpoint;
+  else if (!config_.endpoint_url.empty()) client_config.endpoints.overrides[service] = config_.endpoint_url;
   client_config.call_timeout = timeout;
   client_config.attempt_timeout = timeout;
   auto created = AwsClient::create(std::move(client_config),
                                         AwsClientDeps{transport_, *found, scheduler_, nullptr, nullptr});
   if (!created) return std::unexpected(created.error());
   return clients_.emplace(key, std::move(*created)).first->second.get();
+}
+
+ClientLookup AwsSession::lookup(Millis timeout) {
+  return [this, timeout](std::string_view service, const std::string& region) -> std::expected<AwsClient*, std::string> {
+    auto found = client(std::string(service), region, timeout);
+    if (!found) return std::unexpected(found.error().to_string());
+    return *found;
+  };
 }
 
 }  // namespace rg::aws

@@ -13,6 +13,7 @@
 
 #include "aws/aws_client.h"
 #include "aws/aws_environment.h"
+#include "aws/client_lookup.h"
 #include "config/config.h"
 #include "net/curl_multi.h"
 
@@ -29,9 +30,12 @@ class AwsSession {
 
   // The client for `service` ("ec2", "elbv2", "rds", "ecs", "autoscaling", "cloudwatch", "sts")
   // in `region` whose calls end after `timeout` (retries included), created on first use.
-  // Errors: no credentials, a bad endpoint setting.
-  std::expected<AwsClient*, AwsError> client(const std::string& service, const std::string& region,
-                                                       Millis timeout);
+  // `endpoint`, when not empty, wins over config.endpoint_url for this client (an SNS notifier's
+  // VPC endpoint, cloudwatch.endpoint_url). Errors: no credentials, a bad endpoint setting.
+  std::expected<AwsClient*, AwsError> client(const std::string& service, const std::string& region, Millis timeout,
+                                             const std::string& endpoint = {});
+  // client() as a ClientLookup with this timeout, for plans and jobs; the session must outlive it.
+  ClientLookup lookup(Millis timeout);
 
   boost::asio::io_context& io() { return io_; }
 
@@ -47,7 +51,7 @@ class AwsSession {
   CurlTransport transport_;
   AsioScheduler scheduler_;
   std::optional<std::expected<std::shared_ptr<ClientCredentials>, AwsError>> credentials_;
-  std::map<std::tuple<std::string, std::string, Millis>, std::unique_ptr<AwsClient>> clients_;
+  std::map<std::tuple<std::string, std::string, Millis, std::string>, std::unique_ptr<AwsClient>> clients_;
 };
 
 }  // namespace rg::aws

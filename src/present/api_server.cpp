@@ -162,11 +162,13 @@ std::uint16_t ApiServer::port() const { return port_of(core_->acceptor); }
 
 std::uint16_t ApiServer::gate_port() const { return core_->gate_acceptor ? port_of(*core_->gate_acceptor) : 0; }
 
-void ApiServer::publish(std::uint64_t round, const AnalyzedRound& analyzed, std::vector<AnomalySignal> anomalies) {
+void ApiServer::publish(std::uint64_t round, const AnalyzedRound& analyzed, std::vector<AnomalySignal> anomalies,
+                        nlohmann::json applications) {
   ServerCore& core = *core_;
   const TimePoint now = now_us();
   core.state.update(round, now, analyzed);
   core.state.set_anomalies(std::move(anomalies));
+  core.state.set_applications(std::move(applications));
   core.probes.observe(analyzed, core.state);
   core.snapshot.reset();
   if (core.hub.size() == 0) return;

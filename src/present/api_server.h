@@ -16,6 +16,9 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "analyze/anomaly_signal.h"
 #include "analyze/round_analyzer.h"
@@ -57,8 +60,10 @@ class ApiServer {
   ApiServer& operator=(const ApiServer&) = delete;
 
   // After every analysed round (on the loop): updates what the API answers and pushes a "round"
-  // message to every WebSocket client, with the round's anomaly signals.
-  void publish(std::uint64_t round, const AnalyzedRound& analyzed, std::vector<AnomalySignal> anomalies = {});
+  // message to every WebSocket client, with the round's anomaly signals and the applications'
+  // failover state (an array, as GET /api/v1/applications).
+  void publish(std::uint64_t round, const AnalyzedRound& analyzed, std::vector<AnomalySignal> anomalies = {},
+               nlohmann::json applications = nlohmann::json::array());
 
   // Graceful shutdown: stops accepting, sends WebSocket clients a close frame (1001), closes
   // HTTP connections, and calls `on_stopped` on the loop once every connection has ended or

@@ -105,7 +105,8 @@ std::string DashboardState::stream_message(std::string_view type, TimePoint publ
                      {"endpoints", endpoints_json({})},
                      {"trend", trend_json(kStreamTrendRounds)},
                      {"events", std::move(events)},
-                     {"anomalies", std::move(anomalies)}};
+                     {"anomalies", std::move(anomalies)},
+                     {"applications", applications_}};
   // Replacement characters rather than an exception for bytes that are not UTF-8 (TXT answers).
   return message.dump(-1, ' ', false, json::error_handler_t::replace);
 }

@@ -44,6 +44,8 @@ class DashboardState {
   void update(std::uint64_t round, TimePoint at, const AnalyzedRound& analyzed);
   // The anomaly signals of the latest round (app/anomaly_runner.h), for the stream.
   void set_anomalies(std::vector<AnomalySignal> anomalies) { anomalies_ = std::move(anomalies); }
+  // The applications' failover state after the latest round (as GET /api/v1/applications), for the stream.
+  void set_applications(nlohmann::json applications) { applications_ = std::move(applications); }
 
   bool has_round() const { return updated_at_.has_value(); }
   std::uint64_t round() const { return round_; }
@@ -66,8 +68,9 @@ class DashboardState {
   // GET /api/v1/trends?rounds=N: the last N rounds, oldest first.
   nlohmann::json trend_json(std::size_t rounds) const;
   // A WebSocket message: {"type", "round", "published_at", "published_unix_ms", "summary",
-  // "regions", "endpoints", "trend", "events", "anomalies"} (events of this round, none in a
-  // snapshot; the latest round's anomaly signals in both: they describe the present state).
+  // "regions", "endpoints", "trend", "events", "anomalies", "applications"} (events of this round,
+  // none in a snapshot; the latest round's anomaly signals and applications in both: they describe
+  // the present state).
   // published_unix_ms (fractional) lets a client measure delivery latency.
   std::string stream_message(std::string_view type, TimePoint published_at) const;
 
@@ -84,6 +87,7 @@ class DashboardState {
   HealthSummary summary_;
   std::vector<EndpointEvent> events_;  // of the latest round
   std::vector<AnomalySignal> anomalies_;  // of the latest round
+  nlohmann::json applications_ = nlohmann::json::array();  // after the latest round
   std::deque<TrendPoint> trend_;
 };
 

@@ -162,9 +162,12 @@ AnalyzedRound make_round(int number) {
 TEST_F(CloudWatchTest, PublisherSendsEachIntervalAsOneBatchOfStatisticValues) {
   const Config config = load("  enabled: true\n  namespace: RG/Test\n  interval: 1h\n  endpoint_url: " +
                              proxy_.endpoint() + "\n");
-  CloudWatchPublisher publisher(io_, config);
-  const std::vector<RegionCascadeRisk> cascade{{"us-east-1", 40, {}}, {"us-west-2", 0, {}}};
-  for (int i = 0; i < 4; ++i) publisher.on_round(make_round(i), cascade, {});
+  CloudWatchPublisher publisher(io_, config, session_);
+  for (int i = 0; i < 4; ++i) {
+    auto round = make_round(i);
+    round.cascade = {{"us-east-1", 40, {}}, {"us-west-2", 0, {}}};
+    publisher.on_round(round, {});
+  }
   EXPECT_EQ(proxy_.count("monitoring"), 0u) << "nothing is sent before the interval ends";
 
   publisher.flush();
@@ -194,14 +197,14 @@ TEST_F(CloudWatchTest, PublisherSendsEachIntervalAsOneBatchOfStatisticValues) {
 
 TEST_F(CloudWatchTest, LargeIntervalsSplitIntoRequestsOfAtMostAThousandDatums) {
   const Config config = load("  enabled: true\n  interval: 1h\n  endpoint_url: " + proxy_.endpoint() + "\n");
-  CloudWatchPublisher publisher(io_, config);
+  CloudWatchPublisher publisher(io_, config, session_);
   AnalyzedRound round;
   for (int i = 0; i < 1500; ++i) {
     const std::string id = "svc-" + std::to_string(i);
     round.states.push_back(dns_state(id, id, "us-east-1"));
     round.observations.push_back(dns_result(id, true, 10ms));
   }
-  publisher.on_round(round, {}, {});
+  publisher.on_round(round, {});
   publisher.flush();
   // 1500 ResponseTime series + DNSSuccessRate (region and overall) + OverallDNSHealth.
   ASSERT_TRUE(run_until([&] { return publisher.stats().published == 1503; })) << publisher.stats().published;
@@ -213,8 +216,8 @@ TEST_F(CloudWatchTest, FailuresAreRetriedAndTheBacklogDropsItsOldest) {
   const Config config = load("  enabled: true\n  interval: 1h\n  max_backlog: 6\n  region: us-west-2\n  endpoint_url: " +
                              proxy_.endpoint() + "\n");
   proxy_.add_rule({test::HttpFault::service_unavailable, "monitoring", "us-west-2", "PutMetricData"});
-  CloudWatchPublisher publisher(io_, config);
-  publisher.on_round(make_round(0), {}, {});
+  CloudWatchPublisher publisher(io_, config, session_);
+  publisher.on_round(make_round(0), {});
   publisher.flush();  // 8 datums: DNSSuccessRate x3, OverallDNSHealth, ResponseTime x2, RegionHealthScore x2
   auto stats = publisher.stats();
   EXPECT_EQ(stats.dropped, 2u) << "the 8 datums of the interval, the oldest 2 dropped";
@@ -229,7 +232,7 @@ TEST_F(CloudWatchTest, FailuresAreRetriedAndTheBacklogDropsItsOldest) {
 
   // Another interval (7 datums: us-east-1 fails, so no response time there) while CloudWatch
   // still fails: at most max_backlog wait behind a batch in flight.
-  publisher.on_round(make_round(1), {}, {});
+  publisher.on_round(make_round(1), {});
   publisher.flush();
   stats = publisher.stats();
   EXPECT_GE(stats.dropped, 3u);

@@ -163,9 +163,11 @@ class FailoverPlanMotoTest : public test::MotoSuite {
   }
 
   PlanReport run_plan(const ApplicationConfig& app) {
-    PlanContext context{[this](std::string_view s, const std::string& r) -> AwsClient& { return client(s, r); },
-                        aws_.scheduler(), WaitOptions{200ms, 60s}, std::nullopt, true, 2.0};
-    auto plan = build_failover_plan(app, "us-east-1", "us-west-2", context);
+    const auto lookup = [this](std::string_view s, const std::string& r) -> std::expected<AwsClient*, std::string> {
+      return &client(s, r);
+    };
+    PlanContext context{lookup, aws_.scheduler(), WaitOptions{200ms, 60s}, std::nullopt, true, 2.0};
+    auto plan = build_failover_plan(app, "us-east-1", "us-west-2", context).value();
     std::optional<PlanReport> report;
     const auto generation = journal_->next_generation("shop").value();
     executor_.run(std::move(plan), generation, [&](PlanReport r) { report = std::move(r); });

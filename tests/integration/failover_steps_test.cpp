@@ -425,9 +425,11 @@ class PlanWithDnsTest : public MotoStepsTest {
   }
 
   PlanReport run_plan(const ApplicationConfig& app) {
-    PlanContext context{[this](std::string_view s, const std::string& r) -> AwsClient& { return client(s, r); },
-                        scheduler_, WaitOptions{100ms, 10s}, std::nullopt, true, std::nullopt, io_.get_executor()};
-    auto plan = build_failover_plan(app, "us-east-1", "us-west-2", context);
+    const auto lookup = [this](std::string_view s, const std::string& r) -> std::expected<AwsClient*, std::string> {
+      return &client(s, r);
+    };
+    PlanContext context{lookup, scheduler_, WaitOptions{100ms, 10s}, std::nullopt, true, std::nullopt, io_.get_executor()};
+    auto plan = build_failover_plan(app, "us-east-1", "us-west-2", context).value();
     names_.clear();
     for (const auto& step : plan.steps) names_.push_back(step.name);
     std::optional<PlanReport> report;

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "aws/aws_client.h"
+#include "aws/client_lookup.h"
 #include "aws/ec2_api.h"
 #include "act/failover/wait_until.h"
 #include "config/jobs_config.h"
@@ -34,12 +35,8 @@ inline constexpr std::string_view kSourceImageTag = "regionguard:source-image";
 inline constexpr std::string_view kSourceRegionTag = "regionguard:source-region";
 inline constexpr std::string_view kSourceInstanceTag = "regionguard:source-instance";
 
-// The client of one service in one region, or why there is none (no credentials).
-using ClientLookup = std::function<std::expected<aws::AwsClient*, std::string>(std::string_view service,
-                                                                               const std::string& region)>;
-
 struct AmiSyncContext {
-  ClientLookup clients;
+  aws::ClientLookup clients;
   aws::AwsScheduler& scheduler;
   WaitOptions wait{std::chrono::seconds(15), std::chrono::hours(2)};
   std::function<TimePoint()> clock = now_us;

@@ -35,8 +35,17 @@ dns::Server server_of(const NetworkAddress& address) { return {address.host, add
 
 }  // namespace
 
-Plan build_failover_plan(const ApplicationConfig& app, const std::string& from, const std::string& to,
-                         const PlanContext& context) {
+std::expected<Plan, std::string> build_failover_plan(const ApplicationConfig& app, const std::string& from,
+                                                     const std::string& to, const PlanContext& context) {
+  // Each client is looked up where a step first needs it; one that cannot be made (no
+  // credentials, a bad endpoint) stops the plan before any step exists, with the reason.
+  std::string lookup_error;
+  const auto client = [&](std::string_view service, const std::string& region) -> aws::AwsClient* {
+    auto found = context.clients(service, region);
+    if (found) return *found;
+    if (lookup_error.empty()) lookup_error = found.error();
+    return nullptr;
+  };
   Plan plan;
   plan.app = app.name;
   plan.kind = to == app.primary ? "failback" : "failover";
@@ -50,29 +59,31 @@ Plan build_failover_plan(const ApplicationConfig& app, const std::string& from, 
          done(judged ? "" : "not judged: no monitor data in this process");
        }});
   const auto group = config.autoscaling_groups.find(to);
-  if (group != config.autoscaling_groups.end())
-    plan.readiness.push_back(
-        asg_capacity_check(context.clients("autoscaling", to), group->second, config.desired_capacity));
+  aws::AwsClient* autoscaling = group != config.autoscaling_groups.end() ? client("autoscaling", to) : nullptr;
+  if (autoscaling) plan.readiness.push_back(asg_capacity_check(*autoscaling, group->second, config.desired_capacity));
   const auto service = config.ecs_services.find(to);
   std::optional<EcsServiceTarget> ecs_target;
-  if (service != config.ecs_services.end()) {
+  if (service != config.ecs_services.end())
     ecs_target = EcsServiceTarget{service->second.cluster, service->second.service,
                                   service->second.desired_count.value_or(config.desired_capacity)};
-    plan.readiness.push_back(ecs_service_check(context.clients("ecs", to), *ecs_target));
-  }
+  aws::AwsClient* ecs = ecs_target ? client("ecs", to) : nullptr;
+  if (ecs) plan.readiness.push_back(ecs_service_check(*ecs, *ecs_target));
   const auto replica = config.rds_replicas.find(to);
-  if (replica != config.rds_replicas.end())
-    plan.readiness.push_back(
-        replica_ready_check(context.clients("rds", to), replica->second, context.replica_lag_seconds, config.rpo));
+  aws::AwsClient* rds = replica != config.rds_replicas.end() ? client("rds", to) : nullptr;
+  if (rds) plan.readiness.push_back(replica_ready_check(*rds, replica->second, context.replica_lag_seconds, config.rpo));
 
-  for (const auto& table : config.dynamodb_tables)
-    plan.readiness.push_back(dynamodb_replica_check(context.clients("dynamodb", to), table, to));
+  aws::AwsClient* dynamodb = config.dynamodb_tables.empty() ? nullptr : client("dynamodb", to);
+  if (dynamodb)
+    for (const auto& table : config.dynamodb_tables) plan.readiness.push_back(dynamodb_replica_check(*dynamodb, table, to));
   for (const auto& [label, buckets] : config.s3_replication) {
     const auto source = buckets.find(from);
     const auto target = buckets.find(to);
     if (source == buckets.end() || target == buckets.end()) continue;  // the reader requires every region
-    plan.readiness.push_back(s3_replication_check(context.clients("s3", from), context.clients("s3", to),
-                                                  {source->second, from, target->second, to}));
+    auto* source_s3 = client("s3", from);
+    auto* target_s3 = client("s3", to);
+    if (source_s3 && target_s3)
+      plan.readiness.push_back(
+          s3_replication_check(*source_s3, *target_s3, {source->second, from, target->second, to}));
   }
   std::optional<dns::TsigKey> tsig_key;
   if (config.dns_update) {
@@ -87,29 +98,29 @@ Plan build_failover_plan(const ApplicationConfig& app, const std::string& from, 
   }
 
   // Capacity first: the target must be able to take the traffic before anything points at it.
-  if (group != config.autoscaling_groups.end())
-    plan.steps.push_back(scale_asg_step(context.clients("autoscaling", to), context.scheduler, group->second,
-                                        config.desired_capacity, context.wait));
-  if (ecs_target)
-    plan.steps.push_back(scale_ecs_service_step(context.clients("ecs", to), context.scheduler, *ecs_target, context.wait));
-  // Data: the replica becomes the writer, then the application's parameters point at it.
-  if (replica != config.rds_replicas.end())
+  if (autoscaling)
     plan.steps.push_back(
-        promote_replica_step(context.clients("rds", to), context.scheduler, replica->second, context.wait));
+        scale_asg_step(*autoscaling, context.scheduler, group->second, config.desired_capacity, context.wait));
+  if (ecs) plan.steps.push_back(scale_ecs_service_step(*ecs, context.scheduler, *ecs_target, context.wait));
+  // Data: the replica becomes the writer, then the application's parameters point at it.
+  if (rds) plan.steps.push_back(promote_replica_step(*rds, context.scheduler, replica->second, context.wait));
   for (const auto& [name, values] : config.ssm_parameters) {
     const auto value = values.find(to);
-    if (value != values.end()) plan.steps.push_back(ssm_parameter_step(context.clients("ssm", to), name, value->second));
+    if (value == values.end()) continue;
+    if (auto* ssm = client("ssm", to)) plan.steps.push_back(ssm_parameter_step(*ssm, name, value->second));
   }
   // Traffic last (control plane, in us-east-1: a second path beside the data-plane gate).
   if (config.route53) {
     const auto& r53 = *config.route53;
-    plan.steps.push_back(route53_record_step(context.clients("route53", "us-east-1"), context.scheduler,
-                                             {r53.zone_id, r53.name, r53.type, r53.ttl, r53.values.at(to)},
-                                             context.wait));
+    if (auto* route53 = client("route53", "us-east-1"))
+      plan.steps.push_back(route53_record_step(*route53, context.scheduler,
+                                               {r53.zone_id, r53.name, r53.type, r53.ttl, r53.values.at(to)},
+                                               context.wait));
   }
   if (config.cloudfront)
-    plan.steps.push_back(cloudfront_origin_step(context.clients("cloudfront", "us-east-1"),
-                                                config.cloudfront->distribution_id, config.cloudfront->origins.at(to)));
+    if (auto* cloudfront = client("cloudfront", "us-east-1"))
+      plan.steps.push_back(cloudfront_origin_step(*cloudfront, config.cloudfront->distribution_id,
+                                                  config.cloudfront->origins.at(to)));
   if (config.dns_update && tsig_key) {
     const auto& update = *config.dns_update;
     DnsUpdateTarget target{server_of(update.server), update.zone,
@@ -139,6 +150,7 @@ Plan build_failover_plan(const ApplicationConfig& app, const std::string& from, 
                                            WaitOptions{context.wait.interval, verify.timeout}));
     }
   }
+  if (!lookup_error.empty()) return std::unexpected(lookup_error);
   return plan;
 }
 

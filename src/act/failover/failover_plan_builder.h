@@ -3,23 +3,22 @@
 // its configuration (`applications.NAME.plan`): capacity first, then data, then traffic.
 #include <boost/asio/any_io_executor.hpp>
 
+#include <expected>
 #include <functional>
 #include <optional>
 #include <string>
 
-#include "aws/aws_client.h"
+#include "aws/client_lookup.h"
 #include "act/failover/plan.h"
 #include "act/failover/wait_until.h"
 #include "config/application_config.h"
 
 namespace rg::act {
 
-// The AWS client of one service in one region ("autoscaling", "us-west-2"); the caller keeps
-// them alive for as long as the plan runs (Route 53 is asked for in us-east-1).
-using ClientFor = std::function<aws::AwsClient&(std::string_view service, const std::string& region)>;
-
 struct PlanContext {
-  ClientFor clients;
+  // The AWS clients the steps call ("autoscaling" in "us-west-2"...; Route 53 and CloudFront in
+  // us-east-1), kept alive by the caller for as long as the plan runs.
+  aws::ClientLookup clients;
   aws::AwsScheduler& scheduler;
   WaitOptions wait;
   // The target region as the policy judged it: nullopt healthy, else why not (a readiness failure).
@@ -31,7 +30,8 @@ struct PlanContext {
   boost::asio::any_io_executor dns_executor{};
 };
 
-Plan build_failover_plan(const ApplicationConfig& app, const std::string& from, const std::string& to,
-                         const PlanContext& context);
+// Errors: an AWS client the plan needs cannot be made (its reason); nothing has run then.
+std::expected<Plan, std::string> build_failover_plan(const ApplicationConfig& app, const std::string& from,
+                                                     const std::string& to, const PlanContext& context);
 
 }  // namespace rg::act
