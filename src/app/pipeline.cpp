@@ -11,7 +11,7 @@
 #include "analyze/round_analyzer.h"
 #include "app/alerting.h"
 #include "app/anomaly_runner.h"
-#include "app/cloudwatch_publisher.h"
+#include "present/cloudwatch/cloudwatch_publisher.h"
 #include "app/failover_controller.h"
 #include "app/job_scheduler.h"
 #include "app/scheduled_jobs.h"

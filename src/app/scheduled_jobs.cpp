@@ -6,8 +6,8 @@
 #include <sstream>
 
 #include "act/dr/ami_sync.h"
-#include "app/ami_sync_command.h"
-#include "app/drill_command.h"
+#include "app/commands/ami_sync_command.h"
+#include "app/commands/drill_command.h"
 
 namespace rg {
 

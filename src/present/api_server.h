@@ -45,7 +45,7 @@ class ApiServer {
     AlertHooks alerts;
     // Applications, failover operations and the data-plane gate (app/failover_controller.h).
     FailoverHooks failover;
-    // For /metrics: the CloudWatch publisher's counters (app/cloudwatch_publisher.h). May be empty.
+    // For /metrics: the CloudWatch publisher's counters (present/cloudwatch/cloudwatch_publisher.h). May be empty.
     std::function<CloudWatchStats()> cloudwatch_stats;
   };
 

@@ -97,7 +97,7 @@ void render_anomaly_metrics(PrometheusText& out, const AnomalyStats& a) {
                a.signals[kind]);
 }
 
-// The CloudWatch publisher (app/cloudwatch_publisher.h): what reached CloudWatch and what did not.
+// The CloudWatch publisher (present/cloudwatch/cloudwatch_publisher.h): what reached CloudWatch and what did not.
 void render_cloudwatch_metrics(PrometheusText& out, const CloudWatchStats& c) {
   out.family("regionguard_cloudwatch_published_total", Type::counter, "Metric data accepted by CloudWatch PutMetricData.");
   out.sample("regionguard_cloudwatch_published_total", {}, c.published);

@@ -34,7 +34,7 @@ class ProbeMetrics {
   std::uint64_t rounds_ = 0;
 };
 
-// The CloudWatch publisher's counters (app/cloudwatch_publisher.h), since start.
+// The CloudWatch publisher's counters (present/cloudwatch/cloudwatch_publisher.h), since start.
 struct CloudWatchStats {
   std::uint64_t published = 0;        // metric data accepted by PutMetricData
   std::uint64_t failed_requests = 0;  // PutMetricData calls that failed (after the client's own retries)

@@ -12,8 +12,8 @@
 #include <fstream>
 
 #include "aws/cloudwatch_api.h"
-#include "app/cloudwatch_publisher.h"
-#include "app/cloudwatch_resources.h"
+#include "present/cloudwatch/cloudwatch_publisher.h"
+#include "present/cloudwatch/cloudwatch_resources.h"
 #include "config/config_loader.h"
 #include "integration/api_client.h"
 #include "net/curl_multi.h"

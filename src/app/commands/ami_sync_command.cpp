@@ -1,4 +1,4 @@
-#include "app/ami_sync_command.h"
+#include "app/commands/ami_sync_command.h"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>

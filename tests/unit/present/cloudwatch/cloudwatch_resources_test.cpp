@@ -3,7 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "app/cloudwatch_resources.h"
+#include "present/cloudwatch/cloudwatch_resources.h"
 #include "unit/app/app_config.h"
 
 namespace rg {

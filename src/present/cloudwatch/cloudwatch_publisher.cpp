@@ -1,4 +1,4 @@
-#include "app/cloudwatch_publisher.h"
+#include "present/cloudwatch/cloudwatch_publisher.h"
 
 #include <spdlog/spdlog.h>
 

@@ -1,4 +1,4 @@
-#include "app/cloudwatch_command.h"
+#include "app/commands/cloudwatch_command.h"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -6,7 +6,7 @@
 #include <map>
 #include <ostream>
 
-#include "app/cloudwatch_resources.h"
+#include "present/cloudwatch/cloudwatch_resources.h"
 #include "net/curl_multi.h"
 #include "aws/aws_session.h"
 

@@ -1,4 +1,4 @@
-#include "app/doctor_command.h"
+#include "app/commands/doctor_command.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>

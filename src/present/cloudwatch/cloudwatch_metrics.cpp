@@ -1,4 +1,4 @@
-#include "app/cloudwatch_metrics.h"
+#include "present/cloudwatch/cloudwatch_metrics.h"
 
 #include <algorithm>
 

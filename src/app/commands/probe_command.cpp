@@ -1,4 +1,4 @@
-#include "app/probe_command.h"
+#include "app/commands/probe_command.h"
 
 #include <spdlog/spdlog.h>
 

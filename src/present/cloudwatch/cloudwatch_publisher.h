@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "app/cloudwatch_metrics.h"
+#include "present/cloudwatch/cloudwatch_metrics.h"
 #include "config/config.h"
 #include "present/metrics.h"  // CloudWatchStats
 

@@ -1,10 +1,10 @@
-#include "app/drill_command.h"
+#include "app/commands/drill_command.h"
 
 #include <algorithm>
 #include <ostream>
 #include <sstream>
 
-#include "app/failover_command.h"
+#include "app/commands/failover_command.h"
 
 namespace rg {
 namespace {

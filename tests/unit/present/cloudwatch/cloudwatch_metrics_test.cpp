@@ -3,7 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "app/cloudwatch_metrics.h"
+#include "present/cloudwatch/cloudwatch_metrics.h"
 
 namespace rg {
 namespace {

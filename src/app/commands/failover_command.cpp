@@ -1,4 +1,4 @@
-#include "app/failover_command.h"
+#include "app/commands/failover_command.h"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>

@@ -1,10 +1,10 @@
-#include "app/cloudwatch_resources.h"
+#include "present/cloudwatch/cloudwatch_resources.h"
 
 #include <algorithm>
 #include <set>
 
 #include "analyze/dependency_graph.h"
-#include "app/cloudwatch_metrics.h"
+#include "present/cloudwatch/cloudwatch_metrics.h"
 
 namespace rg {
 namespace {

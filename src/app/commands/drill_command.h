@@ -3,7 +3,7 @@
 // zonal autoshift's practice runs, so that a broken failover plan is found before an outage needs
 // it. By default it runs the application's failover plan as a dry run (every readiness check, no
 // change); with --execute (or `real: true` in jobs.drills) it executes the failover and then rolls
-// it back to where it was. It runs the failover command itself (app/failover_command.h), so a
+// it back to where it was. It runs the failover command itself (app/commands/failover_command.h), so a
 // drill exercises exactly what an operator would run.
 #include <CLI/CLI.hpp>
 #include <iosfwd>
