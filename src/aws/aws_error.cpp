@@ -4,6 +4,7 @@
 #include <pugixml.hpp>
 
 #include "aws/http_message.h"
+#include "core/text.h"
 
 namespace rg::aws {
 namespace {
@@ -19,12 +20,7 @@ pugi::xml_node child_local(pugi::xml_node parent, std::string_view local) {
   return {};
 }
 
-std::string trimmed(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(first, last - first + 1));
-}
+std::string trimmed(std::string_view s) { return std::string(trim(s)); }
 
 // "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException:http://..." -> "ResourceNotFoundException"
 std::string clean_json_code(std::string_view type) {

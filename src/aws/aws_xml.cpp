@@ -5,16 +5,12 @@
 #include <cstdlib>
 
 #include "aws/aws_time.h"
+#include "core/text.h"
 
 namespace rg::aws {
 namespace {
 
-std::string trimmed(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(first, last - first + 1));
-}
+std::string trimmed(std::string_view s) { return std::string(trim(s)); }
 
 }  // namespace
 

@@ -2,16 +2,13 @@
 
 #include <algorithm>
 
+#include "core/text.h"
+
 namespace rg {
 
 std::string ApiResponse::header(std::string_view name) const {
-  const auto lower = [](std::string_view text) {
-    std::string out(text);
-    std::ranges::transform(out, out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-  };
   for (const auto& [key, value] : headers)
-    if (lower(key) == lower(name)) return value;
+    if (iequals(key, name)) return value;
   return "";
 }
 
