@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "probe/dns_message.h"
+#include "dns/message_reader.h"
 
 namespace rg {
 namespace {

@@ -2,7 +2,7 @@
 // RFC 2136 dynamic updates signed with TSIG (RFC 8945), for zones served by BIND, Knot or
 // PowerDNS instead of Route 53. Pure message work: building the UPDATE, signing it, verifying
 // the server's signature on the answer and saying what the answer means. Sending is in
-// dns_exchange.h, the plan step in dns_update_step.h.
+// dns/exchange.h, the plan step in dns_update_step.h.
 #include <cstdint>
 #include <expected>
 #include <optional>
@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "act/failover/dns_wire.h"
+#include "dns/message_writer.h"
 
 namespace rg::act::dns {
 

@@ -1,4 +1,4 @@
-#include "probe/dns_message.h"
+#include "dns/message_reader.h"
 
 #include <arpa/inet.h>
 #include <fmt/format.h>

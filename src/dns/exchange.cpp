@@ -1,4 +1,4 @@
-#include "act/failover/dns_exchange.h"
+#include "dns/exchange.h"
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/connect.hpp>

@@ -1,4 +1,4 @@
-#include "act/failover/dns_wire.h"
+#include "dns/message_writer.h"
 
 #include <arpa/inet.h>
 

@@ -1,6 +1,6 @@
 // The response parser on crafted packets: every record type we render, and every way a packet
 // can be broken, which must come back as an error that says where, never a crash.
-#include "probe/dns_message.h"
+#include "dns/message_reader.h"
 
 #include <gtest/gtest.h>
 

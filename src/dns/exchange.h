@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "act/failover/dns_wire.h"
+#include "dns/message_writer.h"
 
 namespace rg::act::dns {
 

@@ -1,7 +1,7 @@
 #pragma once
 // The DNS wire format (RFC 1035) as the failover's DNS steps need it: write queries and RFC 2136
 // updates, and read a whole response (every section, record positions kept) so that a TSIG
-// record can be found and verified over the exact bytes before it. probe/dns_message.h parses
+// record can be found and verified over the exact bytes before it. dns/message_reader.h parses
 // answers for the prober, but act/ sits below probe/ and needs the additional section too.
 #include <cstddef>
 #include <cstdint>
