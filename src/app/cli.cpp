@@ -19,7 +19,7 @@
 #include "app/commands/probe_command.h"
 #include "config/config_loader.h"
 #include "config/duration.h"
-#include "probe/dns_message.h"
+#include "dns/record_type.h"
 
 namespace rg {
 namespace {
@@ -201,7 +201,7 @@ int run_cli(int argc, char** argv) {
       }
       adhoc.resolvers.push_back(*address);
     }
-    const auto code = record_type_code(record_type);
+    const auto code = dns::record_type_code(record_type);
     if (code == 0) {
       std::cerr << "--type " << record_type << ": unknown record type\n";
       return kUsageError;

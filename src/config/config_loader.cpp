@@ -23,6 +23,7 @@
 #include "config/server_reader.h"
 #include "config/yaml_documents.h"
 #include "config/yaml_reader.h"
+#include "dns/record_type.h"
 
 namespace rg {
 namespace {
@@ -49,14 +50,8 @@ const std::vector<std::string_view> store_keys{"path", "raw_retention", "rollup_
                                                "batch_size"};
 const std::vector<std::string_view> priority_names{"low", "medium", "high", "critical"};
 
-struct RecordTypeName {
-  std::string_view name;
-  std::uint16_t code;  // the RR TYPE of RFC 1035 and successors
-};
-constexpr std::array<RecordTypeName, 10> record_types{{
-    {"A", 1}, {"AAAA", 28}, {"CNAME", 5}, {"MX", 15}, {"TXT", 16},
-    {"NS", 2}, {"SOA", 6}, {"SRV", 33}, {"PTR", 12}, {"CAA", 257},
-}};
+using dns::RecordTypeName;
+const std::span<const RecordTypeName> record_types = dns::configurable_record_types();
 
 constexpr int max_batch_size = 100'000;
 

@@ -4,7 +4,8 @@
 
 #include <algorithm>
 
-#include "probe/dns_message.h"
+#include "dns/message_reader.h"
+#include "dns/rcode.h"
 
 namespace rg {
 namespace {
@@ -18,17 +19,9 @@ FailureKind failure_for_rcode(int rcode) {
   }
 }
 
-std::string_view rcode_name(int rcode) {
-  switch (rcode) {
-    case 0: return "NOERROR";
-    case 1: return "FORMERR";
-    case 2: return "SERVFAIL";
-    case 3: return "NXDOMAIN";
-    case 4: return "NOTIMP";
-    case 5: return "REFUSED";
-    default: return "rcode";
-  }
-}
+// A failed probe names the rcodes of RFC 1035 (0-5), what a resolver answers a query with;
+// any other code is shown by its number alone, "rcode (9)".
+std::string rcode_text(int rcode) { return rcode >= 0 && rcode <= 5 ? dns::rcode_name(rcode) : "rcode"; }
 
 void fail(ProbeResult& result, FailureKind kind, std::string error) {
   result.success = false;
@@ -57,7 +50,7 @@ void judge_dns_answer(const DnsProbeOptions& options, int ares_status, std::span
     fail(result, failure_for_status(ares_status), std::string(ares_strerror(ares_status)));
     return;
   }
-  auto response = parse_dns_response(packet);
+  auto response = dns::parse_response(packet);
   if (!response) {
     fail(result, FailureKind::malformed, "malformed response: " + response.error());
     return;
@@ -65,7 +58,7 @@ void judge_dns_answer(const DnsProbeOptions& options, int ares_status, std::span
   result.rcode = response->rcode;
   result.answers = std::move(response->answers);
   if (response->rcode != 0) {
-    fail(result, failure_for_rcode(response->rcode), fmt::format("{} ({})", rcode_name(response->rcode), response->rcode));
+    fail(result, failure_for_rcode(response->rcode), fmt::format("{} ({})", rcode_text(response->rcode), response->rcode));
     return;
   }
   const auto& type = options.record_type.name;
@@ -149,7 +142,7 @@ void DnsProber::start(const EndpointConfig& endpoint, Completion done) {
       .query(endpoint.hostname, endpoint.dns.record_type.code,
              [this, &endpoint, finish, probe, tcp_fallback](int status, std::span<const unsigned char> answer) {
                if (status == ARES_SUCCESS && tcp_fallback) {
-                 if (dns_response_truncated(answer)) {
+                 if (dns::response_truncated(answer)) {
                    probe->result.used_tcp = true;
                    channel_for(endpoint, true).query(endpoint.hostname, endpoint.dns.record_type.code, finish);
                    return;

@@ -1,7 +1,7 @@
 // Fuzz target: DNS messages from the network, one reader per selector byte (tests/fuzz/README.md):
 //
-//   0 a probe's response (probe/dns_message.h), and the TC-bit check the TCP fallback makes
-//   1 a whole message with every section (act/failover/dns_wire.h), as the DNS failover steps read it
+//   0 a probe's response (dns/message_reader.h, parse_response), and the TC-bit check the TCP fallback makes
+//   1 a whole message with every section (dns/message_reader.h, parse_message), as the DNS failover steps read it
 //   2 the answer to an RFC 2136 UPDATE signed with TSIG (check_update_answer)
 //   3 a TSIG-signed message verified as a request (tsig_verify)
 //   4 a base64 TSIG secret
@@ -10,8 +10,8 @@
 #include <span>
 
 #include "act/failover/dns_update.h"
+#include "dns/message_reader.h"
 #include "fuzz/fuzz_input.h"
-#include "probe/dns_message.h"
 
 namespace {
 
@@ -33,8 +33,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const dns::Bytes request_mac(32, 0x5a);
   switch (selector) {
     case 0:
-      (void)rg::parse_dns_response(packet);
-      (void)rg::dns_response_truncated(packet);
+      (void)rg::dns::parse_response(packet);
+      (void)rg::dns::response_truncated(packet);
       break;
     case 1: (void)dns::parse_message(packet); break;
     case 2: {

@@ -9,7 +9,7 @@
 
 #include "analyze/classifier.h"
 #include "analyze/round_analyzer.h"
-#include "probe/dns_message.h"
+#include "dns/record_type.h"
 #include "probe/probe_scheduler.h"
 #include "support/dns_fault_proxy.h"
 #include "support/knot_server.h"
@@ -38,7 +38,7 @@ class DnsProberTest : public testing::Test {
     e.hostname = std::move(hostname);
     e.service = "dynamodb";
     e.region = "us-east-1";
-    e.dns.record_type = RecordType{record_type_code(type), type};
+    e.dns.record_type = RecordType{dns::record_type_code(type), type};
     e.dns.resolvers = {NetworkAddress{proxy_.address(), proxy_.port()}};
     e.timeout = 1000ms;
     e.interval = 5000ms;

@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <memory>
 
+#include "dns/message_writer.h"
+#include "dns/rcode.h"
+#include "dns/record_type.h"
+
 namespace rg::act {
 namespace {
 
@@ -34,7 +38,7 @@ void look_once(boost::asio::any_io_executor executor, const DnsAnswerTarget& tar
                    contains = std::ranges::find(values, wanted) != values.end();
                    std::string list;
                    for (const auto& v : values) list += (list.empty() ? "" : " ") + v;
-                   said = list.empty() ? "no " + dns::type_name(target.type) + " records" : list;
+                   said = list.empty() ? "no " + dns::record_type_name(target.type) + " records" : list;
                  }
                  round->all_contain = round->all_contain && contains;
                  round->seen += (round->seen.empty() ? "" : "; ") + resolver.to_string() + ": " + said;
@@ -63,7 +67,7 @@ PlanStep verify_dns_step(boost::asio::any_io_executor executor, aws::AwsSchedule
   step.name = "verify " + target.name + " resolves to " + target.value;
   std::string resolvers;
   for (const auto& r : target.resolvers) resolvers += (resolvers.empty() ? "" : ", ") + r.to_string();
-  step.description = "query " + resolvers + " for " + dns::type_name(target.type) + " " + target.name +
+  step.description = "query " + resolvers + " for " + dns::record_type_name(target.type) + " " + target.name +
                      " until the answer contains " + target.value + " (changes nothing)";
   step.action = [](StepCallback done) { done(""); };  // the verification is the step
   step.verify = [executor, &scheduler, target, wait](StepCallback done) {

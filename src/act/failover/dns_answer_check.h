@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "aws/aws_client.h"
-#include "act/failover/dns_exchange.h"
 #include "act/failover/plan.h"
 #include "act/failover/wait_until.h"
+#include "dns/exchange.h"
 
 namespace rg::act {
 

@@ -5,6 +5,8 @@
 
 #include <array>
 
+#include "dns/rcode.h"
+
 namespace rg::act::dns {
 namespace {
 

@@ -1,8 +1,8 @@
 #pragma once
 // RFC 2136 dynamic updates signed with TSIG (RFC 8945), for zones served by BIND, Knot or
 // PowerDNS instead of Route 53. Pure message work: building the UPDATE, signing it, verifying
-// the server's signature on the answer and saying what the answer means. Sending is in
-// dns_exchange.h, the plan step in dns_update_step.h.
+// the server's signature on the answer and saying what the answer means, over the wire reader
+// and writer of dns/. Sending is dns/exchange.h, the plan step dns_update_step.h.
 #include <cstdint>
 #include <expected>
 #include <optional>
@@ -11,9 +11,14 @@
 #include <string_view>
 #include <vector>
 
-#include "act/failover/dns_wire.h"
+#include "dns/message_reader.h"
+#include "dns/message_writer.h"
 
 namespace rg::act::dns {
+
+// The failover's DNS work speaks the wire layer's vocabulary (Bytes, Writer, kTypeA, ...)
+// unqualified, as when it all lived here.
+using namespace rg::dns;
 
 inline constexpr std::uint16_t kDefaultFudge = 300;  // seconds of clock skew allowed (RFC 8945 5.2.3)
 

@@ -7,6 +7,9 @@
 #include <optional>
 #include <random>
 
+#include "dns/rcode.h"
+#include "dns/record_type.h"
+
 namespace rg::act {
 namespace {
 
@@ -72,7 +75,7 @@ void send_update(boost::asio::any_io_executor executor, aws::AwsScheduler& sched
 void wait_served(boost::asio::any_io_executor executor, aws::AwsScheduler& scheduler, const DnsUpdateTarget& target,
                  std::vector<std::string> values, WaitOptions wait, StepCallback done) {
   std::ranges::sort(values);
-  const std::string what = target.name + " " + dns::type_name(target.type) + " served as " + join(values);
+  const std::string what = target.name + " " + dns::record_type_name(target.type) + " served as " + join(values);
   wait_until(scheduler, wait, what,
              [executor, target, values](PollCallback look) {
                read_rrset(executor, target, [values, look](std::expected<Served, std::string> served) {
@@ -94,7 +97,7 @@ PlanStep dns_update_step(boost::asio::any_io_executor executor, aws::AwsSchedule
   step.memory = memory;
   step.name = "point " + target.name + " at " + target.value;
   step.description = "RFC 2136 UPDATE (TSIG " + target.key.name + ") to " + target.server.to_string() + ": " +
-                     dns::type_name(target.type) + " " + target.name + " " + target.value + ", wait until served";
+                     dns::record_type_name(target.type) + " " + target.name + " " + target.value + ", wait until served";
   const auto no_loop = [](StepCallback done) {
     done(std::unexpected("no event loop for DNS was given to the plan (PlanContext::dns_executor)"));
   };

@@ -9,10 +9,10 @@
 #include <string>
 
 #include "aws/aws_client.h"
-#include "act/failover/dns_exchange.h"
 #include "act/failover/dns_update.h"
 #include "act/failover/plan.h"
 #include "act/failover/wait_until.h"
+#include "dns/exchange.h"
 
 namespace rg::act {
 

@@ -9,9 +9,16 @@
 #include "act/failover/dns_update_step.h"
 #include "act/failover/ecs_steps.h"
 #include "act/failover/readiness_checks.h"
+#include "dns/record_type.h"
 
 namespace rg::act {
 namespace {
+
+// The configuration lets these steps name A, AAAA or CNAME; A stands in for anything else.
+std::uint16_t dns_type_code(std::string_view name) {
+  const std::uint16_t code = dns::record_type_code(name);
+  return code != 0 ? code : dns::kTypeA;
+}
 
 // The TSIG key with its secret decoded, read from secret_file now (not at config load: the
 // config stage reads only its own file, and a rotated key file is picked up by the next plan).
@@ -124,7 +131,7 @@ std::expected<Plan, std::string> build_failover_plan(const ApplicationConfig& ap
   if (config.dns_update && tsig_key) {
     const auto& update = *config.dns_update;
     DnsUpdateTarget target{server_of(update.server), update.zone,
-                           update.name,              dns::type_code(update.type).value_or(dns::kTypeA),
+                           update.name,              dns_type_code(update.type),
                            static_cast<std::uint32_t>(update.ttl), update.values.at(to),
                            *tsig_key,                std::chrono::seconds(3)};
     plan.steps.push_back(dns_update_step(context.dns_executor, context.scheduler, std::move(target), context.wait));
@@ -143,7 +150,7 @@ std::expected<Plan, std::string> build_failover_plan(const ApplicationConfig& ap
     }
     const auto value = values->find(to);
     if (value != values->end()) {
-      DnsAnswerTarget target{verify.name, dns::type_code(type.empty() ? "A" : type).value_or(dns::kTypeA), {},
+      DnsAnswerTarget target{verify.name, dns_type_code(type.empty() ? "A" : type), {},
                              value->second, std::chrono::seconds(3)};
       for (const auto& resolver : verify.resolvers) target.resolvers.push_back(server_of(resolver));
       plan.steps.push_back(verify_dns_step(context.dns_executor, context.scheduler, std::move(target),

@@ -1,4 +1,4 @@
-#include "act/failover/dns_exchange.h"
+#include "dns/exchange.h"
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/connect.hpp>
@@ -10,10 +10,13 @@
 #include <boost/asio/write.hpp>
 
 #include <array>
-#include <random>
 #include <memory>
+#include <random>
 
-namespace rg::act::dns {
+#include "dns/message_reader.h"
+#include "dns/message_writer.h"
+
+namespace rg::dns {
 namespace {
 
 namespace asio = boost::asio;
@@ -156,4 +159,4 @@ std::vector<std::string> values_of(const Message& message, std::string_view name
   return values;
 }
 
-}  // namespace rg::act::dns
+}  // namespace rg::dns

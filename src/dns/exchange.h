@@ -1,7 +1,8 @@
 #pragma once
 // One DNS exchange on the event loop: the message over UDP, and over TCP when the answer comes
-// back truncated (TC), all within one timeout. No retries: the update step verifies by querying
-// and polls, which is the retry that matters; re-sending an update blindly is not needed.
+// back truncated (TC), all within one timeout. No retries: the failover's update step verifies by
+// querying and polls, which is the retry that matters; re-sending an update blindly is not needed.
+// (The prober asks through c-ares instead, probe/cares_channel.h.)
 #include <boost/asio/any_io_executor.hpp>
 
 #include <chrono>
@@ -12,9 +13,9 @@
 #include <string_view>
 #include <vector>
 
-#include "act/failover/dns_wire.h"
+#include "dns/message.h"
 
-namespace rg::act::dns {
+namespace rg::dns {
 
 struct Server {
   std::string host;  // an IPv4 or IPv6 literal
@@ -36,4 +37,4 @@ void query(boost::asio::any_io_executor executor, Server server, std::string_vie
 // The values of the answer records owned by `name` of `type` (normalized as Record::value).
 std::vector<std::string> values_of(const Message& message, std::string_view name, std::uint16_t type);
 
-}  // namespace rg::act::dns
+}  // namespace rg::dns

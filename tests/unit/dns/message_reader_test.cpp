@@ -1,6 +1,6 @@
 // The response parser on crafted packets: every record type we render, and every way a packet
 // can be broken, which must come back as an error that says where, never a crash.
-#include "probe/dns_message.h"
+#include "dns/message_reader.h"
 
 #include <gtest/gtest.h>
 
@@ -28,7 +28,7 @@ TEST(DnsMessage, ParsesAddressesWithTheirTtls) {
   m.answers.push_back(record("dynamodb.us-east-1.amazonaws.com.", dns::type_a, 5, {3, 218, 182, 201}));
   m.answers.push_back(record("dynamodb.us-east-1.amazonaws.com.", dns::type_a, 7, {3, 218, 182, 202}));
   const auto wire = dns::serialize(m);
-  auto parsed = parse_dns_response(wire);
+  auto parsed = rg::dns::parse_response(wire);
   ASSERT_TRUE(parsed) << parsed.error();
   EXPECT_EQ(parsed->id, 0x1234);
   EXPECT_EQ(parsed->rcode, 0);
@@ -49,7 +49,7 @@ TEST(DnsMessage, RendersAaaaCnameMxAndTxt) {
   mx.insert(mx.end(), exchange.begin(), exchange.end());
   m.answers.push_back(record("example.test.", dns::type_mx, 60, mx));
   m.answers.push_back(record("example.test.", dns::type_txt, 60, {5, 'h', 'e', 'l', 'l', 'o', 2, 'a', '"'}));
-  auto parsed = parse_dns_response(dns::serialize(m));
+  auto parsed = rg::dns::parse_response(dns::serialize(m));
   ASSERT_TRUE(parsed) << parsed.error();
   ASSERT_EQ(parsed->answers.size(), 4u);
   EXPECT_EQ(parsed->answers[0], (DnsAnswer{"CNAME", "web.example.test.", 60}));
@@ -65,7 +65,7 @@ TEST(DnsMessage, FollowsCompressionPointers) {
   wire.insert(wire.end(), qname.begin(), qname.end());
   wire.insert(wire.end(), {0, 1, 0, 1});
   wire.insert(wire.end(), {0xC0, 12, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 192, 0, 2, 1});
-  auto parsed = parse_dns_response(wire);
+  auto parsed = rg::dns::parse_response(wire);
   ASSERT_TRUE(parsed) << parsed.error();
   ASSERT_EQ(parsed->answers.size(), 1u);
   EXPECT_EQ(parsed->answers[0], (DnsAnswer{"A", "192.0.2.1", 30}));
@@ -74,7 +74,7 @@ TEST(DnsMessage, FollowsCompressionPointers) {
 TEST(DnsMessage, ReportsTheRcodeAndTruncation) {
   auto m = response_to("gone.example.test.", dns::type_a, dns::rcode_nxdomain);
   m.header.flags |= dns::flag_tc;
-  auto parsed = parse_dns_response(dns::serialize(m));
+  auto parsed = rg::dns::parse_response(dns::serialize(m));
   ASSERT_TRUE(parsed) << parsed.error();
   EXPECT_EQ(parsed->rcode, 3);
   EXPECT_TRUE(parsed->truncated);
@@ -84,7 +84,7 @@ TEST(DnsMessage, ReportsTheRcodeAndTruncation) {
 TEST(DnsMessage, UnknownTypesUseTheGenericForm) {
   auto m = response_to("x.example.test.", 99);
   m.answers.push_back(record("x.example.test.", 99, 1, {0xde, 0xad}));
-  auto parsed = parse_dns_response(dns::serialize(m));
+  auto parsed = rg::dns::parse_response(dns::serialize(m));
   ASSERT_TRUE(parsed) << parsed.error();
   EXPECT_EQ(parsed->answers[0], (DnsAnswer{"TYPE99", "\\# 2 dead", 1}));
 }
@@ -98,7 +98,7 @@ struct BrokenPacket {
 class DnsMessageBroken : public testing::TestWithParam<BrokenPacket> {};
 
 TEST_P(DnsMessageBroken, IsAnErrorThatSaysWhere) {
-  auto parsed = parse_dns_response(GetParam().wire);
+  auto parsed = rg::dns::parse_response(GetParam().wire);
   ASSERT_FALSE(parsed);
   EXPECT_EQ(parsed.error(), GetParam().error);
 }
@@ -144,10 +144,10 @@ INSTANTIATE_TEST_SUITE_P(
     });
 
 TEST(DnsMessage, RecordTypeNamesRoundTrip) {
-  EXPECT_EQ(record_type_code("AAAA"), 28);
-  EXPECT_EQ(record_type_name(28), "AAAA");
-  EXPECT_EQ(record_type_code("BOGUS"), 0);
-  EXPECT_EQ(record_type_name(4242), "TYPE4242");
+  EXPECT_EQ(rg::dns::record_type_code("AAAA"), 28);
+  EXPECT_EQ(rg::dns::record_type_name(28), "AAAA");
+  EXPECT_EQ(rg::dns::record_type_code("BOGUS"), 0);
+  EXPECT_EQ(rg::dns::record_type_name(4242), "TYPE4242");
 }
 
 }  // namespace
