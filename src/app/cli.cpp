@@ -9,14 +9,14 @@
 #include <iostream>
 
 #include "app/adhoc_config.h"
-#include "app/commands/cloudwatch_command.h"
 #include "app/commands/ami_sync_command.h"
+#include "app/commands/cloudwatch_command.h"
 #include "app/commands/doctor_command.h"
 #include "app/commands/drill_command.h"
 #include "app/commands/failover_command.h"
+#include "app/commands/probe_command.h"
 #include "app/iam_policy.h"
 #include "app/pipeline.h"
-#include "app/commands/probe_command.h"
 #include "config/config_loader.h"
 #include "config/duration.h"
 #include "dns/record_type.h"
