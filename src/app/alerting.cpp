@@ -29,14 +29,13 @@ SnsClientProvider sns_clients(boost::asio::io_context& io, CurlMulti& curl, cons
 SnsSession::~SnsSession() = default;
 
 std::expected<std::unique_ptr<Alerting>, std::string> Alerting::start(boost::asio::io_context& io,
-                                                                      const Config& config) {
-  auto store = SqliteAlertStore::open(config.store.path);
-  if (!store) return std::unexpected(store.error().message);
-  auto alerts = (*store)->load();
+                                                                      const Config& config,
+                                                                      std::unique_ptr<SqliteAlertStore> store) {
+  auto alerts = store->load();
   if (!alerts) return std::unexpected("cannot read the stored alerts: " + alerts.error().message);
-  auto silences = (*store)->silences(now_us());
+  auto silences = store->silences(now_us());
   if (!silences) return std::unexpected("cannot read the stored silences: " + silences.error().message);
-  std::unique_ptr<Alerting> alerting(new Alerting(io, config, std::move(*store)));
+  std::unique_ptr<Alerting> alerting(new Alerting(io, config, std::move(store)));
   std::size_t active = 0;
   for (const auto& alert : *alerts) active += alert.state != AlertState::resolved ? 1 : 0;
   alerting->engine_.restore(std::move(*alerts), std::move(*silences));

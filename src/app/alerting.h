@@ -42,9 +42,11 @@ struct AlertingStats {
 
 class Alerting {
  public:
-  // `config` must outlive it. Errors: the store cannot be opened or read.
+  // `config` must outlive it; `store` is the alerts part of the opened store (store/open_store.h).
+  // Errors: the stored alerts or silences cannot be read.
   static std::expected<std::unique_ptr<Alerting>, std::string> start(boost::asio::io_context& io,
-                                                                     const Config& config);
+                                                                     const Config& config,
+                                                                     std::unique_ptr<SqliteAlertStore> store);
   ~Alerting();  // waits for the store writes still queued
   Alerting(const Alerting&) = delete;
   Alerting& operator=(const Alerting&) = delete;

@@ -21,7 +21,7 @@
 #include "present/api_server.h"
 #include "probe/probe_scheduler.h"
 #include "store/batch_writer.h"
-#include "store/sqlite_store.h"
+#include "store/open_store.h"
 
 namespace rg {
 namespace {
@@ -43,12 +43,13 @@ void log_round(const AnalyzedRound& analyzed, const ProbeRound& round) {
 }  // namespace
 
 int run_pipeline(const Config& config, const PipelineOptions& options) {
-  auto opened = SqliteStore::open(config.store.path);
+  // The history for the BatchWriter, the alerts and the failover journal, each on its own connection.
+  auto opened = open_store(config.store, StoreAccess::read_write);
   if (!opened) {
     spdlog::critical("cannot open the store {}: {}", config.store.path, opened.error().message);
     return 1;
   }
-  std::unique_ptr<Store> store = std::move(*opened);
+  std::unique_ptr<Store> store = std::move(opened->history);
   RoundAnalyzer analyzer(config);
   load_stored_uptime(*store, config, analyzer, now_us());
 
@@ -57,7 +58,8 @@ int run_pipeline(const Config& config, const PipelineOptions& options) {
   boost::asio::io_context io;
   StoreMaintenance maintenance(io, config);  // retention on its own connection and thread
   AnomalyRunner anomaly(io, config);         // forest refits on a worker thread, scoring on the loop
-  auto alerting = Alerting::start(io, config);  // rules, cascade risk, notifiers; alerts kept in the store
+  // Rules, cascade risk, notifiers; alerts kept in the store.
+  auto alerting = Alerting::start(io, config, std::move(opened->alerts));
   if (!alerting) {
     spdlog::critical("cannot start alerting: {}", alerting.error());
     return 1;
@@ -69,7 +71,8 @@ int run_pipeline(const Config& config, const PipelineOptions& options) {
 
   // Each application's policy every round; plans journaled, resumed after a crash.
   auto failover = FailoverController::start(io, config, probers.aws_session(),
-                                            [&](const Notification& n) { (*alerting)->notify(n); });
+                                            [&](const Notification& n) { (*alerting)->notify(n); },
+                                            std::move(opened->journal));
   if (!failover) {
     spdlog::critical("cannot start the failover controller: {}", failover.error());
     return 1;
