@@ -10,9 +10,9 @@
 #include "config/config.h"
 #include "core/failure_kind.h"
 #include "core/health_status.h"
+#include "core/observation.h"
 #include "core/probe_result.h"
 #include "core/time.h"
-#include "store/observation.h"
 
 namespace rg {
 

@@ -16,7 +16,7 @@
 #include "analyze/hysteresis.h"
 #include "analyze/region_score.h"
 #include "config/config.h"
-#include "store/observation.h"
+#include "core/observation.h"
 
 namespace rg {
 

@@ -1,7 +1,7 @@
 #pragma once
 // Uptime over a window comes from the store as counts (UptimeStats, with its own uptime_percent()).
-// Only the type is used here: analyze does not link the store.
-#include "store/observation.h"
+// UptimeStats is a plain value of core/, so analyze/ neither includes nor links the store.
+#include "core/observation.h"
 
 namespace rg {
 

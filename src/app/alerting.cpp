@@ -19,14 +19,13 @@ SnsClientProvider sns_clients(aws::AwsSession& session) {
 }  // namespace
 
 std::expected<std::unique_ptr<Alerting>, std::string> Alerting::start(boost::asio::io_context& io, const Config& config,
-                                                                      CurlMulti& curl, aws::AwsSession& session) {
-  auto store = SqliteAlertStore::open(config.store.path);
-  if (!store) return std::unexpected(store.error().message);
-  auto alerts = (*store)->load();
+                                                                      CurlMulti& curl, aws::AwsSession& session,
+                                                                      std::unique_ptr<SqliteAlertStore> store) {
+  auto alerts = store->load();
   if (!alerts) return std::unexpected("cannot read the stored alerts: " + alerts.error().message);
-  auto silences = (*store)->silences(now_us());
+  auto silences = store->silences(now_us());
   if (!silences) return std::unexpected("cannot read the stored silences: " + silences.error().message);
-  std::unique_ptr<Alerting> alerting(new Alerting(io, config, curl, session, std::move(*store)));
+  std::unique_ptr<Alerting> alerting(new Alerting(io, config, curl, session, std::move(store)));
   std::size_t active = 0;
   for (const auto& alert : *alerts) active += alert.state != AlertState::resolved ? 1 : 0;
   alerting->engine_.restore(std::move(*alerts), std::move(*silences));

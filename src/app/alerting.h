@@ -35,9 +35,11 @@ struct AlertingStats {
 class Alerting {
  public:
   // `config`, `curl` and `session` (the pipeline's, shared with the probes: the notifiers send
-  // through them) must outlive it. Errors: the store cannot be opened or read.
+  // through them) must outlive it; `store` is the alerts part of the opened store
+  // (store/open_store.h). Errors: the stored alerts or silences cannot be read.
   static std::expected<std::unique_ptr<Alerting>, std::string> start(boost::asio::io_context& io, const Config& config,
-                                                                     CurlMulti& curl, aws::AwsSession& session);
+                                                                     CurlMulti& curl, aws::AwsSession& session,
+                                                                     std::unique_ptr<SqliteAlertStore> store);
   ~Alerting();  // waits for the store writes still queued
   Alerting(const Alerting&) = delete;
   Alerting& operator=(const Alerting&) = delete;

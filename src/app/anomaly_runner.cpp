@@ -6,7 +6,7 @@
 #include <boost/asio/post.hpp>
 #include <chrono>
 
-#include "store/sqlite_store.h"
+#include "store/open_store.h"
 
 namespace rg {
 namespace {
@@ -100,9 +100,9 @@ void AnomalyRunner::start_fit() {
     const auto started = std::chrono::steady_clock::now();
     const auto from = to - duration_cast<microseconds>(config_.anomaly.window);
     std::expected<ForestModel, std::string> fitted = std::unexpected(std::string());
-    if (auto store = SqliteStore::open_read_only(config_.store.path); !store) {
+    if (auto store = open_store(config_.store, StoreAccess::read_only); !store) {
       fitted = std::unexpected("cannot open the store: " + store.error().message);
-    } else if (auto histories = read_training_window(**store, config_, to); !histories) {
+    } else if (auto histories = read_training_window(*store->history, config_, to); !histories) {
       fitted = std::unexpected("cannot read the store: " + histories.error().message);
     } else {
       fitted = fit_forest_model(*histories, detector_options(config_.anomaly), from, to);

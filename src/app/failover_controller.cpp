@@ -65,11 +65,10 @@ struct FailoverController::Application {
 };
 
 std::expected<std::unique_ptr<FailoverController>, std::string> FailoverController::start(
-    boost::asio::io_context& io, const Config& config, aws::AwsSession& session, Notify notify) {
-  auto journal = FailoverJournal::open(config.store.path);
-  if (!journal) return std::unexpected("cannot open the failover journal: " + journal.error().message);
+    boost::asio::io_context& io, const Config& config, aws::AwsSession& session, Notify notify,
+    std::unique_ptr<FailoverJournal> journal) {
   std::unique_ptr<FailoverController> controller(
-      new FailoverController(io, config, session, std::move(notify), std::move(*journal)));
+      new FailoverController(io, config, session, std::move(notify), std::move(journal)));
   for (auto& app : controller->apps_) controller->recover(*app);
   return controller;
 }

@@ -43,11 +43,12 @@ class FailoverController {
  public:
   using Notify = std::function<void(const Notification&)>;
 
-  // Opens the journal (config.store.path) and recovers what it finds. `config` and `session` (the
-  // AWS clients the plans call through, shared with the resource checks) must outlive it.
-  static std::expected<std::unique_ptr<FailoverController>, std::string> start(boost::asio::io_context& io,
-                                                                               const Config& config,
-                                                                               aws::AwsSession& session, Notify notify);
+  // Recovers what `journal` (the journal part of the opened store, store/open_store.h) holds.
+  // `config` and `session` (the AWS clients the plans call through, shared with the resource
+  // checks) must outlive it.
+  static std::expected<std::unique_ptr<FailoverController>, std::string> start(
+      boost::asio::io_context& io, const Config& config, aws::AwsSession& session, Notify notify,
+      std::unique_ptr<FailoverJournal> journal);
   ~FailoverController();
   FailoverController(const FailoverController&) = delete;
   FailoverController& operator=(const FailoverController&) = delete;

@@ -21,7 +21,7 @@
 #include "present/api_server.h"
 #include "probe/probe_scheduler.h"
 #include "store/batch_writer.h"
-#include "store/sqlite_store.h"
+#include "store/open_store.h"
 
 namespace rg {
 namespace {
@@ -43,12 +43,13 @@ void log_round(const AnalyzedRound& analyzed, const ProbeRound& round) {
 }  // namespace
 
 int run_pipeline(const Config& config, const PipelineOptions& options) {
-  auto opened = SqliteStore::open(config.store.path);
+  // The history for the BatchWriter, the alerts and the failover journal, each on its own connection.
+  auto opened = open_store(config.store, StoreAccess::read_write);
   if (!opened) {
     spdlog::critical("cannot open the store {}: {}", config.store.path, opened.error().message);
     return 1;
   }
-  std::unique_ptr<Store> store = std::move(*opened);
+  std::unique_ptr<Store> store = std::move(opened->history);
   RoundAnalyzer analyzer(config);
   load_stored_uptime(*store, config, analyzer, now_us());
 
@@ -63,7 +64,7 @@ int run_pipeline(const Config& config, const PipelineOptions& options) {
   CurlMulti curl(io);
   aws::AwsSession aws(io, curl, config.aws);
 
-  auto alerting = Alerting::start(io, config, curl, aws);  // rules and notifiers; alerts kept in the store
+  auto alerting = Alerting::start(io, config, curl, aws, std::move(opened->alerts));  // alerts kept in the store
   if (!alerting) {
     spdlog::critical("cannot start alerting: {}", alerting.error());
     return 1;
@@ -74,7 +75,8 @@ int run_pipeline(const Config& config, const PipelineOptions& options) {
 
   // Each application's policy every round; plans journaled, resumed after a crash.
   auto failover = FailoverController::start(io, config, aws,
-                                            [&](const Notification& n) { (*alerting)->notify(n); });
+                                            [&](const Notification& n) { (*alerting)->notify(n); },
+                                            std::move(opened->journal));
   if (!failover) {
     spdlog::critical("cannot start the failover controller: {}", failover.error());
     return 1;

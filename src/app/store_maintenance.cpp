@@ -2,7 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "store/sqlite_store.h"
+#include "store/open_store.h"
 
 namespace rg {
 
@@ -36,18 +36,18 @@ void StoreMaintenance::stop() {
 void StoreMaintenance::run_pass() {
   // Skip a pass while the previous one still runs (a very large first rollup, say).
   if (running_.valid() && running_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
-  running_ = std::async(std::launch::async, [path = config_.store.path,
+  running_ = std::async(std::launch::async, [store_config = config_.store,
                                              raw = std::chrono::hours(24 * config_.store.raw_retention_days),
                                              rollups = std::chrono::hours(24 * config_.store.rollup_retention_days)] {
-    auto store = SqliteStore::open(path);
+    auto store = open_store(store_config, StoreAccess::maintenance);
     if (!store) {
-      spdlog::warn("retention: cannot open {}: {}", path, store.error().message);
+      spdlog::warn("retention: cannot open {}: {}", store_config.path, store.error().message);
       return;
     }
-    if (auto done = (*store)->apply_retention(now_us(), raw, rollups); !done)
+    if (auto done = store->history->apply_retention(now_us(), raw, rollups); !done)
       spdlog::warn("retention failed: {}", done.error().message);
     else
-      spdlog::debug("retention applied to {}", path);
+      spdlog::debug("retention applied to {}", store_config.path);
   });
 }
 

@@ -11,7 +11,7 @@
 #include "present/client_stream.h"
 #include "present/listener.h"
 #include "present/server_core.h"
-#include "store/sqlite_store.h"
+#include "store/open_store.h"
 
 namespace rg {
 
@@ -100,8 +100,8 @@ std::expected<std::unique_ptr<ApiServer>, std::string> ApiServer::start(asio::io
   options.max_clients_per_address = server.max_clients_per_address;
   if (config.store.path == ":memory:") {
     options.history_problem = "store.path is :memory:, which no second connection can read";
-  } else if (auto store = SqliteStore::open_read_only(config.store.path)) {
-    options.history = std::move(*store);
+  } else if (auto store = open_store(config.store, StoreAccess::read_only)) {
+    options.history = std::move(store->history);
   } else {
     options.history_problem = store.error().message;
     spdlog::warn("history queries unavailable: {}", store.error().message);

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "core/observation.h"
 #include "core/time.h"
-#include "store/observation.h"
 
 namespace rg {
 

@@ -8,7 +8,7 @@
 #include "act/failover/plan_executor.h"
 #include "net/curl_multi.h"
 #include "aws/aws_session.h"
-#include "store/failover_journal.h"
+#include "store/open_store.h"
 
 namespace rg {
 namespace {
@@ -95,26 +95,27 @@ int run_failover_command(const Config& config, const FailoverCommandOptions& opt
     out << "no application `" << options.app << "` in " << config.source_file << "\n";
     return kUsageError;
   }
-  auto journal = FailoverJournal::open(config.store.path);
-  if (!journal) {
-    out << "cannot open the failover journal " << config.store.path << ": " << journal.error().message << "\n";
+  auto store = open_store(config.store, StoreAccess::read_write);
+  if (!store) {
+    out << "cannot open the failover journal " << config.store.path << ": " << store.error().message << "\n";
     return kUsageError;
   }
-  if (options.action == "status") return show_status(**journal, *app, out);
+  FailoverJournal& journal = *store->journal;
+  if (options.action == "status") return show_status(journal, *app, out);
 
-  const auto latest = (*journal)->latest(app->name);
+  const auto latest = journal.latest(app->name);
   if (!latest) {
     out << "journal: " << latest.error().message << "\n";
     return kNotCompleted;
   }
   if (*latest && (*latest)->state == PlanState::proposed && (options.action == "approve" || options.action == "rollback"))
-    return answer_proposal(**journal, **latest, options.action == "approve", out);
+    return answer_proposal(journal, **latest, options.action == "approve", out);
   if (options.action == "approve") {
     out << app->name << " has no proposal waiting for approval (see `regionguard failover status " << app->name
         << "`)\n";
     return kUsageError;
   }
-  const std::string from = active_region(**journal, *app);
+  const std::string from = active_region(journal, *app);
   std::string to = options.to;
   const auto regions = app->regions();
   if (options.action == "rollback") {
@@ -143,7 +144,7 @@ int run_failover_command(const Config& config, const FailoverCommandOptions& opt
   aws::AsioScheduler scheduler(io);
   act::PlanContext context{session.lookup(config.aws.timeout), scheduler, act::WaitOptions{}, std::nullopt, false,
                            std::nullopt, io.get_executor()};
-  act::PlanExecutor executor(io.get_executor(), **journal, [] { return now_us(); });
+  act::PlanExecutor executor(io.get_executor(), journal, [] { return now_us(); });
   std::optional<act::PlanReport> report;
   // A plan left running is rolled back in place, and succeeds when everything was put back.
   const bool in_place = options.action == "rollback" && (*latest)->state == PlanState::running;
@@ -168,7 +169,7 @@ int run_failover_command(const Config& config, const FailoverCommandOptions& opt
   } else if (in_place) {
     executor.recover(std::move(*plan), **latest, act::Recovery::rollback, done);
   } else {
-    const auto generation = (*journal)->next_generation(app->name);
+    const auto generation = journal.next_generation(app->name);
     if (!generation) {
       out << "journal: " << generation.error().message << "\n";
       return kNotCompleted;

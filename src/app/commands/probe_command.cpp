@@ -12,14 +12,16 @@
 #include "app/store_maintenance.h"
 #include "app/probers.h"
 #include "probe/probe_scheduler.h"
-#include "store/sqlite_store.h"
+#include "store/open_store.h"
 
 namespace rg {
 
 int run_probe_command(const Config& config, const ProbeCommandOptions& options) {
   RoundAnalyzer analyzer(config);
   if (options.read_store && std::filesystem::exists(config.store.path)) {
-    if (auto store = SqliteStore::open(config.store.path)) load_stored_uptime(**store, config, analyzer, now_us());
+    // Opened as the daemon opens it, so a file of an older version is migrated rather than refused.
+    if (auto store = open_store(config.store, StoreAccess::read_write))
+      load_stored_uptime(*store->history, config, analyzer, now_us());
     else spdlog::warn("uptime unavailable: {}", store.error().message);
   }
 

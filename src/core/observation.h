@@ -1,5 +1,9 @@
 #pragma once
-// One stored probe outcome: the probe result plus the status the analysis gave it.
+// One probe outcome as analyze/ judges it and store/ keeps it: the probe result plus the status
+// the analysis gave it. Plain values, so that analyze/ needs nothing from store/.
+#include <cstdint>
+#include <optional>
+
 #include "core/health_status.h"
 #include "core/probe_result.h"
 
