@@ -2,12 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/post.hpp>
 
 #include "aws/aws_session.h"
 
 namespace rg {
 namespace {
+
+// Rounds' alert writes waiting for the disk; one per round at most, so hours of a stalled disk.
+constexpr std::size_t kQueuedAlertWrites = 10'000;
 
 SnsClientProvider sns_clients(boost::asio::io_context& io, CurlMulti& curl, const Config& config,
                               std::map<std::string, std::unique_ptr<SnsSession>>& sessions) {
@@ -29,14 +31,14 @@ SnsClientProvider sns_clients(boost::asio::io_context& io, CurlMulti& curl, cons
 SnsSession::~SnsSession() = default;
 
 std::expected<std::unique_ptr<Alerting>, std::string> Alerting::start(boost::asio::io_context& io,
-                                                                      const Config& config) {
+                                                                      const Config& config, WorkerPool& pool) {
   auto store = SqliteAlertStore::open(config.store.path);
   if (!store) return std::unexpected(store.error().message);
   auto alerts = (*store)->load();
   if (!alerts) return std::unexpected("cannot read the stored alerts: " + alerts.error().message);
   auto silences = (*store)->silences(now_us());
   if (!silences) return std::unexpected("cannot read the stored silences: " + silences.error().message);
-  std::unique_ptr<Alerting> alerting(new Alerting(io, config, std::move(*store)));
+  std::unique_ptr<Alerting> alerting(new Alerting(io, config, std::move(*store), pool));
   std::size_t active = 0;
   for (const auto& alert : *alerts) active += alert.state != AlertState::resolved ? 1 : 0;
   alerting->engine_.restore(std::move(*alerts), std::move(*silences));
@@ -45,15 +47,17 @@ std::expected<std::unique_ptr<Alerting>, std::string> Alerting::start(boost::asi
   return alerting;
 }
 
-Alerting::Alerting(boost::asio::io_context& io, const Config& config, std::unique_ptr<SqliteAlertStore> store)
+Alerting::Alerting(boost::asio::io_context& io, const Config& config, std::unique_ptr<SqliteAlertStore> store,
+                   WorkerPool& pool)
     : config_(config),
       graph_(config.dependencies),
       engine_(config),
       store_(std::move(store)),
+      writes_(pool, {.width = 1, .capacity = kQueuedAlertWrites}),
       curl_(io),
       dispatcher_(io, make_notifiers(curl_, config.notifiers, sns_clients(io, curl_, config, aws_))) {}
 
-Alerting::~Alerting() { writer_.join(); }
+Alerting::~Alerting() { writes_.wait_idle(); }
 
 void Alerting::notify(const Notification& notification) {
   ++notifications_;
@@ -75,13 +79,19 @@ void Alerting::on_round(const AnalyzedRound& analyzed, std::span<const AnomalySi
     dispatcher_.dispatch(notification);
   }
   if (update.changed.empty() && update.history.empty()) return;
-  boost::asio::post(writer_, [store = store_.get(), failures = store_failures_, changed = std::move(update.changed),
-                              history = std::move(update.history)] {
+  const std::size_t count = update.changed.size();
+  const bool queued = writes_.post([store = store_.get(), failures = store_failures_, changed = std::move(update.changed),
+                                    history = std::move(update.history)] {
     if (auto saved = store->save(changed, history); !saved) {
       ++*failures;
       spdlog::error("cannot store {} alerts: {}", changed.size(), saved.error().message);
     }
   });
+  if (!queued) {
+    ++*store_failures_;
+    spdlog::error("cannot store {} alerts: {} writes are queued already, the disk is not keeping up", count,
+                  kQueuedAlertWrites);
+  }
 }
 
 std::expected<Silence, std::string> Alerting::add_silence(Silence silence) {

@@ -1,10 +1,9 @@
 #pragma once
 // Alerting in the daemon: after every round, cascade risk and the alert rules (analyze/, pure),
-// what changed written to the store on a worker thread (never on the loop), and the
+// what changed written to the store on a lane of the worker pool (never on the loop), and the
 // notifications handed to the notifiers (notify/, asynchronous on the loop). Alerts and
 // silences are read back from the store at start, so they survive a restart.
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <expected>
 #include <map>
 #include <memory>
@@ -14,6 +13,7 @@
 
 #include "analyze/alert_engine.h"
 #include "analyze/dependency_graph.h"
+#include "core/worker_pool.h"
 #include "net/curl_multi.h"
 #include "notify/notification_dispatcher.h"
 #include "present/alert_views.h"
@@ -42,9 +42,9 @@ struct AlertingStats {
 
 class Alerting {
  public:
-  // `config` must outlive it. Errors: the store cannot be opened or read.
+  // `config` and `pool` must outlive it. Errors: the store cannot be opened or read.
   static std::expected<std::unique_ptr<Alerting>, std::string> start(boost::asio::io_context& io,
-                                                                     const Config& config);
+                                                                     const Config& config, WorkerPool& pool);
   ~Alerting();  // waits for the store writes still queued
   Alerting(const Alerting&) = delete;
   Alerting& operator=(const Alerting&) = delete;
@@ -65,13 +65,14 @@ class Alerting {
   AlertHooks api_hooks();
 
  private:
-  Alerting(boost::asio::io_context& io, const Config& config, std::unique_ptr<SqliteAlertStore> store);
+  Alerting(boost::asio::io_context& io, const Config& config, std::unique_ptr<SqliteAlertStore> store,
+           WorkerPool& pool);
 
   const Config& config_;
   DependencyGraph graph_;
   AlertEngine engine_;
   std::unique_ptr<SqliteAlertStore> store_;
-  boost::asio::thread_pool writer_{1};  // one thread: writes stay in order
+  WorkerLane writes_;  // a strand: writes stay in order
   CurlMulti curl_;
   std::map<std::string, std::unique_ptr<SnsSession>> aws_;  // by endpoint override, for SNS notifiers
   NotificationDispatcher dispatcher_;
