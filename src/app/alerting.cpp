@@ -2,12 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/post.hpp>
-
 #include "aws/aws_session.h"
 
 namespace rg {
 namespace {
+
+// Rounds' alert writes waiting for the disk; one per round at most, so hours of a stalled disk.
+constexpr std::size_t kQueuedAlertWrites = 10'000;
 
 SnsClientProvider sns_clients(aws::AwsSession& session) {
   return [&session](const NotifierConfig& notifier) {
@@ -20,12 +21,13 @@ SnsClientProvider sns_clients(aws::AwsSession& session) {
 
 std::expected<std::unique_ptr<Alerting>, std::string> Alerting::start(boost::asio::io_context& io, const Config& config,
                                                                       CurlMulti& curl, aws::AwsSession& session,
-                                                                      std::unique_ptr<SqliteAlertStore> store) {
+                                                                      std::unique_ptr<SqliteAlertStore> store,
+                                                                      WorkerPool& pool) {
   auto alerts = store->load();
   if (!alerts) return std::unexpected("cannot read the stored alerts: " + alerts.error().message);
   auto silences = store->silences(now_us());
   if (!silences) return std::unexpected("cannot read the stored silences: " + silences.error().message);
-  std::unique_ptr<Alerting> alerting(new Alerting(io, config, curl, session, std::move(store)));
+  std::unique_ptr<Alerting> alerting(new Alerting(io, config, curl, session, std::move(store), pool));
   std::size_t active = 0;
   for (const auto& alert : *alerts) active += alert.state != AlertState::resolved ? 1 : 0;
   alerting->engine_.restore(std::move(*alerts), std::move(*silences));
@@ -35,12 +37,13 @@ std::expected<std::unique_ptr<Alerting>, std::string> Alerting::start(boost::asi
 }
 
 Alerting::Alerting(boost::asio::io_context& io, const Config& config, CurlMulti& curl, aws::AwsSession& session,
-                   std::unique_ptr<SqliteAlertStore> store)
+                   std::unique_ptr<SqliteAlertStore> store, WorkerPool& pool)
     : engine_(config),
       store_(std::move(store)),
+      writes_(pool, {.width = 1, .capacity = kQueuedAlertWrites}),
       dispatcher_(io, make_notifiers(curl, config.notifiers, sns_clients(session))) {}
 
-Alerting::~Alerting() { writer_.join(); }
+Alerting::~Alerting() { writes_.wait_idle(); }
 
 void Alerting::notify(const Notification& notification) {
   ++notifications_;
@@ -63,13 +66,19 @@ void Alerting::on_round(const AnalyzedRound& analyzed, std::span<const AnomalySi
     dispatcher_.dispatch(notification);
   }
   if (update.changed.empty() && update.history.empty()) return;
-  boost::asio::post(writer_, [store = store_.get(), failures = store_failures_, changed = std::move(update.changed),
-                              history = std::move(update.history)] {
+  const std::size_t count = update.changed.size();
+  const bool queued = writes_.post([store = store_.get(), failures = store_failures_, changed = std::move(update.changed),
+                                    history = std::move(update.history)] {
     if (auto saved = store->save(changed, history); !saved) {
       ++*failures;
       spdlog::error("cannot store {} alerts: {}", changed.size(), saved.error().message);
     }
   });
+  if (!queued) {
+    ++*store_failures_;
+    spdlog::error("cannot store {} alerts: {} writes are queued already, the disk is not keeping up", count,
+                  kQueuedAlertWrites);
+  }
 }
 
 std::expected<Silence, std::string> Alerting::add_silence(Silence silence) {

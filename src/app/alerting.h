@@ -1,10 +1,9 @@
 #pragma once
 // Alerting in the daemon: after every round, the alert rules (analyze/, pure) on the analysed round,
-// what changed written to the store on a worker thread (never on the loop), and the
+// what changed written to the store on a lane of the worker pool (never on the loop), and the
 // notifications handed to the notifiers (notify/, asynchronous on the loop). Alerts and
 // silences are read back from the store at start, so they survive a restart.
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <expected>
 #include <map>
 #include <memory>
@@ -13,6 +12,7 @@
 #include <vector>
 
 #include "analyze/alert_engine.h"
+#include "core/worker_pool.h"
 #include "net/curl_multi.h"
 #include "notify/notification_dispatcher.h"
 #include "present/alert_views.h"
@@ -34,12 +34,13 @@ struct AlertingStats {
 
 class Alerting {
  public:
-  // `config`, `curl` and `session` (the pipeline's, shared with the probes: the notifiers send
-  // through them) must outlive it; `store` is the alerts part of the opened store
+  // `config`, `curl`, `session` (the pipeline's, shared with the probes: the notifiers send
+  // through them) and `pool` must outlive it; `store` is the alerts part of the opened store
   // (store/open_store.h). Errors: the stored alerts or silences cannot be read.
   static std::expected<std::unique_ptr<Alerting>, std::string> start(boost::asio::io_context& io, const Config& config,
                                                                      CurlMulti& curl, aws::AwsSession& session,
-                                                                     std::unique_ptr<SqliteAlertStore> store);
+                                                                     std::unique_ptr<SqliteAlertStore> store,
+                                                                     WorkerPool& pool);
   ~Alerting();  // waits for the store writes still queued
   Alerting(const Alerting&) = delete;
   Alerting& operator=(const Alerting&) = delete;
@@ -61,11 +62,11 @@ class Alerting {
 
  private:
   Alerting(boost::asio::io_context& io, const Config& config, CurlMulti& curl, aws::AwsSession& session,
-           std::unique_ptr<SqliteAlertStore> store);
+           std::unique_ptr<SqliteAlertStore> store, WorkerPool& pool);
 
   AlertEngine engine_;
   std::unique_ptr<SqliteAlertStore> store_;
-  boost::asio::thread_pool writer_{1};  // one thread: writes stay in order
+  WorkerLane writes_;  // a strand: writes stay in order
   NotificationDispatcher dispatcher_;
   std::vector<RegionCascadeRisk> cascade_;
   std::uint64_t notifications_ = 0;

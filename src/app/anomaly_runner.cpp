@@ -15,6 +15,8 @@ using std::chrono::duration_cast;
 using std::chrono::microseconds;
 using std::chrono::milliseconds;
 
+constexpr WorkerLane::Limits kOneFitAtATime{.width = 1, .capacity = 1};
+
 bool is_probe(const EndpointConfig& endpoint) { return endpoint.kind != ProbeKind::calculated; }
 
 void log_signal(const AnomalySignal& signal) {
@@ -45,13 +47,20 @@ StoreResult<std::vector<std::vector<ProbeResult>>> read_training_window(Store& s
   return histories;
 }
 
+AnomalyRunner::AnomalyRunner(boost::asio::io_context& io, const Config& config, WorkerPool& pool, Clock now)
+    : AnomalyRunner(io, config, &pool, std::move(now)) {}
+
 AnomalyRunner::AnomalyRunner(boost::asio::io_context& io, const Config& config, Clock now)
+    : AnomalyRunner(io, config, nullptr, std::move(now)) {}
+
+AnomalyRunner::AnomalyRunner(boost::asio::io_context& io, const Config& config, WorkerPool* pool, Clock now)
     : io_(io),
       config_(config),
       now_(std::move(now)),
       detector_(detector_options(config.anomaly)),
       baselines_(config, baselines_options(config.anomaly)),
       timer_(io),
+      fits_(pool ? WorkerLane(*pool, kOneFitAtATime) : WorkerLane(kOneFitAtATime)),
       self_(std::make_shared<AnomalyRunner*>(this)) {
   stats_.enabled = config.anomaly.enabled;
   for (const auto& endpoint : config.endpoints)
@@ -61,7 +70,7 @@ AnomalyRunner::AnomalyRunner(boost::asio::io_context& io, const Config& config, 
 AnomalyRunner::~AnomalyRunner() {
   stop();
   self_.reset();
-  if (fitting_.valid()) fitting_.wait();
+  fits_.wait_idle();
 }
 
 void AnomalyRunner::start() {
@@ -90,12 +99,13 @@ void AnomalyRunner::schedule_fit() {
 
 void AnomalyRunner::start_fit() {
   // A fit that outlasts the interval (a huge window on a slow disk) is not doubled up.
-  if (fitting_.valid() && fitting_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+  if (!fits_.idle()) {
     spdlog::warn("anomaly: the previous fit is still running; skipping this refit");
     return;
   }
   const TimePoint to = now_();
-  fitting_ = std::async(std::launch::async, [this, to, weak = std::weak_ptr(self_)] {
+  // The lane is idle and only the loop posts to it: the fit is always admitted.
+  (void)fits_.post([this, to, weak = std::weak_ptr(self_)] {
     // Only config_ (immutable, outlives the runner) and io_ are touched here, never the loop's state.
     const auto started = std::chrono::steady_clock::now();
     const auto from = to - duration_cast<microseconds>(config_.anomaly.window);

@@ -1,6 +1,6 @@
 #pragma once
 // Anomaly detection in the daemon. The forest is refitted every anomaly.refit_interval on the
-// last anomaly.window of stored observations, on a worker thread with its own read-only store
+// last anomaly.window of stored observations, on a lane of the worker pool with its own read-only store
 // connection (as the API's history views), so the event loop never waits on the disk or the fit;
 // the finished model is posted back to the loop and swapped in between two rounds. Each round is
 // scored on the loop with the current model (microseconds for a round) and fed to the
@@ -12,7 +12,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <functional>
-#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,6 +23,7 @@
 #include "analyze/endpoint_baselines.h"
 #include "analyze/round_analyzer.h"
 #include "config/config.h"
+#include "core/worker_pool.h"
 #include "store/store.h"
 
 namespace rg {
@@ -43,7 +43,9 @@ class AnomalyRunner {
  public:
   using Clock = std::function<TimePoint()>;
 
-  // `config` must outlive the runner. `now` is the end of each training window.
+  // `config` and `pool` must outlive the runner. `now` is the end of each training window.
+  AnomalyRunner(boost::asio::io_context& io, const Config& config, WorkerPool& pool, Clock now = now_us);
+  // Fits on a lane with a thread of its own (tests, which have no pipeline).
   AnomalyRunner(boost::asio::io_context& io, const Config& config, Clock now = now_us);
   // Waits for a fit still running (it never touches the loop's state once the runner is gone).
   ~AnomalyRunner();
@@ -62,6 +64,7 @@ class AnomalyRunner {
   const ForestModel* model() const { return detector_.model(); }
 
  private:
+  AnomalyRunner(boost::asio::io_context& io, const Config& config, WorkerPool* pool, Clock now);
   void schedule_fit();
   void start_fit();
   void install(std::expected<ForestModel, std::string> fitted, std::chrono::milliseconds took);
@@ -74,7 +77,7 @@ class AnomalyRunner {
   EndpointBaselines baselines_;
   AnomalyStats stats_;
   boost::asio::steady_timer timer_;
-  std::future<void> fitting_;
+  WorkerLane fits_;  // one fit at a time
   // Posted completions hold a weak copy: one that arrives after the runner is gone does nothing.
   std::shared_ptr<AnomalyRunner*> self_;
   bool stopped_ = false;

@@ -17,6 +17,7 @@
 #include "app/scheduled_jobs.h"
 #include "app/score_records.h"
 #include "app/store_maintenance.h"
+#include "core/worker_pool.h"
 #include "app/probers.h"
 #include "present/api_server.h"
 #include "probe/probe_scheduler.h"
@@ -53,18 +54,23 @@ int run_pipeline(const Config& config, const PipelineOptions& options) {
   RoundAnalyzer analyzer(config);
   load_stored_uptime(*store, config, analyzer, now_us());
 
+  // Blocking work off the loop: a thread for each lane that may block for long (the batch
+  // writer's loop, alert writes, retention, forest fits, every drill), so none waits behind another.
+  WorkerPool workers(4 + config.jobs.drills.size());
   BatchWriter writer(*store, BatchWriter::Options{config.store.flush_interval,
-                                                  static_cast<std::size_t>(config.store.batch_size)});
+                                                  static_cast<std::size_t>(config.store.batch_size)},
+                     workers);
   boost::asio::io_context io;
-  StoreMaintenance maintenance(io, config);  // retention on its own connection and thread
-  AnomalyRunner anomaly(io, config);         // forest refits on a worker thread, scoring on the loop
+  StoreMaintenance maintenance(io, config, workers);  // retention on its own connection, on a worker
+  AnomalyRunner anomaly(io, config, workers);         // forest refits on a worker, scoring on the loop
   // One libcurl multi handle for every HTTP transfer on the loop, and one AWS session (credentials
   // resolved once, one client per service, region and endpoint) for the probes, plans, jobs, SNS
   // notifiers and CloudWatch. Declared before their users, so they outlive them.
   CurlMulti curl(io);
   aws::AwsSession aws(io, curl, config.aws);
 
-  auto alerting = Alerting::start(io, config, curl, aws, std::move(opened->alerts));  // alerts kept in the store
+  // Rules and notifiers; alerts kept in the store, written on a lane of the pool.
+  auto alerting = Alerting::start(io, config, curl, aws, std::move(opened->alerts), workers);
   if (!alerting) {
     spdlog::critical("cannot start alerting: {}", alerting.error());
     return 1;
@@ -83,7 +89,7 @@ int run_pipeline(const Config& config, const PipelineOptions& options) {
   }
 
   // jobs: (ami-sync, drills) at their cron times.
-  ScheduledJobs jobs(io, config, aws);
+  ScheduledJobs jobs(io, config, aws, workers);
   JobScheduler job_scheduler(io, jobs.jobs());
 
   ProbeScheduler scheduler(io, config.endpoints, ProbeScheduler::Options{config.jitter});

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
+#include <algorithm>
 #include <sstream>
 
 #include "act/dr/ami_sync.h"
@@ -11,14 +12,16 @@
 
 namespace rg {
 
-ScheduledJobs::ScheduledJobs(boost::asio::io_context& io, const Config& config, aws::AwsSession& session)
-    : io_(io), config_(config), session_(session), scheduler_(io) {}
+ScheduledJobs::ScheduledJobs(boost::asio::io_context& io, const Config& config, aws::AwsSession& session,
+                             WorkerPool& pool)
+    : io_(io),
+      config_(config),
+      session_(session),
+      scheduler_(io),
+      drills_(pool, {.width = std::max<std::size_t>(config.jobs.drills.size(), 1),
+                     .capacity = std::max<std::size_t>(config.jobs.drills.size(), 1)}) {}
 
-ScheduledJobs::~ScheduledJobs() {
-  std::lock_guard lock(threads_mutex_);
-  for (auto& drill : threads_)
-    if (drill.thread.joinable()) drill.thread.join();
-}
+ScheduledJobs::~ScheduledJobs() { drills_.wait_idle(); }
 
 std::vector<ScheduledJob> ScheduledJobs::jobs() {
   std::vector<ScheduledJob> out;
@@ -45,15 +48,8 @@ void ScheduledJobs::run_ami_sync(std::function<void(bool)> done) {
 }
 
 void ScheduledJobs::run_drill(const DrillJobConfig& drill, std::function<void(bool)> done) {
-  std::lock_guard lock(threads_mutex_);
-  // Finished threads are joined here, so the list stays as short as the drills in progress.
-  std::erase_if(threads_, [](DrillThread& t) {
-    if (!t.finished->load()) return false;
-    t.thread.join();
-    return true;
-  });
-  auto finished = std::make_shared<std::atomic<bool>>(false);
-  std::thread thread([this, &drill, finished, done = std::move(done)]() mutable {
+  // Never refused: the lane is as wide as there are drills, and none runs twice at once.
+  const bool queued = drills_.post([this, &drill, done]() mutable {
     std::ostringstream text;
     DrillCommandOptions options;
     options.config_file = config_.source_file;
@@ -62,9 +58,11 @@ void ScheduledJobs::run_drill(const DrillJobConfig& drill, std::function<void(bo
     std::istringstream lines(text.str());
     for (std::string line; std::getline(lines, line);) spdlog::info("{}", line);
     boost::asio::post(io_, [done = std::move(done), ready = outcome.ready] { done(ready); });
-    finished->store(true);
   });
-  threads_.push_back({std::move(thread), std::move(finished)});
+  if (!queued) {
+    spdlog::error("drill {}: not started, the worker pool refused it", drill.app);
+    boost::asio::post(io_, [done = std::move(done)] { done(false); });
+  }
 }
 
 }  // namespace rg

@@ -17,7 +17,7 @@ void load_stored_uptime(Store& store, const Config& config, RoundAnalyzer& analy
 
 StoreMaintenance::~StoreMaintenance() {
   stop();
-  if (running_.valid()) running_.wait();
+  passes_.wait_idle();
 }
 
 void StoreMaintenance::start() {
@@ -35,10 +35,10 @@ void StoreMaintenance::stop() {
 
 void StoreMaintenance::run_pass() {
   // Skip a pass while the previous one still runs (a very large first rollup, say).
-  if (running_.valid() && running_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
-  running_ = std::async(std::launch::async, [store_config = config_.store,
-                                             raw = std::chrono::hours(24 * config_.store.raw_retention_days),
-                                             rollups = std::chrono::hours(24 * config_.store.rollup_retention_days)] {
+  if (!passes_.idle()) return;
+  // The lane is idle and only the loop posts to it: the pass is always admitted.
+  (void)passes_.post([store_config = config_.store, raw = std::chrono::hours(24 * config_.store.raw_retention_days),
+                      rollups = std::chrono::hours(24 * config_.store.rollup_retention_days)] {
     auto store = open_store(store_config, StoreAccess::maintenance);
     if (!store) {
       spdlog::warn("retention: cannot open {}: {}", store_config.path, store.error().message);

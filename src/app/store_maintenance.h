@@ -1,13 +1,13 @@
 #pragma once
 // Store upkeep for the daemon: loads the stored uptime at start, and applies retention (raw rows
-// rolled up into per-minute rows, old rollups deleted) every hour on a thread of its own with its
-// own connection, so the event loop never waits on it.
+// rolled up into per-minute rows, old rollups deleted) every hour on a lane of the worker pool with
+// its own connection, so the event loop never waits on it.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <future>
 
 #include "analyze/round_analyzer.h"
 #include "config/config.h"
+#include "core/worker_pool.h"
 #include "store/store.h"
 
 namespace rg {
@@ -16,7 +16,9 @@ void load_stored_uptime(Store& store, const Config& config, RoundAnalyzer& analy
 
 class StoreMaintenance {
  public:
-  StoreMaintenance(boost::asio::io_context& io, const Config& config) : config_(config), timer_(io) {}
+  // `config` and `pool` must outlive it.
+  StoreMaintenance(boost::asio::io_context& io, const Config& config, WorkerPool& pool)
+      : config_(config), timer_(io), passes_(pool, {.width = 1, .capacity = 1}) {}
   ~StoreMaintenance();
   void start();  // first pass at once, then hourly
   void stop();
@@ -25,7 +27,7 @@ class StoreMaintenance {
   void run_pass();
   const Config& config_;
   boost::asio::steady_timer timer_;
-  std::future<void> running_;
+  WorkerLane passes_;  // one pass at a time
   bool stopped_ = false;
 };
 

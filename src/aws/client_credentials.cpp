@@ -24,22 +24,14 @@ struct RefreshingCredentials::State {
 };
 
 RefreshingCredentials::RefreshingCredentials(boost::asio::io_context& loop, std::unique_ptr<CredentialProvider> provider,
-                                             HttpSend blocking_send, RefreshPolicy policy,
-                                             std::optional<boost::asio::any_io_executor> worker)
+                                             HttpSend blocking_send, RefreshPolicy policy)
     : description_(provider ? provider->describe() : "no credential provider"),
-      state_(std::make_shared<State>(loop, std::move(provider), std::move(blocking_send), policy)) {
-  if (worker) {
-    worker_ = *worker;
-  } else {
-    own_worker_ = std::make_unique<boost::asio::thread_pool>(1);
-    worker_ = own_worker_->get_executor();
-  }
-}
+      state_(std::make_shared<State>(loop, std::move(provider), std::move(blocking_send), policy)) {}
 
 RefreshingCredentials::~RefreshingCredentials() {
   state_->alive = false;
   state_->waiting.clear();
-  if (own_worker_) own_worker_->join();
+  worker_.wait_idle();
 }
 
 void RefreshingCredentials::get(TimePoint now, CredentialsCallback done) {
@@ -70,7 +62,8 @@ void RefreshingCredentials::refresh(TimePoint now) {
     return;
   }
   state_->refreshing = true;
-  boost::asio::post(worker_, [state = state_, now] {
+  // Always admitted: the loop posts one refresh at a time, and only once the last has reported.
+  (void)worker_.post([state = state_, now] {
     auto loaded = load_credentials(*state->provider, now, state->send);
     boost::asio::post(state->loop, [state, loaded = std::move(loaded)]() mutable {
       if (!state->alive) return;

@@ -6,25 +6,25 @@
 //    Threads: get(), invalidate() and every callback run on the loop; the provider's load() and
 //    the HTTP a fetcher needs (IMDS, container endpoint, STS) run on a worker thread with the
 //    blocking transport (send_blocking), because credential_process blocks and the fetchers were
-//    written transport-agnostic, not loop-bound. The worker is the one given, or a single thread
-//    the object owns. One refresh at a time: calls that arrive meanwhile wait for it.
+//    written transport-agnostic, not loop-bound. The worker is a WorkerLane on a thread of its
+//    own (core/worker_pool.h), not the daemon's shared pool: a refresh must never wait behind a
+//    store job or a drill, and one-shot commands have no pool. One refresh at a time: calls that
+//    arrive meanwhile wait for it.
 //    Refresh windows (botocore's): inside the advisory window (15 min before expiry) callers get
 //    the cached credentials at once and a refresh starts in the background, whose failure is
 //    ignored; inside the mandatory window (10 min) or with nothing cached they wait for the
 //    refresh, and its failure is their error.
-#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/thread_pool.hpp>
 
 #include <expected>
 #include <functional>
 #include <memory>
-#include <optional>
 #include <string>
 
 #include "aws/aws_credentials.h"
 #include "aws/credentials.h"
 #include "core/time.h"
+#include "core/worker_pool.h"
 
 namespace rg::aws {
 
@@ -54,10 +54,9 @@ class FixedCredentials final : public ClientCredentials {
 
 class RefreshingCredentials final : public ClientCredentials {
  public:
-  // worker: where load() runs; none: a thread of this object's own.
   RefreshingCredentials(boost::asio::io_context& loop, std::unique_ptr<CredentialProvider> provider, HttpSend blocking_send,
-                        RefreshPolicy policy = {}, std::optional<boost::asio::any_io_executor> worker = std::nullopt);
-  // Waits for a refresh still running on its own worker thread; waiting callers are dropped.
+                        RefreshPolicy policy = {});
+  // Waits for a refresh still running on its worker thread; waiting callers are dropped.
   ~RefreshingCredentials() override;
 
   void get(TimePoint now, CredentialsCallback done) override;
@@ -70,8 +69,7 @@ class RefreshingCredentials final : public ClientCredentials {
 
   std::string description_;
   std::shared_ptr<State> state_;
-  std::unique_ptr<boost::asio::thread_pool> own_worker_;
-  boost::asio::any_io_executor worker_;
+  WorkerLane worker_{{.width = 1, .capacity = 1}};  // last: its destructor waits before the state goes
 };
 
 }  // namespace rg::aws

@@ -154,8 +154,8 @@ std::expected<std::unique_ptr<ApiServer>, std::string> ApiServer::start(asio::io
 }
 
 ApiServer::~ApiServer() {
-  core_->pool.stop();
-  core_->pool.join();
+  core_->reads.abandon();
+  core_->reads.wait_idle();
 }
 
 std::uint16_t ApiServer::port() const { return port_of(core_->acceptor); }

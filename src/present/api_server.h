@@ -53,7 +53,7 @@ class ApiServer {
   // starts listening on server.listen. The error says what failed (never the token).
   static std::expected<std::unique_ptr<ApiServer>, std::string> start(boost::asio::io_context& io,
                                                                       const Config& config, Hooks hooks);
-  // Joins the worker pool. Coroutines still pending on the io_context keep what they use alive
+  // Forgets the reads not started and waits for those running. Coroutines still pending on the io_context keep what they use alive
   // and end when it runs again or is destroyed.
   ~ApiServer();
   ApiServer(const ApiServer&) = delete;

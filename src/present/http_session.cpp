@@ -38,7 +38,6 @@ constexpr auto kWriteTimeout = 30s;
 constexpr auto kHandshakeTimeout = 10s;    // TLS shutdown
 constexpr auto kLingerTimeout = 1s;        // reading what a refused client still sends, so it sees the answer
 constexpr std::size_t kLingerBytes = 1024 * 1024;
-constexpr std::size_t kMaxPendingJobs = 64;  // store and file reads queued for the pool
 
 bool is_parse_error(const beast::error_code& ec) {
   return ec.category() == beast::http::make_error_code(http::error::bad_method).category() &&
@@ -110,16 +109,19 @@ ApiResponse run_guarded(const std::function<ApiResponse()>& work) {
   }
 }
 
-// Store and file reads, off the loop: `work` runs on the pool and the operation completes on the
-// handler's executor (the loop, for a coroutine). Plain callbacks rather than a coroutine with
-// captures: GCC 12 mishandles temporaries with destructors inside co_await expressions.
+// Store and file reads, off the loop: `work` runs on the reads lane and the operation completes
+// on the handler's executor (the loop, for a coroutine). Plain callbacks rather than a coroutine
+// with captures: GCC 12 mishandles temporaries with destructors inside co_await expressions.
+// The lane refuses nothing while pending_jobs stays under its capacity, and once the server is
+// gone (abandon()) a refused read drops its handler, and the coroutine with it, as a stopped Asio
+// pool did.
 template <class CompletionToken>
-auto async_run_on_pool(asio::thread_pool& pool, std::function<ApiResponse()>&& work, CompletionToken&& token) {
+auto async_run_on_pool(WorkerLane& reads, std::function<ApiResponse()>&& work, CompletionToken&& token) {
   return asio::async_initiate<CompletionToken, void(ApiResponse)>(
-      [&pool](auto handler, std::function<ApiResponse()> job) {
+      [&reads](auto handler, std::function<ApiResponse()> job) {
         // The loop must not run out of work while the answer is on its way back.
         auto loop = asio::make_work_guard(asio::get_associated_executor(handler));
-        asio::post(pool, [handler = std::move(handler), job = std::move(job), loop = std::move(loop)]() mutable {
+        (void)reads.post([handler = std::move(handler), job = std::move(job), loop = std::move(loop)]() mutable {
           ApiResponse response = run_guarded(job);
           const auto executor = loop.get_executor();
           loop.reset();
@@ -264,7 +266,7 @@ asio::awaitable<void> serve_http(std::shared_ptr<ServerCore> core, Stream& strea
         response = unavailable("the server is busy; try again shortly");
       } else {
         ++core->pending_jobs;
-        response = co_await async_run_on_pool(core->pool, std::move(work->run), asio::use_awaitable);
+        response = co_await async_run_on_pool(core->reads, std::move(work->run), asio::use_awaitable);
         --core->pending_jobs;
       }
     } else {

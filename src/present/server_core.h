@@ -3,11 +3,10 @@
 // ws_session.cpp): the configuration, the dashboard state and handler, the WebSocket hub, the
 // worker pool, the connection budgets and the refusal log. Coroutines hold it by shared_ptr, so
 // whatever is still pending when the server object goes away keeps it alive until the io_context
-// drops them. Everything here is touched on the loop's thread only, except the pool.
+// drops them. Everything here is touched on the loop's thread only, except the reads lane.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -16,6 +15,7 @@
 #include <string>
 
 #include "config/config.h"
+#include "core/worker_pool.h"
 #include "present/api_handler.h"
 #include "present/connection_budget.h"
 #include "present/dashboard_state.h"
@@ -26,6 +26,7 @@
 namespace rg {
 
 inline constexpr std::size_t kServerWorkerThreads = 2;
+inline constexpr std::size_t kMaxPendingJobs = 64;  // store and file reads queued or running
 // The Server header: the product, not its version (which would tell an attacker what to try).
 inline constexpr std::string_view kServerName = "regionguard";
 
@@ -70,7 +71,9 @@ struct ServerCore : std::enable_shared_from_this<ServerCore> {
   ConnectionBudget gate_budget;  // server.gate_listen
   RecentProbers probers;         // sources whose probes were answered: the reserve keeps places for them
   RefusalLog refusals;
-  boost::asio::thread_pool pool{kServerWorkerThreads};
+  // Threads of its own, not the pipeline's pool: a burst of history reads must neither delay a
+  // round's writes nor wait behind a retention pass, and the server also runs without a pipeline.
+  WorkerLane reads{{.width = kServerWorkerThreads, .capacity = kMaxPendingJobs}};
   std::size_t pending_jobs = 0;
   std::size_t connections = 0;  // open connections on every listener, HTTP and WebSocket
   std::size_t refusals_in_flight = 0;  // refused connections still being answered

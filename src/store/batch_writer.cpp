@@ -8,6 +8,8 @@
 namespace rg {
 namespace {
 
+constexpr WorkerLane::Limits kOneLoop{.width = 1, .capacity = 1};
+
 BatchWriter::Options normalized(BatchWriter::Options options) {
   options.batch_size = std::max<std::size_t>(options.batch_size, 1);
   return options;
@@ -15,8 +17,17 @@ BatchWriter::Options normalized(BatchWriter::Options options) {
 
 }  // namespace
 
-BatchWriter::BatchWriter(Store& store, Options options)
-    : store_(store), options_(normalized(options)), worker_([this] { run(); }) {}
+BatchWriter::BatchWriter(Store& store, Options options, WorkerPool& pool) : BatchWriter(store, options, &pool) {}
+
+BatchWriter::BatchWriter(Store& store, Options options) : BatchWriter(store, options, nullptr) {}
+
+BatchWriter::BatchWriter(Store& store, Options options, WorkerPool* pool)
+    : store_(store),
+      options_(normalized(options)),
+      worker_(pool ? WorkerLane(*pool, kOneLoop) : WorkerLane(kOneLoop)) {
+  // A fresh lane of capacity one: always admitted.
+  (void)worker_.post([this] { run(); });
+}
 
 BatchWriter::~BatchWriter() {
   {
@@ -24,7 +35,7 @@ BatchWriter::~BatchWriter() {
     stopping_ = true;
   }
   work_ready_.notify_one();
-  worker_.join();  // the worker drains the queue before it returns
+  worker_.wait_idle();  // the worker drains the queue before it returns
 }
 
 void BatchWriter::submit(Observation observation) {

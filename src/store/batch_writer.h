@@ -1,9 +1,10 @@
 #pragma once
 // Batched, asynchronous writes to a Store, so the event loop never waits on disk.
 //
-// submit() queues an observation and returns at once; one worker thread writes the queue in
-// batches (one transaction each) when `batch_size` rows are waiting or the oldest has waited
-// `flush_interval`. The queue is bounded: when the disk cannot keep up, new observations are
+// submit() queues an observation and returns at once; one worker writes the queue in batches (one
+// transaction each) when `batch_size` rows are waiting or the oldest has waited `flush_interval`.
+// The worker is a loop that waits for those deadlines on its own condition variable, so it holds
+// one thread of the worker pool (core/worker_pool.h) for the writer's whole life. The queue is bounded: when the disk cannot keep up, new observations are
 // dropped and counted rather than growing memory or blocking probes.
 #include <chrono>
 #include <condition_variable>
@@ -12,9 +13,9 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "core/worker_pool.h"
 #include "store/store.h"
 
 namespace rg {
@@ -35,9 +36,11 @@ class BatchWriter {
     std::string last_error;            // message of the last failed write attempt
   };
 
-  // `store` must outlive the writer. Starts one worker thread.
+  // `store` and `pool` must outlive the writer. Takes one of the pool's threads.
+  BatchWriter(Store& store, Options options, WorkerPool& pool);
+  // On a thread of its own (tests, one-shot commands).
   BatchWriter(Store& store, Options options);
-  // Writes everything still queued, then joins the worker.
+  // Writes everything still queued, then waits for the worker to return.
   ~BatchWriter();
   BatchWriter(const BatchWriter&) = delete;
   BatchWriter& operator=(const BatchWriter&) = delete;
@@ -64,6 +67,7 @@ class BatchWriter {
     std::uint64_t last_sequence = 0;
   };
 
+  BatchWriter(Store& store, Options options, WorkerPool* pool);
   void run();
   bool batch_due(SteadyClock::time_point now) const;  // mutex_ held
   Batch take_batch();                                 // mutex_ held
@@ -86,7 +90,7 @@ class BatchWriter {
   bool stopping_ = false;
   Stats stats_;
 
-  std::thread worker_;  // last: starts after every other member is initialized
+  WorkerLane worker_;  // last: run() starts after every other member is initialized
 };
 
 }  // namespace rg
