@@ -33,7 +33,6 @@ const std::vector<std::string_view> tsig_key_keys{"name", "algorithm", "secret",
 const std::vector<std::string_view> tsig_algorithms{"hmac-sha256", "hmac-sha512"};
 const std::vector<std::string_view> verify_dns_keys{"name", "type", "resolvers", "timeout", "values"};
 const std::vector<std::string_view> route53_keys{"zone_id", "name", "type", "ttl", "values"};
-const std::vector<std::string_view> mode_names{"automatic", "manual-approval", "dry-run"};
 const std::vector<std::string_view> record_types{"A", "AAAA", "CNAME"};
 
 std::optional<int> read_int_in(const YamlValue& value, int low, int high, ErrorList& errors) {
@@ -192,7 +191,7 @@ class ApplicationReader {
       const auto name = read_string(*v, errors_);
       const auto mode = name ? failover_mode_from_string(*name) : std::nullopt;
       if (name && !mode)
-        errors_.add(*v, with_suggestion("must be one of " + join(mode_names), *name, mode_names));
+        errors_.add(*v, with_suggestion("must be one of " + join(failover_mode_names), *name, failover_mode_names));
       policy.mode = mode.value_or(policy.mode);
     }
   }
@@ -513,14 +512,6 @@ class ApplicationReader {
 };
 
 }  // namespace
-
-std::string_view to_string(FailoverMode mode) { return mode_names[static_cast<std::size_t>(mode)]; }
-
-std::optional<FailoverMode> failover_mode_from_string(std::string_view name) {
-  const auto it = std::ranges::find(mode_names, name);
-  if (it == mode_names.end()) return std::nullopt;
-  return static_cast<FailoverMode>(it - mode_names.begin());
-}
 
 void read_applications_section(const std::optional<YamlValue>& value, const Config& config,
                                std::vector<ApplicationConfig>& out, ErrorList& errors) {
