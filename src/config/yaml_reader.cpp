@@ -208,6 +208,24 @@ std::optional<int> read_int(const YamlValue& value, ErrorList& errors) {
   return number;
 }
 
+std::optional<Millis> read_positive_duration(const YamlValue& value, ErrorList& errors) {
+  const auto duration = read_duration(value, errors);
+  if (duration && *duration <= Millis::zero()) {
+    errors.add(value, "must be greater than 0");
+    return std::nullopt;
+  }
+  return duration;
+}
+
+std::optional<int> read_int_in(const YamlValue& value, int low, int high, ErrorList& errors) {
+  const auto number = read_int(value, errors);
+  if (number && (*number < low || *number > high)) {
+    errors.add(value, "must be between " + std::to_string(low) + " and " + std::to_string(high));
+    return std::nullopt;
+  }
+  return number;
+}
+
 std::optional<bool> read_bool(const YamlValue& value, ErrorList& errors) {
   bool flag = false;
   // yaml-cpp's own spelling rules: true/false, yes/no, on/off, y/n in the usual cases.

@@ -85,6 +85,10 @@ std::optional<std::string> read_string(const YamlValue& value, ErrorList& errors
 std::optional<Millis> read_duration(const YamlValue& value, ErrorList& errors);
 std::optional<int> read_int(const YamlValue& value, ErrorList& errors);
 std::optional<bool> read_bool(const YamlValue& value, ErrorList& errors);
+// A duration of more than zero ("must be greater than 0").
+std::optional<Millis> read_positive_duration(const YamlValue& value, ErrorList& errors);
+// An integer from `low` to `high`, both included ("must be between LOW and HIGH").
+std::optional<int> read_int_in(const YamlValue& value, int low, int high, ErrorList& errors);
 
 // The candidate closest to `word` by edit distance (a swap of two neighbours counts as one
 // edit), if it is close enough to be a likely typo: at most one edit for words of up to four
