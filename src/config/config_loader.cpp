@@ -5,7 +5,6 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <map>
 #include <memory>
 #include <unordered_map>
@@ -21,6 +20,7 @@
 #include "config/duration.h"
 #include "config/jobs_reader.h"
 #include "config/server_reader.h"
+#include "config/store_reader.h"
 #include "config/yaml_documents.h"
 #include "config/yaml_reader.h"
 
@@ -45,8 +45,6 @@ const std::vector<std::string_view> endpoint_keys{
     "match",    "match_regex", "follow_redirects", "connect_to", "verify_tls",  "ca_file",
     "certificate_warning",     "children",      "healthy_threshold", "resource",   "cluster",
     "min_healthy_percent",     "max_replica_lag", "min_headroom"};
-const std::vector<std::string_view> store_keys{"path", "raw_retention", "rollup_retention", "flush_interval",
-                                               "batch_size"};
 const std::vector<std::string_view> priority_names{"low", "medium", "high", "critical"};
 
 struct RecordTypeName {
@@ -57,8 +55,6 @@ constexpr std::array<RecordTypeName, 10> record_types{{
     {"A", 1}, {"AAAA", 28}, {"CNAME", 5}, {"MX", 15}, {"TXT", 16},
     {"NS", 2}, {"SOA", 6}, {"SRV", 33}, {"PTR", 12}, {"CAA", 257},
 }};
-
-constexpr int max_batch_size = 100'000;
 
 bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 bool is_alnum(char c) { return is_lower_alnum(c) || (c >= 'A' && c <= 'Z'); }
@@ -136,16 +132,6 @@ struct NameIndex {
   std::size_t unknown = 0;  // references to names not defined, so far
 };
 
-// A relative store path means "next to the config file", so `regionguard run -c /etc/rg/x.yaml`
-// does not scatter databases into whatever directory it was started from.
-std::string resolve_store_path(const std::string& path, const std::string& config_file) {
-  if (path == ":memory:" || std::filesystem::path(path).is_absolute()) {
-    return path;
-  }
-  const std::filesystem::path directory = std::filesystem::path(config_file).parent_path();
-  return (directory / path).lexically_normal().string();
-}
-
 // interval and timeout of one mapping (defaults or an endpoint), over those it inherits.
 struct Timing {
   Millis interval;
@@ -170,7 +156,7 @@ class ConfigReader {
     read_regions(root);
     read_defaults(root);
     read_hysteresis(root);
-    read_store(root);
+    read_store_section(root.get("store"), config_.source_file, config_.store, errors_);
     read_uptime_window(root);
     read_services(root);
     read_aws_section(root.get("aws"), config_.aws, errors_);  // before endpoints: its timing is their default
@@ -348,65 +334,6 @@ class ConfigReader {
         }
       }
     }
-  }
-
-  void read_store(const Mapping& root) {
-    const auto value = root.get("store");
-    if (const auto fields = value ? read_mapping(*value, store_keys, errors_) : std::nullopt) {
-      read_store_fields(*fields);
-    }
-    config_.store.path = resolve_store_path(config_.store.path, config_.source_file);
-  }
-
-  void read_store_fields(const Mapping& fields) {
-    StoreConfig& store = config_.store;
-    if (const auto path = fields.get("path")) {
-      store.path = read_string(*path, errors_).value_or(store.path);
-    }
-    // Checked as a pair, like interval and timeout: a valid value is kept unless it contradicts
-    // the other, and a contradiction is reported only when both values are valid.
-    const auto raw_value = fields.get("raw_retention");
-    const auto rollup_value = fields.get("rollup_retention");
-    const auto raw_days = raw_value ? read_whole_days(*raw_value) : store.raw_retention_days;
-    const auto rollup_days = rollup_value ? read_whole_days(*rollup_value) : store.rollup_retention_days;
-    const int raw = raw_days.value_or(store.raw_retention_days);
-    const int rollup = rollup_days.value_or(store.rollup_retention_days);
-    if (raw <= rollup) {
-      store.raw_retention_days = raw;
-      store.rollup_retention_days = rollup;
-    } else if (raw_days && rollup_days && rollup_value) {
-      errors_.add(*rollup_value, "must be at least raw_retention (" + std::to_string(raw) + "d)");
-    } else if (raw_days && rollup_days) {
-      errors_.add(*raw_value, "must be at most rollup_retention (" + std::to_string(rollup) + "d)");
-    }
-    if (const auto flush = fields.get("flush_interval")) {
-      store.flush_interval = read_positive_duration(*flush).value_or(store.flush_interval);
-    }
-    if (const auto batch_value = fields.get("batch_size")) {
-      const auto batch = read_int(*batch_value, errors_);
-      if (batch && (*batch < 1 || *batch > max_batch_size)) {
-        errors_.add(*batch_value, "must be between 1 and " + std::to_string(max_batch_size));
-      } else if (batch) {
-        store.batch_size = *batch;
-      }
-    }
-  }
-
-  // Retention is kept in days: rows are pruned by day, and "36h" would promise what it can't.
-  std::optional<int> read_whole_days(const YamlValue& value) {
-    const auto duration = read_duration(value, errors_);
-    if (!duration) {
-      return std::nullopt;
-    }
-    if (*duration < 24h) {
-      errors_.add(value, "must be at least 1d");
-      return std::nullopt;
-    }
-    if (*duration % 24h != 0ms) {
-      errors_.add(value, "must be a whole number of days, e.g. 7d");
-      return std::nullopt;
-    }
-    return static_cast<int>(*duration / 24h);
   }
 
   void read_uptime_window(const Mapping& root) {
