@@ -104,6 +104,12 @@ std::uint64_t character_bits(std::string_view word) {
 
 }  // namespace
 
+int line_of(const YAML::Mark& mark) { return one_based(mark.line); }
+
+SourceMark source_mark(const std::string& file, const YAML::Mark& mark) {
+  return {file, one_based(mark.line), one_based(mark.column)};
+}
+
 void ErrorList::add(const YAML::Mark& mark, std::string path, std::string message) {
   errors_.push_back({file_, one_based(mark.line), one_based(mark.column), std::move(path), std::move(message)});
 }
