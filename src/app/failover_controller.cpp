@@ -21,15 +21,6 @@ bool is_move(PlanState state) {
          state == PlanState::not_ready;
 }
 
-std::string_view mode_name(FailoverMode mode) {
-  switch (mode) {
-    case FailoverMode::automatic: return "automatic";
-    case FailoverMode::manual_approval: return "manual-approval";
-    case FailoverMode::dry_run: return "dry-run";
-  }
-  return "manual-approval";
-}
-
 json plan_json(const JournalPlan& plan) {
   return {{"generation", plan.generation}, {"kind", plan.kind},           {"from", plan.from},
           {"to", plan.to},                 {"state", to_string(plan.state)}, {"created_at", format_iso8601(plan.created_at)},
@@ -453,7 +444,7 @@ json FailoverController::applications_json() const {
     json entry{{"name", app.config.name},
                {"primary", app.config.primary},
                {"secondaries", app.config.secondaries},
-               {"mode", mode_name(app.config.policy.mode)},
+               {"mode", to_string(app.config.policy.mode)},
                {"active_region", app.active},
                {"state", app.running ? "running" : app.pending ? "awaiting_approval" : "idle"},
                {"gate", app.config.plan.gate ? json(app.gate) : json(nullptr)},

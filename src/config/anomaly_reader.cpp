@@ -46,15 +46,6 @@ std::optional<double> read_number_in(const YamlValue& value, double low, double 
   return number;
 }
 
-std::optional<int> read_int_in(const YamlValue& value, int low, int high, ErrorList& errors) {
-  const auto number = read_int(value, errors);
-  if (number && (*number < low || *number > high)) {
-    errors.add(value, "must be between " + std::to_string(low) + " and " + std::to_string(high));
-    return std::nullopt;
-  }
-  return number;
-}
-
 // "auto" (scikit-learn's contamination="auto") or a share in (0, 0.5], the forest's own range.
 std::optional<std::optional<double>> read_contamination(const YamlValue& value, ErrorList& errors) {
   if (value.node.IsScalar() && value.node.Scalar() == "auto") return std::optional<double>{};

@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/network_address.h"
@@ -12,6 +13,12 @@
 namespace rg {
 
 enum class FailoverMode { automatic, manual_approval, dry_run };
+
+// The one spelling of each mode (application_config.cpp), as policy.mode takes it and status
+// output shows it: "automatic", "manual-approval", "dry-run", in the order of FailoverMode.
+extern const std::vector<std::string_view> failover_mode_names;
+std::string_view to_string(FailoverMode mode);
+std::optional<FailoverMode> failover_mode_from_string(std::string_view name);
 
 // When to move. The seed's names where it has them (health_threshold, response_time_threshold,
 // consecutive_failures_threshold); the rest are ARCHITECTURE.md's safety rules made settings.

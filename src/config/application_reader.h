@@ -12,9 +12,6 @@ namespace rg {
 
 extern const std::vector<std::string_view> application_keys;
 
-std::string_view to_string(FailoverMode mode);
-std::optional<FailoverMode> failover_mode_from_string(std::string_view name);
-
 // Needs config.regions and config.endpoints read first: an application may only name regions and
 // endpoints (checks) that exist, and a region's checks must be endpoints of that region.
 void read_applications_section(const std::optional<YamlValue>& value, const Config& config,

@@ -5,22 +5,19 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <map>
 #include <memory>
-#include <unordered_map>
-#include <unordered_set>
 
 #include "config/alerts_reader.h"
 #include "config/anomaly_reader.h"
 #include "config/application_reader.h"
 #include "config/aws_check_reader.h"
-#include "config/check_options_reader.h"
 #include "config/cloudwatch_reader.h"
-#include "config/dns_name.h"
-#include "config/duration.h"
+#include "config/defaults_reader.h"
+#include "config/endpoints_reader.h"
 #include "config/jobs_reader.h"
 #include "config/server_reader.h"
+#include "config/store_reader.h"
 #include "config/yaml_documents.h"
 #include "config/yaml_reader.h"
 #include "dns/record_type.h"
@@ -34,26 +31,12 @@ const std::vector<std::string_view> root_keys{"regions",  "defaults",  "hysteres
                                               "services", "endpoints", "store",      "server",
                                               "dependencies", "runbooks", "alerts",  "notifiers",
                                               "anomaly", "aws", "health_score", "applications", "cloudwatch", "jobs"};
-const std::vector<std::string_view> defaults_keys{"interval", "timeout", "jitter", "thresholds", "resolvers"};
-const std::vector<std::string_view> threshold_keys{"healthy", "warning"};
 const std::vector<std::string_view> hysteresis_keys{"fall", "rise"};
 const std::vector<std::string_view> service_keys{"display_name", "priority", "thresholds"};
-// Every key any kind of endpoint takes; check_options_reader.h says which kind uses which.
-const std::vector<std::string_view> endpoint_keys{
-    "id",       "service",     "region",        "kind",          "interval",    "timeout",     "inverted",
-    "failure_threshold",       "hostname",      "type",          "resolvers",   "tcp_fallback", "expect",
-    "min_answers", "report_changes", "url",     "method",        "headers",     "body",        "expect_status",
-    "match",    "match_regex", "follow_redirects", "connect_to", "verify_tls",  "ca_file",
-    "certificate_warning",     "children",      "healthy_threshold", "resource",   "cluster",
-    "min_healthy_percent",     "max_replica_lag", "min_headroom"};
-const std::vector<std::string_view> store_keys{"path", "raw_retention", "rollup_retention", "flush_interval",
-                                               "batch_size"};
 const std::vector<std::string_view> priority_names{"low", "medium", "high", "critical"};
 
 using dns::RecordTypeName;
 const std::span<const RecordTypeName> record_types = dns::configurable_record_types();
-
-constexpr int max_batch_size = 100'000;
 
 bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 bool is_alnum(char c) { return is_lower_alnum(c) || (c >= 'A' && c <= 'Z'); }
@@ -76,18 +59,6 @@ bool is_region_name(std::string_view name) {
 // Service names are keys in paths ("services.dynamodb.thresholds") and metric labels.
 bool is_service_name(std::string_view name) {
   return !name.empty() && std::ranges::all_of(name, [](char c) { return is_alnum(c) || c == '_' || c == '-'; });
-}
-
-// Endpoint ids appear in URLs (/api/endpoints/{id}) and metric labels; derived ids
-// ("streams.dynamodb.us-east-1.amazonaws.com/AAAA") fit this alphabet.
-bool is_endpoint_id(std::string_view id) {
-  return std::ranges::all_of(id, [](char c) { return is_alnum(c) || std::string_view("._-/:@").contains(c); });
-}
-
-int line_of(const YAML::Mark& mark) { return mark.line < 0 ? 1 : mark.line + 1; }
-
-SourceMark source_mark(const std::string& file, const YAML::Mark& mark) {
-  return {file, line_of(mark), mark.column < 0 ? 1 : mark.column + 1};
 }
 
 std::optional<Priority> parse_priority(std::string_view name) {
@@ -117,42 +88,6 @@ std::vector<std::string_view> record_type_names() {
   return names;
 }
 
-// The names one section defines, for the references to them: found in constant time, listed in
-// the order written (at most kListedNames of them in a message, which must not grow with the file)
-// and matched against typos. A file that names more than kSuggestedNames unknown ones is not a
-// typo: past that, no "did you mean", which costs a look at every name defined.
-constexpr std::size_t kListedNames = 10;
-constexpr std::size_t kSuggestedNames = 100;
-struct NameIndex {
-  explicit NameIndex(std::vector<std::string_view> in) : set(in.begin(), in.end()), matcher(std::move(in)) {}
-  const std::vector<std::string_view>& names() const { return matcher.candidates(); }
-  std::unordered_set<std::string_view> set;  // views into the Config being read, which outlives them
-  TypoMatcher matcher;
-  std::size_t unknown = 0;  // references to names not defined, so far
-};
-
-// A relative store path means "next to the config file", so `regionguard run -c /etc/rg/x.yaml`
-// does not scatter databases into whatever directory it was started from.
-std::string resolve_store_path(const std::string& path, const std::string& config_file) {
-  if (path == ":memory:" || std::filesystem::path(path).is_absolute()) {
-    return path;
-  }
-  const std::filesystem::path directory = std::filesystem::path(config_file).parent_path();
-  return (directory / path).lexically_normal().string();
-}
-
-// interval and timeout of one mapping (defaults or an endpoint), over those it inherits.
-struct Timing {
-  Millis interval;
-  Millis timeout;
-};
-
-// Where an endpoint id was set, to name the first holder when a second one claims it.
-struct IdSite {
-  std::string path;  // "endpoints[0]"
-  YAML::Mark mark;
-};
-
 // Reads one document into a Config, reporting every problem to `errors`. Sections are read in
 // dependency order (services need defaults.thresholds; endpoints need regions, services and the
 // default timing). An invalid value leaves the built-in default in place, so that checks which
@@ -163,14 +98,15 @@ class ConfigReader {
 
   Config read(const Mapping& root) {
     read_regions(root);
-    read_defaults(root);
+    read_defaults_section(root.get("defaults"), config_, errors_);
     read_hysteresis(root);
-    read_store(root);
+    read_store_section(root.get("store"), config_.source_file, config_.store, errors_);
     read_uptime_window(root);
     read_services(root);
     read_aws_section(root.get("aws"), config_.aws, errors_);  // before endpoints: its timing is their default
     read_health_score_section(root.get("health_score"), config_.score_weights, errors_);
-    read_endpoints(root);
+    read_endpoints_section(root.require("endpoints", errors_), config_,
+                           [this](const YamlValue& value) { return read_record_type(value); }, config_.endpoints, errors_);
     read_server_section(root.get("server"), config_.source_file, config_.server, errors_);
     read_anomaly_section(root.get("anomaly"), config_.source_file, config_.store, config_.anomaly, errors_);
     read_dependencies_section(root.get("dependencies"), root.get("runbooks"), config_.dependencies, errors_);
@@ -210,122 +146,6 @@ class ConfigReader {
     }
   }
 
-  void read_defaults(const Mapping& root) {
-    const auto value = root.get("defaults");
-    const auto fields = value ? read_mapping(*value, defaults_keys, errors_) : std::nullopt;
-    if (!fields) {
-      return;
-    }
-    const Timing timing = read_timing(*fields, {config_.interval, config_.timeout}, "");
-    config_.interval = timing.interval;
-    config_.timeout = timing.timeout;
-    if (const auto jitter_value = fields->get("jitter")) {
-      const auto jitter = read_duration(*jitter_value, errors_);
-      if (jitter && *jitter >= config_.interval) {
-        errors_.add(*jitter_value, "must be less than interval");
-      } else if (jitter) {
-        config_.jitter = *jitter;
-      }
-    }
-    if (const auto thresholds = fields->get("thresholds")) {
-      config_.thresholds = read_thresholds(*thresholds, config_.thresholds);
-    }
-    if (const auto resolvers = fields->get("resolvers")) {
-      config_.resolvers = read_resolvers(*resolvers);
-    }
-  }
-
-  // `inherited` is valid (defaults or built-ins that passed this same check). Anything wrong here
-  // is reported and the inherited value kept, so that later checks build on a consistent pair.
-  // `inherited_from` says where an inherited timeout came from, for the message when an interval
-  // is too short for it.
-  Timing read_timing(const Mapping& fields, const Timing inherited, std::string_view inherited_from) {
-    const auto interval_value = fields.get("interval");
-    const auto timeout_value = fields.get("timeout");
-    Timing timing = inherited;
-    bool valid = true;
-    if (interval_value) {
-      const auto interval = read_duration(*interval_value, errors_);
-      if (interval && *interval < 1s) {
-        errors_.add(*interval_value, "must be at least 1s");
-      }
-      valid = interval && *interval >= 1s;
-      timing.interval = valid ? *interval : timing.interval;
-    }
-    if (timeout_value) {
-      const auto timeout = read_positive_duration(*timeout_value);
-      valid = valid && timeout;
-      timing.timeout = timeout.value_or(timing.timeout);
-    }
-    if (timing.timeout < timing.interval) {
-      return timing;  // keeps a valid timeout next to an invalid interval, and the reverse
-    }
-    // With one value invalid the comparison would be against a value the user did not write.
-    if (valid && timeout_value) {
-      errors_.add(*timeout_value, "must be less than interval");
-    } else if (valid) {
-      errors_.add(*interval_value, "must be greater than timeout (" + format_duration(timing.timeout) +
-                                       std::string(inherited_from) + ")");
-    }
-    return inherited;
-  }
-
-  std::optional<Millis> read_positive_duration(const YamlValue& value) {
-    const auto duration = read_duration(value, errors_);
-    if (duration && *duration <= 0ms) {
-      errors_.add(value, "must be greater than 0");
-      return std::nullopt;
-    }
-    return duration;
-  }
-
-  // Either band may be left out and is then inherited; the pair is checked as a whole. As with
-  // timing, an inconsistent pair falls back to the inherited one.
-  Thresholds read_thresholds(const YamlValue& value, const Thresholds inherited) {
-    const auto fields = read_mapping(value, threshold_keys, errors_);
-    if (!fields) {
-      return inherited;
-    }
-    const auto healthy_value = fields->get("healthy");
-    const auto warning_value = fields->get("warning");
-    Thresholds thresholds = inherited;
-    bool valid = true;
-    for (const auto& [band_value, band] : {std::pair{&healthy_value, &thresholds.healthy_max},
-                                          std::pair{&warning_value, &thresholds.warning_max}}) {
-      if (*band_value) {
-        const auto duration = read_positive_duration(**band_value);
-        valid = valid && duration;
-        *band = duration.value_or(*band);
-      }
-    }
-    if (thresholds.healthy_max <= thresholds.warning_max) {
-      return thresholds;
-    }
-    if (valid && warning_value) {
-      errors_.add(*warning_value, "must be at least healthy (" + format_duration(thresholds.healthy_max) + ")");
-    } else if (valid) {
-      errors_.add(*healthy_value, "must be at most warning (" + format_duration(thresholds.warning_max) + ")");
-    }
-    return inherited;
-  }
-
-  std::vector<NetworkAddress> read_resolvers(const YamlValue& value) {
-    std::vector<NetworkAddress> resolvers;
-    for (const YamlValue& item : read_list(value, errors_).value_or(std::vector<YamlValue>{})) {
-      const auto text = read_string(item, errors_);
-      if (!text) {
-        continue;
-      }
-      const auto address = parse_network_address(*text);
-      if (!address) {
-        errors_.add(item, address.error());
-        continue;
-      }
-      resolvers.push_back(*address);
-    }
-    return resolvers;
-  }
-
   void read_hysteresis(const Mapping& root) {
     const auto value = root.get("hysteresis");
     const auto fields = value ? read_mapping(*value, hysteresis_keys, errors_) : std::nullopt;
@@ -343,65 +163,6 @@ class ConfigReader {
         }
       }
     }
-  }
-
-  void read_store(const Mapping& root) {
-    const auto value = root.get("store");
-    if (const auto fields = value ? read_mapping(*value, store_keys, errors_) : std::nullopt) {
-      read_store_fields(*fields);
-    }
-    config_.store.path = resolve_store_path(config_.store.path, config_.source_file);
-  }
-
-  void read_store_fields(const Mapping& fields) {
-    StoreConfig& store = config_.store;
-    if (const auto path = fields.get("path")) {
-      store.path = read_string(*path, errors_).value_or(store.path);
-    }
-    // Checked as a pair, like interval and timeout: a valid value is kept unless it contradicts
-    // the other, and a contradiction is reported only when both values are valid.
-    const auto raw_value = fields.get("raw_retention");
-    const auto rollup_value = fields.get("rollup_retention");
-    const auto raw_days = raw_value ? read_whole_days(*raw_value) : store.raw_retention_days;
-    const auto rollup_days = rollup_value ? read_whole_days(*rollup_value) : store.rollup_retention_days;
-    const int raw = raw_days.value_or(store.raw_retention_days);
-    const int rollup = rollup_days.value_or(store.rollup_retention_days);
-    if (raw <= rollup) {
-      store.raw_retention_days = raw;
-      store.rollup_retention_days = rollup;
-    } else if (raw_days && rollup_days && rollup_value) {
-      errors_.add(*rollup_value, "must be at least raw_retention (" + std::to_string(raw) + "d)");
-    } else if (raw_days && rollup_days) {
-      errors_.add(*raw_value, "must be at most rollup_retention (" + std::to_string(rollup) + "d)");
-    }
-    if (const auto flush = fields.get("flush_interval")) {
-      store.flush_interval = read_positive_duration(*flush).value_or(store.flush_interval);
-    }
-    if (const auto batch_value = fields.get("batch_size")) {
-      const auto batch = read_int(*batch_value, errors_);
-      if (batch && (*batch < 1 || *batch > max_batch_size)) {
-        errors_.add(*batch_value, "must be between 1 and " + std::to_string(max_batch_size));
-      } else if (batch) {
-        store.batch_size = *batch;
-      }
-    }
-  }
-
-  // Retention is kept in days: rows are pruned by day, and "36h" would promise what it can't.
-  std::optional<int> read_whole_days(const YamlValue& value) {
-    const auto duration = read_duration(value, errors_);
-    if (!duration) {
-      return std::nullopt;
-    }
-    if (*duration < 24h) {
-      errors_.add(value, "must be at least 1d");
-      return std::nullopt;
-    }
-    if (*duration % 24h != 0ms) {
-      errors_.add(value, "must be a whole number of days, e.g. 7d");
-      return std::nullopt;
-    }
-    return static_cast<int>(*duration / 24h);
   }
 
   void read_uptime_window(const Mapping& root) {
@@ -455,7 +216,7 @@ class ConfigReader {
         service.priority = read_priority(*priority_value).value_or(service.priority);
       }
       if (const auto thresholds = fields->get("thresholds")) {
-        service.thresholds = read_thresholds(*thresholds, config_.thresholds);
+        service.thresholds = read_thresholds(*thresholds, config_.thresholds, errors_);
       }
     }
     config_.services.push_back(std::move(service));
@@ -472,184 +233,6 @@ class ConfigReader {
     return priority;
   }
 
-  void read_endpoints(const Mapping& root) {
-    const auto value = root.require("endpoints", errors_);
-    const auto items = value ? read_list(*value, errors_) : std::nullopt;
-    if (!items) {
-      return;
-    }
-    if (items->empty()) {
-      errors_.add(*value, "must list at least one endpoint");
-    }
-    std::vector<std::string_view> services;
-    for (const ServiceConfig& service : config_.services) services.push_back(service.name);
-    service_index_ = NameIndex(std::move(services));
-    region_index_ = NameIndex({config_.regions.begin(), config_.regions.end()});
-    for (const YamlValue& item : *items) {
-      for (auto& endpoint : read_endpoint(item)) {
-        config_.endpoints.push_back(std::move(endpoint));
-      }
-    }
-    check_calculated_children();
-  }
-
-  // Children are ids of other endpoints, known only once all are read. A calculated check of
-  // calculated checks is refused, as Route 53 does, so evaluation order never matters.
-  void check_calculated_children() {
-    std::unordered_map<std::string_view, ProbeKind> kinds;  // by id; the first holder of an id wins
-    for (const auto& endpoint : config_.endpoints) kinds.emplace(endpoint.id, endpoint.kind);
-    for (const auto& endpoint : config_.endpoints) {
-      const auto site_it = child_sites_.find(endpoint.id);
-      if (endpoint.kind != ProbeKind::calculated || site_it == child_sites_.end()) continue;  // no id: reported
-      const auto& site = site_it->second;
-      for (const auto& child : endpoint.calculated.children) {
-        const auto found = kinds.find(child);
-        if (found == kinds.end()) {
-          errors_.add(site.mark, site.path, "unknown child check `" + child + "`");
-        } else if (found->second == ProbeKind::calculated) {
-          errors_.add(site.mark, site.path, "child `" + child + "` is itself a calculated check");
-        }
-      }
-    }
-  }
-
-  // One endpoint, or one per address of an HTTP check's connect_to.
-  std::vector<EndpointConfig> read_endpoint(const YamlValue& value) {
-    if (value.node.IsNull()) {  // a stray "-": one message, not one per required key
-      errors_.add(value, "must not be empty");
-      return {};
-    }
-    const auto fields = read_mapping(value, endpoint_keys, errors_);
-    if (!fields) {
-      return {};
-    }
-    EndpointConfig endpoint;
-    endpoint.mark = source_mark(config_.source_file, value.mark);
-    const auto kind = read_probe_kind(*fields, errors_);
-    endpoint.kind = kind.value_or(ProbeKind::dns);
-    if (kind) reject_keys_of_other_kinds(*fields, *kind, errors_);
-    endpoint.service = read_reference(*fields, "service", service_index_, "services").value_or("");
-    endpoint.region = read_reference(*fields, "region", region_index_, "regions").value_or("");
-    bool id_derivable = kind.has_value();
-    std::vector<std::string> connect_to;
-    switch (endpoint.kind) {
-      case ProbeKind::dns:
-        endpoint.hostname = read_hostname(*fields).value_or("");
-        id_derivable = read_dns_options(*fields, endpoint.dns) && id_derivable;
-        break;
-      case ProbeKind::http:
-        read_http_options(*fields, endpoint.http, connect_to, errors_);
-        endpoint.hostname = endpoint.http.url;
-        break;
-      case ProbeKind::tcp:
-        read_tcp_options(*fields, endpoint.tcp, errors_);
-        if (const auto url = fields->get("url"); url && !endpoint.tcp.host.empty()) endpoint.hostname = url->node.Scalar();
-        break;
-      case ProbeKind::calculated:
-        read_calculated_options(*fields, endpoint.calculated, errors_);
-        if (!fields->get("id")) errors_.add(fields->value(), "a calculated check needs an `id`");
-        break;
-      default:  // the AWS resource kinds
-        read_aws_check_options(*fields, endpoint.kind, endpoint.aws, errors_);
-        endpoint.hostname = endpoint.aws.resource;
-        break;
-    }
-    if (const auto inverted = fields->get("inverted")) endpoint.inverted = read_bool(*inverted, errors_).value_or(false);
-    if (const auto threshold = fields->get("failure_threshold")) {
-      const auto count = read_int(*threshold, errors_);
-      if (count && (*count < 1 || *count > 10)) {
-        errors_.add(*threshold, "must be between 1 and 10 (as Route 53)");
-      } else if (count) {
-        endpoint.failure_threshold = *count;
-      }
-    }
-    const bool aws = is_aws_kind(endpoint.kind);
-    const Timing timing = aws ? read_timing(*fields, {config_.aws.interval, config_.aws.timeout}, " from aws.timeout")
-                              : read_timing(*fields, {config_.interval, config_.timeout}, " from defaults.timeout");
-    endpoint.interval = timing.interval;
-    endpoint.timeout = timing.timeout;
-    if (connect_to.empty()) {
-      endpoint.id = read_endpoint_id(*fields, endpoint, id_derivable, "");
-      const auto children = fields->get("children");
-      if (endpoint.kind == ProbeKind::calculated && children && !endpoint.id.empty())
-        child_sites_[endpoint.id] = IdSite{children->path, children->mark};
-      return {std::move(endpoint)};
-    }
-    // One check per address, each keeping the URL's host for Host and SNI.
-    std::vector<EndpointConfig> expanded;
-    for (const auto& address : connect_to) {
-      EndpointConfig copy = endpoint;
-      copy.http.connect_address = address;
-      copy.id = read_endpoint_id(*fields, copy, id_derivable, "@" + address);
-      expanded.push_back(std::move(copy));
-    }
-    return expanded;
-  }
-
-
-  std::optional<std::string> read_hostname(const Mapping& fields) {
-    const auto value = fields.require("hostname", errors_);
-    const auto hostname = value ? read_string(*value, errors_) : std::nullopt;
-    if (!hostname) {
-      return std::nullopt;
-    }
-    if (const auto problem = dns_name_problem(*hostname)) {
-      errors_.add(*value, "`" + *hostname + "` " + *problem);
-      return std::nullopt;
-    }
-    return hostname;
-  }
-
-  // A required name that must be one of `known` (defined under `section`). When the section
-  // itself failed to load, `known` is empty and that failure has been reported already.
-  std::optional<std::string> read_reference(const Mapping& fields, std::string_view key, NameIndex& known,
-                                            std::string_view section) {
-    const auto value = fields.require(key, errors_);
-    const auto name = value ? read_string(*value, errors_) : std::nullopt;
-    if (!name || known.names().empty() || known.set.contains(*name)) {
-      return name;
-    }
-    const std::string message = "unknown " + std::string(key) + " `" + *name + "` (" + std::string(section) +
-                                " are: " + join(known.names(), kListedNames) + ")";
-    // Region names differ by design by one character (us-east-1, us-east-2): no "did you mean".
-    const bool suggest = key != "region" && ++known.unknown <= kSuggestedNames;
-    errors_.add(*value, suggest ? with_suggestion(message, *name, known.matcher) : message);
-    return std::nullopt;
-  }
-
-  // False when the record type given is wrong (reported), so nothing is derived from it.
-  bool read_dns_options(const Mapping& fields, DnsProbeOptions& dns) {
-    // nullopt when the type given is wrong: expect is then checked for syntax only, not against a
-    // type the user did not write.
-    std::optional<RecordType> type = dns.record_type;
-    if (const auto value = fields.get("type")) {
-      type = read_record_type(*value);
-      dns.record_type = type.value_or(dns.record_type);
-    }
-    dns.resolvers = config_.resolvers;
-    if (const auto value = fields.get("resolvers")) {
-      dns.resolvers = read_resolvers(*value);
-    }
-    if (const auto value = fields.get("tcp_fallback")) {
-      dns.tcp_fallback = read_bool(*value, errors_).value_or(dns.tcp_fallback);
-    }
-    if (const auto value = fields.get("report_changes")) {
-      dns.report_answer_changes = read_bool(*value, errors_).value_or(dns.report_answer_changes);
-    }
-    if (const auto value = fields.get("min_answers")) {
-      const auto count = read_int(*value, errors_);
-      if (count && *count < 0) {
-        errors_.add(*value, "must be at least 0");
-      } else if (count) {
-        dns.min_answers = *count;
-      }
-    }
-    if (const auto value = fields.get("expect")) {
-      dns.expected_addresses = read_expected_addresses(*value, type);
-    }
-    return type.has_value();
-  }
-
   std::optional<RecordType> read_record_type(const YamlValue& value) {
     const auto name = read_string(value, errors_);
     const auto type = name ? parse_record_type(*name) : std::nullopt;
@@ -661,84 +244,8 @@ class ConfigReader {
     return type;
   }
 
-  // Answers are compared with these ranges, so they only make sense for address records of the
-  // matching family.
-  std::vector<Cidr> read_expected_addresses(const YamlValue& value, const std::optional<RecordType>& type) {
-    if (type && type->name != "A" && type->name != "AAAA") {
-      errors_.add(value, "only applies to A and AAAA queries (type is " + type->name + ")");
-      return {};
-    }
-    std::vector<Cidr> ranges;
-    for (const YamlValue& item : read_list(value, errors_).value_or(std::vector<YamlValue>{})) {
-      const auto text = read_string(item, errors_);
-      if (!text) {
-        continue;
-      }
-      const auto cidr = parse_cidr(*text);
-      if (!cidr) {
-        errors_.add(item, cidr.error());
-        continue;
-      }
-      if (type && cidr->is_v6 != (type->name == "AAAA")) {
-        errors_.add(item, "`" + *text + "` is an " + (cidr->is_v6 ? "IPv6" : "IPv4") + " range but type is " +
-                              type->name);
-        continue;
-      }
-      ranges.push_back(*cidr);
-    }
-    return ranges;
-  }
-
-  // The explicit id, or one derived from hostname and type; either way unique across endpoints.
-  std::string read_endpoint_id(const Mapping& fields, const EndpointConfig& endpoint, bool derivable,
-                               const std::string& suffix) {
-    const auto value = fields.get("id");
-    std::string id;
-    if (value) {
-      id = read_string(*value, errors_).value_or("");
-      if (!id.empty()) id += suffix;
-      if (!id.empty() && !is_endpoint_id(id)) {
-        errors_.add(*value, "may contain only letters, digits, `.`, `_`, `-`, `/`, `:` and `@`");
-      }
-    } else if (!endpoint.hostname.empty() && derivable) {
-      id = derived_id(endpoint) + suffix;
-      if (!is_endpoint_id(id)) {
-        errors_.add(fields.value(), "cannot derive an id from `" + endpoint.hostname +
-                                        "` (only letters, digits, `.`, `_`, `-`, `/`, `:` and `@`): set `id`");
-        return "";
-      }
-    }
-    if (id.empty()) {
-      return id;  // a bad id, hostname or type: already reported
-    }
-    const YamlValue& site = value ? *value : fields.value();
-    const auto [first, inserted] = id_sites_.emplace(id, IdSite{fields.value().path, site.mark});
-    if (!inserted) {
-      errors_.add(site.mark, fields.value().path + ".id",
-                  "duplicate id `" + id + "` (" + first->second.path + " at line " +
-                      std::to_string(line_of(first->second.mark)) + " has the same id)" +
-                      (value ? "" : "; set a distinct `id` on one of them"));
-    }
-    return id;
-  }
-
-  // hostname[/TYPE] for DNS; the URL without its scheme for HTTP and TCP checks.
-  static std::string derived_id(const EndpointConfig& endpoint) {
-    // "ec2/us-east-1/i-0abc": the same resource name may be checked in several regions.
-    if (is_aws_kind(endpoint.kind))
-      return std::string(to_string(endpoint.kind)) + "/" + endpoint.region + "/" + endpoint.aws.resource;
-    if (endpoint.kind == ProbeKind::dns)
-      return endpoint.hostname + (endpoint.dns.record_type.name == "A" ? "" : "/" + endpoint.dns.record_type.name);
-    const auto scheme_end = endpoint.hostname.find("://");
-    return scheme_end == std::string::npos ? endpoint.hostname : endpoint.hostname.substr(scheme_end + 3);
-  }
-
   ErrorList& errors_;
   Config config_;
-  std::map<std::string, IdSite> id_sites_;
-  std::map<std::string, IdSite> child_sites_;  // calculated check id → where its children are listed
-  NameIndex service_index_{{}};                // set when the endpoints are read
-  NameIndex region_index_{{}};
 };
 
 std::expected<std::string, std::string> read_file(const std::string& path) {

@@ -104,6 +104,12 @@ std::uint64_t character_bits(std::string_view word) {
 
 }  // namespace
 
+int line_of(const YAML::Mark& mark) { return one_based(mark.line); }
+
+SourceMark source_mark(const std::string& file, const YAML::Mark& mark) {
+  return {file, one_based(mark.line), one_based(mark.column)};
+}
+
 void ErrorList::add(const YAML::Mark& mark, std::string path, std::string message) {
   errors_.push_back({file_, one_based(mark.line), one_based(mark.column), std::move(path), std::move(message)});
 }
@@ -203,6 +209,24 @@ std::optional<int> read_int(const YamlValue& value, ErrorList& errors) {
   }
   if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) {
     errors.add(value, "must be an integer");
+    return std::nullopt;
+  }
+  return number;
+}
+
+std::optional<Millis> read_positive_duration(const YamlValue& value, ErrorList& errors) {
+  const auto duration = read_duration(value, errors);
+  if (duration && *duration <= Millis::zero()) {
+    errors.add(value, "must be greater than 0");
+    return std::nullopt;
+  }
+  return duration;
+}
+
+std::optional<int> read_int_in(const YamlValue& value, int low, int high, ErrorList& errors) {
+  const auto number = read_int(value, errors);
+  if (number && (*number < low || *number > high)) {
+    errors.add(value, "must be between " + std::to_string(low) + " and " + std::to_string(high));
     return std::nullopt;
   }
   return number;

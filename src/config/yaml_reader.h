@@ -1,7 +1,8 @@
 #pragma once
 // Typed reads from yaml-cpp nodes that collect every problem instead of stopping at the first.
 // Each value travels with its path ("endpoints[3].timeout") and its mark, so a message can say
-// exactly which value is wrong and where it is. The schema itself lives in config_loader.cpp.
+// exactly which value is wrong and where it is. The schema lives in the section readers
+// (config_loader.cpp and the *_reader.cpp it calls).
 #include <yaml-cpp/yaml.h>
 
 #include <cstddef>
@@ -24,6 +25,11 @@ struct YamlValue {
                      // empty mapping value is marked at its key instead; an empty list item keeps
                      // the mark of the token after it, the nearest there is.
 };
+
+// The 1-based line of `mark` (yaml-cpp counts from 0, and has -1 where there is no position).
+int line_of(const YAML::Mark& mark);
+// `mark` in `file`, kept in the Config for messages about a value after loading.
+SourceMark source_mark(const std::string& file, const YAML::Mark& mark);
 
 // Problems found so far in one file.
 class ErrorList {
@@ -85,6 +91,10 @@ std::optional<std::string> read_string(const YamlValue& value, ErrorList& errors
 std::optional<Millis> read_duration(const YamlValue& value, ErrorList& errors);
 std::optional<int> read_int(const YamlValue& value, ErrorList& errors);
 std::optional<bool> read_bool(const YamlValue& value, ErrorList& errors);
+// A duration of more than zero ("must be greater than 0").
+std::optional<Millis> read_positive_duration(const YamlValue& value, ErrorList& errors);
+// An integer from `low` to `high`, both included ("must be between LOW and HIGH").
+std::optional<int> read_int_in(const YamlValue& value, int low, int high, ErrorList& errors);
 
 // The candidate closest to `word` by edit distance (a swap of two neighbours counts as one
 // edit), if it is close enough to be a likely typo: at most one edit for words of up to four

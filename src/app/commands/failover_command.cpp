@@ -37,10 +37,7 @@ void print_report(const act::PlanReport& report, std::ostream& out) {
 
 int show_status(FailoverJournal& journal, const ApplicationConfig& app, std::ostream& out) {
   out << app.name << ": active region " << active_region(journal, app) << " (primary " << app.primary
-      << ", mode " << (app.policy.mode == FailoverMode::automatic         ? "automatic"
-                       : app.policy.mode == FailoverMode::manual_approval ? "manual-approval"
-                                                                          : "dry-run")
-      << ")\n";
+      << ", mode " << to_string(app.policy.mode) << ")\n";
   const auto plans = journal.plans(app.name, 10);
   if (!plans) {
     out << "journal: " << plans.error().message << "\n";

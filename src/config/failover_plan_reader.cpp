@@ -1,0 +1,386 @@
+#include "config/failover_plan_reader.h"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+
+#include "config/dns_name.h"
+
+namespace rg {
+namespace {
+
+const std::vector<std::string_view> plan_keys{
+    "autoscaling_groups", "desired_capacity", "ecs_services", "rds_replicas", "rpo",        "ssm_parameters",
+    "route53",            "dynamodb_tables",  "s3_replication", "cloudfront", "dns_update", "verify_dns",
+    "gate",               "settle"};
+const std::vector<std::string_view> ecs_service_keys{"cluster", "service", "desired_count"};
+const std::vector<std::string_view> cloudfront_keys{"distribution_id", "origins"};
+const std::vector<std::string_view> dns_update_keys{"server", "zone", "name", "type", "ttl", "key", "values"};
+const std::vector<std::string_view> tsig_key_keys{"name", "algorithm", "secret", "secret_file"};
+const std::vector<std::string_view> tsig_algorithms{"hmac-sha256", "hmac-sha512"};
+const std::vector<std::string_view> verify_dns_keys{"name", "type", "resolvers", "timeout", "values"};
+const std::vector<std::string_view> route53_keys{"zone_id", "name", "type", "ttl", "values"};
+const std::vector<std::string_view> record_types{"A", "AAAA", "CNAME"};
+
+// RFC 4648 base64 as TSIG secrets are written (BIND's and Knot's key files): groups of four.
+bool is_base64(std::string_view text) {
+  if (text.empty() || text.size() % 4 != 0) return false;
+  const auto body_end = text.find_last_not_of('=');
+  if (body_end == std::string_view::npos || text.size() - body_end - 1 > 2) return false;
+  return std::ranges::all_of(text.substr(0, body_end + 1), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
+  });
+}
+
+// Why `value` cannot be the data of a `type` record, if it cannot.
+std::optional<std::string> record_value_problem(const std::string& type, const std::string& value) {
+  unsigned char address[16];
+  if (type == "A" && inet_pton(AF_INET, value.c_str(), address) != 1) return "is not an IPv4 address (type A)";
+  if (type == "AAAA" && inet_pton(AF_INET6, value.c_str(), address) != 1) return "is not an IPv6 address (type AAAA)";
+  if (type == "CNAME") return dns_name_problem(value);
+  return std::nullopt;
+}
+
+std::string lower_dotted(std::string name) {
+  std::ranges::transform(name, name.begin(), [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+  if (!name.ends_with('.')) name += '.';
+  return name;
+}
+
+class FailoverPlanReader {
+ public:
+  FailoverPlanReader(const std::string& config_file, ErrorList& errors) : config_file_(config_file), errors_(errors) {}
+
+  void read(const YamlValue& value, const ApplicationConfig& app, FailoverPlanConfig& plan) {
+    const auto fields = read_mapping(value, plan_keys, errors_);
+    if (!fields) return;
+    if (const auto v = fields->get("autoscaling_groups")) plan.autoscaling_groups = read_region_strings(*v, app);
+    if (const auto v = fields->get("desired_capacity"))
+      plan.desired_capacity = read_int_in(*v, 1, 10'000, errors_).value_or(plan.desired_capacity);
+    if (const auto v = fields->get("ecs_services")) plan.ecs_services = read_ecs_services(*v, app);
+    if (const auto v = fields->get("rds_replicas")) plan.rds_replicas = read_region_strings(*v, app);
+    if (const auto v = fields->get("rpo")) plan.rpo = read_positive_duration(*v, errors_).value_or(plan.rpo);
+    if (const auto v = fields->get("ssm_parameters")) {
+      if (const auto mapping = read_open_mapping(*v, errors_)) {
+        for (const auto& entry : mapping->entries()) {
+          if (!entry.key.starts_with('/')) errors_.add(entry.key_mark, entry.value.path, "a parameter name starts with /");
+          plan.ssm_parameters[entry.key] = read_region_strings(entry.value, app);
+        }
+      }
+    }
+    if (const auto v = fields->get("route53")) plan.route53 = read_route53(*v, app);
+    if (const auto v = fields->get("dynamodb_tables")) plan.dynamodb_tables = read_table_names(*v);
+    if (const auto v = fields->get("s3_replication")) plan.s3_replication = read_s3_replication(*v, app);
+    if (const auto v = fields->get("cloudfront")) plan.cloudfront = read_cloudfront(*v, app);
+    if (const auto v = fields->get("dns_update")) plan.dns_update = read_dns_update(*v, app);
+    if (const auto v = fields->get("verify_dns")) {
+      plan.verify_dns = read_verify_dns(*v, app);
+      // Without values of its own it checks for the values of the record the plan changes.
+      if (plan.verify_dns && plan.verify_dns->values.empty() && !plan.dns_update && !plan.route53 &&
+          !fields->get("dns_update") && !fields->get("route53"))
+        errors_.add(*v, "needs values (region -> expected answer), or a dns_update or route53 section to take them from");
+    }
+    if (const auto v = fields->get("gate")) plan.gate = read_bool(*v, errors_).value_or(plan.gate);
+    if (const auto v = fields->get("settle")) plan.settle = read_duration(*v, errors_).value_or(plan.settle);
+  }
+
+ private:
+  // region -> non-empty string, keyed by the application's regions.
+  std::map<std::string, std::string> read_region_strings(const YamlValue& value, const ApplicationConfig& app) {
+    std::map<std::string, std::string> out;
+    const auto mapping = read_open_mapping(value, errors_);
+    if (!mapping) return out;
+    for (const auto& entry : mapping->entries()) {
+      if (!check_application_region(entry, app, errors_)) continue;
+      if (const auto text = read_string(entry.value, errors_)) out[entry.key] = *text;
+    }
+    return out;
+  }
+
+  // A region -> string mapping that must name every region of the application (a move may start
+  // from or go to any of them).
+  std::map<std::string, std::string> read_every_region(const YamlValue& value, const ApplicationConfig& app,
+                                                       std::string_view what) {
+    auto out = read_region_strings(value, app);
+    for (const auto& region : app.regions())
+      if (!region.empty() && !out.contains(region)) errors_.add(value, "needs " + std::string(what) + " for region " + region);
+    return out;
+  }
+
+  std::optional<std::string> read_required_string(const Mapping& fields, std::string_view key) {
+    const auto v = fields.require(key, errors_);
+    return v ? read_string(*v, errors_) : std::nullopt;
+  }
+
+  std::optional<std::string> read_dns_name(const YamlValue& value) {
+    auto name = read_string(value, errors_);
+    if (!name) return std::nullopt;
+    if (const auto problem = dns_name_problem(*name)) {
+      errors_.add(value, "`" + *name + "` " + *problem);
+      return std::nullopt;
+    }
+    return name;
+  }
+
+  std::optional<std::string> read_record_type(const YamlValue& value) {
+    const auto type = read_string(value, errors_);
+    if (type && std::ranges::find(record_types, *type) == record_types.end()) {
+      errors_.add(value, with_suggestion("must be one of " + join(record_types), *type, record_types));
+      return std::nullopt;
+    }
+    return type;
+  }
+
+  // Values of a record of `type`, checked to fit it.
+  void check_record_values(const YamlValue& value, const std::string& type, const std::map<std::string, std::string>& values) {
+    for (const auto& [region, text] : values)
+      if (const auto problem = record_value_problem(type, text))
+        errors_.add(value, "value for " + region + ": `" + text + "` " + *problem);
+  }
+
+  std::vector<std::string> read_table_names(const YamlValue& value) {
+    std::vector<std::string> names;
+    for (const auto& item : read_list(value, errors_).value_or(std::vector<YamlValue>{})) {
+      const auto name = read_string(item, errors_);
+      if (!name) continue;
+      if (std::ranges::find(names, *name) != names.end()) {
+        errors_.add(item, "`" + *name + "` is listed twice");
+        continue;
+      }
+      names.push_back(*name);
+    }
+    return names;
+  }
+
+  std::map<std::string, std::map<std::string, std::string>> read_s3_replication(const YamlValue& value,
+                                                                                const ApplicationConfig& app) {
+    std::map<std::string, std::map<std::string, std::string>> out;
+    const auto mapping = read_open_mapping(value, errors_);
+    if (!mapping) return out;
+    for (const auto& entry : mapping->entries()) out[entry.key] = read_every_region(entry.value, app, "a bucket");
+    return out;
+  }
+
+  // region -> { cluster, service, desired_count }
+  std::map<std::string, EcsServiceConfig> read_ecs_services(const YamlValue& value, const ApplicationConfig& app) {
+    std::map<std::string, EcsServiceConfig> out;
+    const auto mapping = read_open_mapping(value, errors_);
+    if (!mapping) return out;
+    for (const auto& entry : mapping->entries()) {
+      if (!check_application_region(entry, app, errors_)) continue;
+      const auto fields = read_mapping(entry.value, ecs_service_keys, errors_);
+      if (!fields) continue;
+      const auto cluster = read_required_string(*fields, "cluster");
+      const auto service = read_required_string(*fields, "service");
+      EcsServiceConfig config;
+      if (const auto v = fields->get("desired_count")) config.desired_count = read_int_in(*v, 1, 10'000, errors_);
+      if (!cluster || !service) continue;
+      config.cluster = *cluster;
+      config.service = *service;
+      out[entry.key] = std::move(config);
+    }
+    return out;
+  }
+
+  std::optional<CloudFrontTargetConfig> read_cloudfront(const YamlValue& value, const ApplicationConfig& app) {
+    const auto fields = read_mapping(value, cloudfront_keys, errors_);
+    if (!fields) return std::nullopt;
+    CloudFrontTargetConfig target;
+    const auto id = read_required_string(*fields, "distribution_id");
+    const auto origins = fields->require("origins", errors_);
+    if (origins) target.origins = read_every_region(*origins, app, "an origin id");
+    if (!id || !origins) return std::nullopt;
+    target.distribution_id = *id;
+    return target;
+  }
+
+  std::optional<TsigKeyConfig> read_tsig_key(const YamlValue& value) {
+    const auto fields = read_mapping(value, tsig_key_keys, errors_);
+    if (!fields) return std::nullopt;
+    TsigKeyConfig key;
+    bool complete = true;
+    if (const auto name = read_required_string(*fields, "name")) {
+      key.name = *name;
+    } else {
+      complete = false;
+    }
+    if (const auto v = fields->get("algorithm")) {
+      const auto algorithm = read_string(*v, errors_);
+      if (algorithm && std::ranges::find(tsig_algorithms, *algorithm) == tsig_algorithms.end()) {
+        errors_.add(*v, with_suggestion("must be one of " + join(tsig_algorithms), *algorithm, tsig_algorithms));
+        complete = false;
+      } else if (algorithm) {
+        key.algorithm = *algorithm;
+      }
+    }
+    const auto secret = fields->get("secret");
+    const auto secret_file = fields->get("secret_file");
+    if (secret && secret_file) {
+      errors_.add(*secret_file, "give either secret or secret_file, not both");
+      return std::nullopt;
+    }
+    if (!secret && !secret_file) {
+      errors_.add(value, "needs secret (base64) or secret_file");
+      return std::nullopt;
+    }
+    if (secret) {
+      const auto text = read_string(*secret, errors_);
+      if (text && !is_base64(*text)) {
+        errors_.add(*secret, "is not base64 (as in the server's key file)");
+        complete = false;
+      } else if (text) {
+        key.secret = *text;
+      } else {
+        complete = false;
+      }
+    } else if (const auto path = read_string(*secret_file, errors_)) {
+      key.secret_file = std::filesystem::path(*path).is_absolute()
+                            ? *path
+                            : (std::filesystem::path(config_file_).parent_path() / *path).lexically_normal().string();
+    } else {
+      complete = false;
+    }
+    return complete ? std::optional(key) : std::nullopt;
+  }
+
+  std::optional<DnsUpdateTargetConfig> read_dns_update(const YamlValue& value, const ApplicationConfig& app) {
+    const auto fields = read_mapping(value, dns_update_keys, errors_);
+    if (!fields) return std::nullopt;
+    DnsUpdateTargetConfig target;
+    bool complete = true;
+    if (const auto v = fields->require("server", errors_)) {
+      const auto text = read_string(*v, errors_);
+      const auto address = text ? parse_network_address(*text) : std::unexpected(std::string());
+      if (text && !address) errors_.add(*v, address.error());
+      if (address) target.server = *address;
+      complete = complete && address.has_value();
+    } else {
+      complete = false;
+    }
+    std::optional<std::string> zone, name;
+    if (const auto v = fields->require("zone", errors_)) zone = read_dns_name(*v);
+    if (const auto v = fields->require("name", errors_)) {
+      name = read_dns_name(*v);
+      if (name && zone && lower_dotted(*name) != lower_dotted(*zone) &&
+          !lower_dotted(*name).ends_with("." + lower_dotted(*zone))) {
+        errors_.add(*v, "`" + *name + "` is not inside the zone " + *zone);
+        name.reset();
+      }
+    }
+    complete = complete && zone && name;
+    if (zone) target.zone = *zone;
+    if (name) target.name = *name;
+    if (const auto v = fields->get("type")) {
+      if (const auto type = read_record_type(*v)) target.type = *type;
+    }
+    if (const auto v = fields->get("ttl")) target.ttl = read_int_in(*v, 0, 172'800, errors_).value_or(target.ttl);
+    if (const auto v = fields->require("key", errors_)) {
+      const auto key = read_tsig_key(*v);
+      if (key) target.key = *key;
+      complete = complete && key.has_value();
+    } else {
+      complete = false;
+    }
+    if (const auto v = fields->require("values", errors_)) {
+      target.values = read_every_region(*v, app, "a value");
+      check_record_values(*v, target.type, target.values);
+    } else {
+      complete = false;
+    }
+    return complete ? std::optional(target) : std::nullopt;
+  }
+
+  std::optional<VerifyDnsConfig> read_verify_dns(const YamlValue& value, const ApplicationConfig& app) {
+    const auto fields = read_mapping(value, verify_dns_keys, errors_);
+    if (!fields) return std::nullopt;
+    VerifyDnsConfig verify;
+    bool complete = true;
+    if (const auto v = fields->require("name", errors_)) {
+      const auto name = read_dns_name(*v);
+      if (name) verify.name = *name;
+      complete = complete && name.has_value();
+    } else {
+      complete = false;
+    }
+    if (const auto v = fields->get("type")) {
+      if (const auto type = read_record_type(*v)) verify.type = *type;
+    }
+    if (const auto v = fields->require("resolvers", errors_)) {
+      for (const auto& item : read_list(*v, errors_).value_or(std::vector<YamlValue>{})) {
+        const auto text = read_string(item, errors_);
+        if (!text) continue;
+        const auto address = parse_network_address(*text);
+        if (!address) {
+          errors_.add(item, address.error());
+          continue;
+        }
+        verify.resolvers.push_back(*address);
+      }
+      if (verify.resolvers.empty()) {
+        errors_.add(*v, "must list at least one resolver (IP[:PORT])");
+        complete = false;
+      }
+    } else {
+      complete = false;
+    }
+    if (const auto v = fields->get("timeout"))
+      verify.timeout = read_positive_duration(*v, errors_).value_or(verify.timeout);
+    if (const auto v = fields->get("values")) {
+      verify.values = read_every_region(*v, app, "a value");
+      if (!verify.type.empty()) check_record_values(*v, verify.type, verify.values);
+    }
+    return complete ? std::optional(verify) : std::nullopt;
+  }
+
+  std::optional<Route53TargetConfig> read_route53(const YamlValue& value, const ApplicationConfig& app) {
+    const auto fields = read_mapping(value, route53_keys, errors_);
+    if (!fields) return std::nullopt;
+    Route53TargetConfig target;
+    bool complete = true;
+    for (const auto& [key, out] : {std::pair{"zone_id", &target.zone_id}, std::pair{"name", &target.name}}) {
+      const auto v = fields->require(key, errors_);
+      const auto text = v ? read_string(*v, errors_) : std::nullopt;
+      complete = complete && text.has_value();
+      if (text) *out = *text;
+    }
+    if (const auto v = fields->get("type")) {
+      const auto type = read_string(*v, errors_);
+      if (type && std::ranges::find(record_types, *type) == record_types.end()) {
+        errors_.add(*v, "must be one of " + join(record_types));
+      } else if (type) {
+        target.type = *type;
+      }
+    }
+    if (const auto v = fields->get("ttl")) target.ttl = read_int_in(*v, 0, 172'800, errors_).value_or(target.ttl);
+    if (const auto v = fields->require("values", errors_)) {
+      target.values = read_region_strings(*v, app);
+      for (const auto& region : app.regions())
+        if (!region.empty() && !target.values.contains(region)) errors_.add(*v, "needs a value for region " + region);
+    } else {
+      complete = false;
+    }
+    return complete ? std::optional(target) : std::nullopt;
+  }
+
+  const std::string& config_file_;
+  ErrorList& errors_;
+};
+
+}  // namespace
+
+bool check_application_region(const MappingEntry& entry, const ApplicationConfig& app, ErrorList& errors) {
+  const auto all = app.regions();
+  if (std::ranges::find(all, entry.key) != all.end()) return true;
+  errors.add(entry.key_mark, entry.value.path,
+             "`" + entry.key + "` is not the primary or a secondary region of this application");
+  return false;
+}
+
+void read_failover_plan(const YamlValue& value, const ApplicationConfig& app, const std::string& config_file,
+                        FailoverPlanConfig& plan, ErrorList& errors) {
+  FailoverPlanReader(config_file, errors).read(value, app, plan);
+}
+
+}  // namespace rg
