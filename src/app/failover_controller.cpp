@@ -36,13 +36,13 @@ struct FailoverController::Application {
   FailoverPolicy policy;
   std::string active;                  // where traffic goes (the journal's newest completed plan)
   std::string gate;                    // the region whose /gate answers 200
-  std::vector<TimePoint> moves;        // when moves started, for cool-down and the hourly limit
-  std::vector<TimePoint> dry_run_moves;  // mode dry-run: decisions shown, paced like moves
+  std::vector<PastMove> moves;          // moves started, for cool-down and the hourly limit
+  std::vector<PastMove> dry_run_moves;  // mode dry-run: decisions shown, paced like moves
   std::optional<JournalPlan> pending;  // a proposal waiting for an operator
   std::optional<JournalPlan> running;  // the plan in flight
   std::vector<std::string> log;        // the running (or last) plan's report lines
   std::optional<FailoverDecision> decision;  // of the latest round
-  std::string logged_reason;                 // the last decision reason logged, to log changes only
+  std::string logged_rule;  // kind, rule and target of the last decision logged: a change of rule is logged
   std::string logged_journal_error;          // the last journal error logged, likewise (cleared on success)
   std::optional<act::PlanReport> dry_run;    // the latest dry run (mode dry-run, or POST .../plan)
   std::string dry_run_to;
@@ -144,11 +144,13 @@ FailoverRound FailoverController::on_round(std::span<const EndpointState> states
     FailoverSnapshot snapshot{{VantageView{"local", latest_states_}}, app.active, app.moves,
                               app.running.has_value() || app.pending.has_value()};
     auto decision = app.policy.decide(snapshot, now);
-    if (decision.reason != app.logged_reason && (decision.kind != DecisionKind::stay || !app.logged_reason.empty())) {
+    // The reason's figures (failing rounds, seconds of cool-down) change every round; its rule does not.
+    auto rule = fmt::format("{}/{}/{}", to_string(decision.kind), decision.rule, decision.to);
+    if (rule != app.logged_rule && (decision.kind != DecisionKind::stay || !app.logged_rule.empty())) {
       if (decision.kind == DecisionKind::hold) spdlog::warn("failover {}: {}", app.config.name, decision.reason);
       else spdlog::info("failover {}: {}", app.config.name, decision.reason);
     }
-    app.logged_reason = decision.reason;
+    app.logged_rule = std::move(rule);
     app.decision = decision;
     if (decision.kind == DecisionKind::failover || decision.kind == DecisionKind::failback)
       carry_out(app, decision, now);
@@ -177,8 +179,8 @@ void FailoverController::carry_out(Application& app, const FailoverDecision& dec
     case DecisionAction::propose: return propose(app, decision.to, decision.reason, now);
     case DecisionAction::dry_run:
       // Counted as a move, so that cool-down and the hourly limit pace the dry runs too.
-      app.dry_run_moves.push_back(now);
-      app.moves.push_back(now);
+      app.dry_run_moves.push_back({now, decision.kind == DecisionKind::failback});
+      app.moves.push_back({now, decision.kind == DecisionKind::failback});
       return dry_run(app, decision.to, decision.reason);
     case DecisionAction::none: return;
   }
@@ -230,7 +232,7 @@ void FailoverController::execute(Application& app, act::Plan plan, std::int64_t 
   app.log.clear();
   app.running = JournalPlan{app.config.name, generation, plan.kind, plan.from, plan.to, PlanState::running,
                             now_us(), now_us(), "", {}};
-  app.moves.push_back(now_us());
+  app.moves.push_back({now_us(), plan.kind == "failback"});
   signals_.push_back({app.config.name, plan.to, plan.kind + " " + plan.from + " -> " + plan.to + " started"});
   auto done = [this, alive = alive_, &app](act::PlanReport report) {
     if (*alive) finished(app, report);
@@ -318,7 +320,7 @@ void FailoverController::sync_with_journal(Application& app) {
   set_gate(app, app.active);
   app.moves = app.dry_run_moves;
   for (const auto& plan : *plans)
-    if (is_move(plan.state)) app.moves.push_back(plan.created_at);
+    if (is_move(plan.state)) app.moves.push_back({plan.created_at, plan.kind == "failback"});
   if (!app.pending) return;
   const auto proposal = std::ranges::find(*plans, app.pending->generation, &JournalPlan::generation);
   if (proposal == plans->end()) return;

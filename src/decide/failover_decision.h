@@ -18,10 +18,16 @@ struct VantageView {
   std::vector<EndpointState> states;
 };
 
+// A move made before (from the journal), for the cool-down and the hourly limit.
+struct PastMove {
+  TimePoint started_at{};
+  bool failback = false;  // back to the primary; else a failover away from the active region
+};
+
 struct FailoverSnapshot {
   std::vector<VantageView> views;  // one per vantage point reporting this round
   std::string active_region;       // where traffic goes now (from the journal); empty: the primary
-  std::vector<TimePoint> moves;    // when previous moves started (journal), for cool-down and rate limit
+  std::vector<PastMove> moves;     // previous moves, for cool-down and rate limit
   bool plan_in_progress = false;   // a plan is running or waiting for approval: decide nothing new
 };
 
@@ -53,6 +59,9 @@ struct FailoverDecision {
   std::string from;
   std::string to;
   std::string reason;  // one sentence for the log, the CLI and notifications
+  // The rule that decided, stable while its figures change ("fail-open", "cool-down",
+  // "rate-limit", "down", "healthy"...): the daemon logs a change of rule, not every new count.
+  std::string_view rule;
   std::vector<RegionAssessment> regions;  // the application's regions, primary first
 };
 

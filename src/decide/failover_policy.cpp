@@ -88,19 +88,25 @@ RegionAssessment FailoverPolicy::assess(const FailoverSnapshot& snapshot, const 
   return assessment;
 }
 
-std::optional<std::string> FailoverPolicy::move_blocker(const FailoverSnapshot& snapshot, TimePoint now) const {
+std::optional<FailoverPolicy::Blocker> FailoverPolicy::move_blocker(const FailoverSnapshot& snapshot,
+                                                                     DecisionKind kind, TimePoint now) const {
   if (!snapshot.moves.empty()) {
-    const TimePoint last = *std::ranges::max_element(snapshot.moves);
+    const TimePoint last = std::ranges::max(snapshot.moves, {}, &PastMove::started_at).started_at;
     const auto since = now - last;
     if (since < app_.policy.cooldown)
-      return fmt::format("cool-down: the last move was {:.0f}s ago, the cool-down is {:.0f}s", seconds(since),
-                         seconds(app_.policy.cooldown));
+      return Blocker{"cool-down", fmt::format("cool-down: the last move was {:.0f}s ago, the cool-down is {:.0f}s",
+                                              seconds(since), seconds(app_.policy.cooldown))};
   }
-  const auto in_last_hour =
-      std::ranges::count_if(snapshot.moves, [&](TimePoint t) { return t <= now && now - t < 1h; });
+  // Failing back counts every move; failing over counts failovers only, so that a failback does
+  // not keep traffic on a primary that relapses.
+  const bool counting_all = kind == DecisionKind::failback;
+  const auto in_last_hour = std::ranges::count_if(snapshot.moves, [&](const PastMove& move) {
+    return (counting_all || !move.failback) && move.started_at <= now && now - move.started_at < 1h;
+  });
   if (in_last_hour >= app_.policy.max_moves_per_hour)
-    return fmt::format("rate limit: {} moves in the last hour (max_moves_per_hour {})", in_last_hour,
-                       app_.policy.max_moves_per_hour);
+    return Blocker{"rate-limit", fmt::format("rate limit: {} {} in the last hour (max_moves_per_hour {})",
+                                             in_last_hour, counting_all ? "moves" : "failovers",
+                                             app_.policy.max_moves_per_hour)};
   return std::nullopt;
 }
 
@@ -126,11 +132,13 @@ FailoverDecision FailoverPolicy::decide(const FailoverSnapshot& snapshot, TimePo
   const auto active = find(decision.from);
   if (active == decision.regions.end()) {
     decision.reason = "the active region " + decision.from + " is not one of the application's regions";
+    decision.rule = "unknown-active-region";
     decision.kind = DecisionKind::hold;
     return decision;
   }
   if (snapshot.plan_in_progress) {
     decision.reason = "a plan is in progress";
+    decision.rule = "plan-in-progress";
     return decision;
   }
 
@@ -150,17 +158,20 @@ FailoverDecision FailoverPolicy::decide(const FailoverSnapshot& snapshot, TimePo
     });
     decision.kind = DecisionKind::hold;
     if (candidates.empty()) {
+      decision.rule = "fail-open";
       decision.reason = fmt::format(
           "{} is down ({} failing rounds, score {:.0f}) but no region is healthy and {} points better: staying "
           "(fail-open)",
           active->region, active->consecutive_failures, active->score, app_.policy.margin);
       return decision;
     }
-    if (const auto blocker = move_blocker(snapshot, now)) {
-      decision.reason = active->region + " is down but " + *blocker;
+    if (const auto blocker = move_blocker(snapshot, DecisionKind::failover, now)) {
+      decision.rule = blocker->rule;
+      decision.reason = active->region + " is down but " + blocker->reason;
       return decision;
     }
     decision.kind = DecisionKind::failover;
+    decision.rule = "down";
     decision.to = candidates.front()->region;
     decision.action = action_for(decision.kind);
     decision.reason = fmt::format("{} is down ({} failing rounds, score {:.0f}); {} scores {:.0f} at {:.1f} ms",
@@ -175,12 +186,14 @@ FailoverDecision FailoverPolicy::decide(const FailoverSnapshot& snapshot, TimePo
                          now - *primary->healthy_since >= app_.policy.failback_after;
     // Not back to a primary that is worse than where the application is now.
     if (settled && primary->score >= app_.policy.health_threshold && primary->score >= active->score) {
-      if (const auto blocker = move_blocker(snapshot, now)) {
+      if (const auto blocker = move_blocker(snapshot, DecisionKind::failback, now)) {
         decision.kind = DecisionKind::hold;
-        decision.reason = "fail back to " + app_.primary + " waits: " + *blocker;
+        decision.rule = blocker->rule;
+        decision.reason = "fail back to " + app_.primary + " waits: " + blocker->reason;
         return decision;
       }
       decision.kind = DecisionKind::failback;
+      decision.rule = "primary-settled";
       decision.to = app_.primary;
       decision.action = action_for(decision.kind);
       decision.reason = fmt::format("{} has been healthy for {:.0f}s (score {:.0f})", app_.primary,
@@ -188,6 +201,7 @@ FailoverDecision FailoverPolicy::decide(const FailoverSnapshot& snapshot, TimePo
       return decision;
     }
   }
+  decision.rule = active->failing ? "failing-not-down" : "healthy";
   decision.reason = active->region + " is " + (active->failing ? "failing but not down" : "healthy");
   return decision;
 }

@@ -7,7 +7,9 @@
 //  - a region fails a round when its health score over the application's checks is below
 //    health_threshold or their mean latency is above response_time_threshold, by a quorum of the
 //    vantage points that report it; it is down after consecutive_failures_threshold such rounds;
-//  - a move waits for the cool-down after the previous one and counts against max_moves_per_hour;
+//  - a move waits for the cool-down after the previous one; max_moves_per_hour counts failovers
+//    when failing over (so leaving a primary that relapses after a failback stays possible) and
+//    every move when failing back (going back is what flaps);
 //  - fail-open: the target must not be down or failing, must pass health_threshold, and must score
 //    at least `margin` points above the region it leaves — else the application stays put;
 //  - the target is the best score, then the lowest latency, then the configured order;
@@ -44,7 +46,11 @@ class FailoverPolicy {
 
   std::optional<VantageVerdict> judge(const VantageView& view, const std::string& region) const;
   RegionAssessment assess(const FailoverSnapshot& snapshot, const std::string& region, TimePoint now);
-  std::optional<std::string> move_blocker(const FailoverSnapshot& snapshot, TimePoint now) const;
+  struct Blocker {
+    std::string_view rule;
+    std::string reason;
+  };
+  std::optional<Blocker> move_blocker(const FailoverSnapshot& snapshot, DecisionKind kind, TimePoint now) const;
   DecisionAction action_for(DecisionKind kind) const;
 
   ApplicationConfig app_;

@@ -13,8 +13,11 @@
 namespace rg::act {
 
 struct WaitOptions {
-  std::chrono::milliseconds interval{std::chrono::seconds(5)};
+  std::chrono::milliseconds interval{std::chrono::seconds(5)};  // the longest pause between two looks
   std::chrono::milliseconds timeout{std::chrono::minutes(15)};  // RDS promotion takes minutes
+  // The first pause; each next one doubles up to `interval`, so a change that lands at once (a
+  // DNS record, an SSM parameter) is seen at once, and a long one is not polled too often.
+  std::chrono::milliseconds first_interval{250};
 };
 
 // One look: done (with a note), not yet (with what was seen), or an error that ends the wait.
@@ -25,7 +28,8 @@ struct PollResult {
 using PollCallback = std::function<void(std::expected<PollResult, std::string>)>;
 using Poll = std::function<void(PollCallback)>;
 
-// Polls at once, then every interval until done, an error, or `what` times out after timeout.
+// Polls at once, then after pauses growing from first_interval to interval, until done, an error,
+// or `what` times out: the last look is at the deadline itself.
 void wait_until(aws::AwsScheduler& scheduler, WaitOptions options, std::string what, Poll poll, StepCallback done);
 
 }  // namespace rg::act

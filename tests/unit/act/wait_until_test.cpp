@@ -51,7 +51,8 @@ TEST(WaitUntil, PollsUntilTheStateArrives) {
   ASSERT_TRUE(*result) << result->error();
   EXPECT_EQ(**result, "INSYNC");
   EXPECT_EQ(looks, 4);
-  EXPECT_EQ(scheduler.now_ - std::chrono::steady_clock::time_point{}, 15s);
+  // Pauses of 250 ms, 500 ms and 1 s: looks start fast and back off towards the 5 s interval.
+  EXPECT_EQ(scheduler.now_ - std::chrono::steady_clock::time_point{}, 1750ms);
 }
 
 TEST(WaitUntil, TimesOutWithWhatItLastSaw) {
@@ -69,7 +70,9 @@ TEST(WaitUntil, TimesOutWithWhatItLastSaw) {
   ASSERT_TRUE(result);
   ASSERT_FALSE(*result);
   EXPECT_EQ(result->error(), "db-west available: timed out after 60s (last seen: status modifying)");
-  EXPECT_EQ(looks, 7);  // at 0, 10, ..., 60 s
+  // At 0, 0.25, 0.75, 1.75, 3.75, 7.75, 15.75 s, then every 10 s up to 55.75 s, and at the deadline.
+  EXPECT_EQ(looks, 12);
+  EXPECT_EQ(scheduler.now_ - std::chrono::steady_clock::time_point{}, 60s);
 }
 
 TEST(WaitUntil, AnErrorEndsTheWaitAtOnce) {
@@ -81,6 +84,44 @@ TEST(WaitUntil, AnErrorEndsTheWaitAtOnce) {
   scheduler.run();
   ASSERT_TRUE(result && !*result);
   EXPECT_EQ(result->error(), "web-west in service: ValidationError: group not found");
+}
+
+TEST(WaitUntil, LooksUntilItsDeadlineEvenWhenEachLookTakesTime) {
+  // The drill of issue 15: verify_dns with a 15 s timeout gave up after 10 s and said "timed out
+  // after 15s", because a look that took a few ms left less than one interval before the deadline.
+  FakeScheduler scheduler;
+  std::vector<std::chrono::steady_clock::duration> looked_at;
+  std::optional<StepResult> result;
+  wait_until(scheduler, {5s, 15s}, "app.example.test answers 198.51.100.7",
+             [&](PollCallback look) {
+               looked_at.push_back(scheduler.now_ - std::chrono::steady_clock::time_point{});
+               scheduler.after(10ms, [look] { look(PollResult{false, "192.0.2.1"}); });  // a resolver's answer
+             },
+             [&](StepResult r) { result = std::move(r); });
+  scheduler.run();
+  ASSERT_TRUE(result && !*result);
+  ASSERT_FALSE(looked_at.empty());
+  EXPECT_GE(looked_at.back(), 15s) << "the last look is at the deadline, not one interval before it";
+  EXPECT_GE(scheduler.now_ - std::chrono::steady_clock::time_point{}, 15s);
+  EXPECT_EQ(result->error(), "app.example.test answers 198.51.100.7: timed out after 15s (last seen: 192.0.2.1)");
+}
+
+TEST(WaitUntil, TheFirstLooksComeFastSoAChangeThatLandsAtOnceIsSeenAtOnce) {
+  // The drill of issue 15: the record was right a few ms after the change, but the second look
+  // came 5 s later. Looks start fast and back off to the interval.
+  FakeScheduler scheduler;
+  int looks = 0;
+  std::optional<StepResult> result;
+  wait_until(scheduler, {5s, 60s}, "app.example.test answers 198.51.100.7",
+             [&](PollCallback look) {
+               ++looks;
+               look(PollResult{looks == 2, looks == 2 ? "198.51.100.7" : "192.0.2.1"});
+             },
+             [&](StepResult r) { result = std::move(r); });
+  scheduler.run();
+  ASSERT_TRUE(result && *result);
+  EXPECT_EQ(looks, 2);
+  EXPECT_LE(scheduler.now_ - std::chrono::steady_clock::time_point{}, 500ms);
 }
 
 // ECS services as DescribeServices shows them while tasks start (moto starts them at once).

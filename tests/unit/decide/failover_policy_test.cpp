@@ -57,7 +57,7 @@ struct Controller {
     auto decision = policy.decide(snapshot, now);
     if (decision.action == DecisionAction::execute) {
       snapshot.active_region = decision.to;
-      snapshot.moves.push_back(now);
+      snapshot.moves.push_back({now, decision.kind == DecisionKind::failback});
       ++moves;
     }
     return decision;
@@ -174,6 +174,50 @@ TEST(FailoverPolicy, CoolDownAndRateLimitHoldASecondMove) {
   decision = c.step(round(false, false));
   EXPECT_EQ(decision.kind, DecisionKind::failover);
   EXPECT_EQ(decision.to, "eu-west-1");
+}
+
+TEST(FailoverPolicy, APrimaryThatRelapsesAfterAFailBackIsLeftAgain) {
+  // The drill of issue 15: shop fails over, fails back half an hour later, and the primary goes
+  // down again within the hour. With max_moves_per_hour 2, counting every move kept traffic on
+  // the failing primary ("rate limit: 2 moves in the last hour") until the hour was over.
+  auto app = shop();
+  app.policy.automatic_failback = true;
+  app.policy.cooldown = 5min;
+  Controller c(app);
+  for (int i = 0; i < 3; ++i) c.step(round(false, true));
+  ASSERT_EQ(c.snapshot.active_region, "us-west-2");
+  FailoverDecision decision;
+  for (int i = 0; i < 6 * 31 && decision.kind != DecisionKind::failback; ++i) decision = c.step(round(true, true));
+  ASSERT_EQ(decision.kind, DecisionKind::failback);
+  ASSERT_EQ(c.snapshot.active_region, "us-east-1");
+  // The cool-down passes, then us-east-1 relapses: leaving it is the one move that must not wait.
+  c.now += 5min;
+  for (int i = 0; i < 3; ++i) decision = c.step(round(false, true));
+  EXPECT_EQ(decision.kind, DecisionKind::failover) << decision.reason;
+  EXPECT_EQ(c.snapshot.active_region, "us-west-2");
+  // Going back again is what the limit is for: three moves in the hour hold the next failback,
+  // and traffic stays where it is healthy.
+  c.now += 5min;
+  for (int i = 0; i < 6 * 31; ++i) decision = c.step(round(true, true));
+  EXPECT_EQ(decision.kind, DecisionKind::hold);
+  EXPECT_NE(decision.reason.find("rate limit"), std::string::npos) << decision.reason;
+  EXPECT_EQ(c.snapshot.active_region, "us-west-2");
+  EXPECT_EQ(c.moves, 3);
+}
+
+TEST(FailoverPolicy, AHoldNamesItsRuleSoThatOnlyAChangeOfRuleIsLogged) {
+  // The drill of issue 15: with nowhere to go, the hold's text carried the growing count of
+  // failing rounds, and the daemon logged it again every round (28 lines in 30 s). The rule that
+  // decided stays the same while its figures change; the controller logs a change of rule.
+  Controller c(shop());
+  FailoverDecision first;
+  for (int i = 0; i < 3; ++i) first = c.step(round(false, false, false));
+  ASSERT_EQ(first.kind, DecisionKind::hold);
+  const auto later = c.step(round(false, false, false));
+  EXPECT_NE(first.reason, later.reason) << "the text carries the count";
+  EXPECT_EQ(first.rule, "fail-open");
+  EXPECT_EQ(later.rule, first.rule);
+  EXPECT_EQ(c.step(round(true, false, false)).rule, "healthy");
 }
 
 TEST(FailoverPolicy, AQuorumOfVantagePointsMustAgree) {
