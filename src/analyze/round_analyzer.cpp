@@ -112,6 +112,18 @@ ProbeResult RoundAnalyzer::evaluate_calculated(const EndpointConfig& endpoint, T
   return result;
 }
 
+// The states as the hysteresis sees them, for cascade risk: a down endpoint is critical whatever
+// its latest probe said, an up one is not failing for one failed probe (a slow one stays a
+// warning). So cascade risk, like the endpoint-down alert, moves with up/down, not with noise.
+std::vector<EndpointState> RoundAnalyzer::settled_states(std::vector<EndpointState> states) const {
+  for (auto& state : states) {
+    const auto& tracked = tracked_.at(state.endpoint_id);
+    if (!tracked.hysteresis.is_up()) state.status = HealthStatus::critical;
+    else if (state.status == HealthStatus::critical) state.status = HealthStatus::healthy;
+  }
+  return states;
+}
+
 AnalyzedRound RoundAnalyzer::analyze(const std::vector<ProbeResult>& results) {
   AnalyzedRound round;
   TimePoint latest_start{};
@@ -139,7 +151,7 @@ AnalyzedRound RoundAnalyzer::analyze(const std::vector<ProbeResult>& results) {
   for (auto& region : round.summary.regions)
     for (const auto& score : round.scores)
       if (score.region == region.region) region.health_score = score.score;
-  round.cascade = assess_cascade_risk(config_, graph_, round.summary);
+  round.cascade = assess_cascade_risk(config_, graph_, summarize(settled_states(round.states), config_.regions));
   return round;
 }
 

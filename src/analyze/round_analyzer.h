@@ -36,7 +36,8 @@ struct AnalyzedRound {
   std::vector<EndpointState> states;      // latest state of every endpoint seen so far, config order
   HealthSummary summary;
   std::vector<RegionHealthScore> scores;  // per region, in the summary's region order
-  std::vector<RegionCascadeRisk> cascade;  // per region of the summary: what the failures here may take down
+  // Per region of the summary: what the endpoints that are down (hysteresis) may take down.
+  std::vector<RegionCascadeRisk> cascade;
 };
 
 class RoundAnalyzer {
@@ -61,6 +62,7 @@ class RoundAnalyzer {
   void observe(Tracked& tracked, const ProbeResult& result, HealthStatus status, std::vector<EndpointEvent>& events);
   void record(Tracked& tracked, ProbeResult result, AnalyzedRound& round);
   ProbeResult evaluate_calculated(const EndpointConfig& endpoint, TimePoint at) const;
+  std::vector<EndpointState> settled_states(std::vector<EndpointState> states) const;
 
   const Config& config_;
   DependencyGraph graph_;  // of config_.dependencies, for cascade risk

@@ -41,8 +41,8 @@ class AlertsTest : public testing::Test {
                          {"ec2.us-east-1.example.test", "ec2", "us-east-1"},
                          {"s3.us-east-1.example.test", "s3", "us-east-1"},
                          {"dynamodb.eu-west-1.example.test", "dynamodb", "eu-west-1"}};
-    // Top-level sections after server:. group_wait lets the third failure (endpoint-down, at about
-    // 3 s with 1 s rounds) join the cascade-risk alert (at once) before the group is sent.
+    // Top-level sections after server:. The third failure (at about 3 s with 1 s rounds) takes the
+    // endpoint down, which raises both endpoint-down and cascade-risk; group_wait sends them as one.
     options.extra_server_yaml = "alerts:\n  group_wait: 5s\n"
                                 "runbooks:\n  dynamodb: Shift DynamoDB traffic to eu-west-1.\n"
                                 "notifiers:\n  - { name: sink, type: webhook, url: \"" + sink_.url("/echo") +

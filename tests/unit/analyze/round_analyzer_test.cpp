@@ -64,6 +64,30 @@ TEST(RoundAnalyzer, ADnsEndpointGoesDownOnTheThirdFailureAndUpOnTheSecondSuccess
   EXPECT_EQ(kinds(analyzer.analyze({result("dynamodb", 5, true)})), std::vector{EndpointEvent::Kind::came_up});
 }
 
+TEST(RoundAnalyzer, CascadeRiskFollowsTheUpDownStateNotASingleFailedProbe) {
+  // The drill of issue 15: with 5% random failures the cascade-risk alert fired 18 times in three
+  // minutes, once per failed probe, each "firing" for one round. Like endpoint-down, cascade risk
+  // now waits for the hysteresis: an endpoint counts once it is down, until it is up again.
+  const auto config = config_of({endpoint("dynamodb")});
+  RoundAnalyzer analyzer(config);
+  const auto roots = [](const AnalyzedRound& round) {
+    return round.cascade.empty() ? std::size_t{0} : round.cascade.front().roots.size();
+  };
+  ASSERT_EQ(analyzer.analyze({result("dynamodb", 0, true)}).cascade.size(), 1u);
+  const auto one_failure = analyzer.analyze({result("dynamodb", 1, false)});
+  EXPECT_EQ(one_failure.states.front().status, HealthStatus::critical) << "the probe itself failed";
+  EXPECT_EQ(roots(one_failure), 0u);
+  EXPECT_EQ(one_failure.cascade.front().score, 0);
+  EXPECT_EQ(roots(analyzer.analyze({result("dynamodb", 2, false)})), 0u);
+  const auto down = analyzer.analyze({result("dynamodb", 3, false)});
+  ASSERT_EQ(roots(down), 1u);
+  EXPECT_EQ(down.cascade.front().roots.front().service, "app");
+  EXPECT_GT(down.cascade.front().score, 0);
+  // One success does not bring it up (rise 2 for DNS): still at risk; the second does.
+  EXPECT_EQ(roots(analyzer.analyze({result("dynamodb", 4, true)})), 1u);
+  EXPECT_EQ(roots(analyzer.analyze({result("dynamodb", 5, true)})), 0u);
+}
+
 TEST(RoundAnalyzer, FailureThresholdSetsBothWaysAsRoute53Does) {
   auto e = endpoint("app/health", ProbeKind::http);
   e.failure_threshold = 1;
