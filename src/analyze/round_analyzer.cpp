@@ -112,13 +112,14 @@ ProbeResult RoundAnalyzer::evaluate_calculated(const EndpointConfig& endpoint, T
   return result;
 }
 
-// The states as the hysteresis sees them, for cascade risk: a down endpoint is critical whatever
-// its latest probe said, an up one is not failing for one failed probe (a slow one stays a
-// warning). So cascade risk, like the endpoint-down alert, moves with up/down, not with noise.
+// The states cascade risk is assessed on: an endpoint fails once its failures in a row reach its
+// `fall` threshold and stops at its first success, exactly when the endpoint-down alert fires and
+// resolves, so the two come and go together; fewer failures in a row are noise (a slow success
+// stays a warning).
 std::vector<EndpointState> RoundAnalyzer::settled_states(std::vector<EndpointState> states) const {
   for (auto& state : states) {
-    const auto& tracked = tracked_.at(state.endpoint_id);
-    if (!tracked.hysteresis.is_up()) state.status = HealthStatus::critical;
+    const auto& hysteresis = tracked_.at(state.endpoint_id).hysteresis;
+    if (hysteresis.consecutive_failures() >= hysteresis.fall()) state.status = HealthStatus::critical;
     else if (state.status == HealthStatus::critical) state.status = HealthStatus::healthy;
   }
   return states;

@@ -36,7 +36,7 @@ struct AnalyzedRound {
   std::vector<EndpointState> states;      // latest state of every endpoint seen so far, config order
   HealthSummary summary;
   std::vector<RegionHealthScore> scores;  // per region, in the summary's region order
-  // Per region of the summary: what the endpoints that are down (hysteresis) may take down.
+  // Per region of the summary: what the endpoints failing `fall` times in a row may take down.
   std::vector<RegionCascadeRisk> cascade;
 };
 

@@ -118,7 +118,7 @@ TEST_F(AlertsTest, AnEmptyDynamoDbAnswerSendsOneCriticalRootCauseAlertThenItsRes
   ASSERT_EQ(after.size(), 2u) << json(after).dump(2);
   EXPECT_EQ(after[1]["status"], "resolved");
   EXPECT_EQ(after[1]["group"], "dynamodb/us-east-1");
-  EXPECT_EQ(after[1]["alerts"].size(), 2u);
+  EXPECT_EQ(after[1]["alerts"].size(), 2u) << after[1].dump(2);
   const auto resolved = daemon.get("/api/v1/alerts").json();
   for (const auto& alert : resolved) EXPECT_EQ(alert["state"], "resolved") << alert;
 }

@@ -64,10 +64,11 @@ TEST(RoundAnalyzer, ADnsEndpointGoesDownOnTheThirdFailureAndUpOnTheSecondSuccess
   EXPECT_EQ(kinds(analyzer.analyze({result("dynamodb", 5, true)})), std::vector{EndpointEvent::Kind::came_up});
 }
 
-TEST(RoundAnalyzer, CascadeRiskFollowsTheUpDownStateNotASingleFailedProbe) {
+TEST(RoundAnalyzer, CascadeRiskComesAndGoesWithEndpointDownNotWithOneFailedProbe) {
   // The drill of issue 15: with 5% random failures the cascade-risk alert fired 18 times in three
-  // minutes, once per failed probe, each "firing" for one round. Like endpoint-down, cascade risk
-  // now waits for the hysteresis: an endpoint counts once it is down, until it is up again.
+  // minutes, once per failed probe, each "firing" for one round. Cascade risk now comes and goes
+  // with the endpoint-down alert: from the failure that takes the endpoint down (its `fall`) to
+  // its first success.
   const auto config = config_of({endpoint("dynamodb")});
   RoundAnalyzer analyzer(config);
   const auto roots = [](const AnalyzedRound& round) {
@@ -83,8 +84,8 @@ TEST(RoundAnalyzer, CascadeRiskFollowsTheUpDownStateNotASingleFailedProbe) {
   ASSERT_EQ(roots(down), 1u);
   EXPECT_EQ(down.cascade.front().roots.front().service, "app");
   EXPECT_GT(down.cascade.front().score, 0);
-  // One success does not bring it up (rise 2 for DNS): still at risk; the second does.
-  EXPECT_EQ(roots(analyzer.analyze({result("dynamodb", 4, true)})), 1u);
+  EXPECT_EQ(roots(analyzer.analyze({result("dynamodb", 4, false)})), 1u);
+  // The first success ends it, as it resolves endpoint-down.
   EXPECT_EQ(roots(analyzer.analyze({result("dynamodb", 5, true)})), 0u);
 }
 
