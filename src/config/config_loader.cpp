@@ -20,7 +20,7 @@
 #include "config/store_reader.h"
 #include "config/yaml_documents.h"
 #include "config/yaml_reader.h"
-#include "dns/record_type.h"
+#include "core/text.h"
 
 namespace rg {
 namespace {
@@ -35,21 +35,8 @@ const std::vector<std::string_view> hysteresis_keys{"fall", "rise"};
 const std::vector<std::string_view> service_keys{"display_name", "priority", "thresholds"};
 const std::vector<std::string_view> priority_names{"low", "medium", "high", "critical"};
 
-using dns::RecordTypeName;
-const std::span<const RecordTypeName> record_types = dns::configurable_record_types();
-
 bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 bool is_alnum(char c) { return is_lower_alnum(c) || (c >= 'A' && c <= 'Z'); }
-
-std::string to_upper(std::string_view text) {
-  std::string upper(text);
-  for (char& c : upper) {
-    if (c >= 'a' && c <= 'z') {
-      c = static_cast<char>(c - 'a' + 'A');
-    }
-  }
-  return upper;
-}
 
 // Region names end up in AWS endpoints and metric labels: keep them to AWS's own alphabet.
 bool is_region_name(std::string_view name) {
@@ -70,24 +57,6 @@ std::optional<Priority> parse_priority(std::string_view name) {
   return std::nullopt;
 }
 
-std::optional<RecordType> parse_record_type(std::string_view name) {
-  const std::string upper = to_upper(name);
-  for (const RecordTypeName& type : record_types) {
-    if (type.name == upper) {
-      return RecordType{type.code, upper};
-    }
-  }
-  return std::nullopt;
-}
-
-std::vector<std::string_view> record_type_names() {
-  std::vector<std::string_view> names;
-  for (const RecordTypeName& type : record_types) {
-    names.push_back(type.name);
-  }
-  return names;
-}
-
 // Reads one document into a Config, reporting every problem to `errors`. Sections are read in
 // dependency order (services need defaults.thresholds; endpoints need regions, services and the
 // default timing). An invalid value leaves the built-in default in place, so that checks which
@@ -105,8 +74,7 @@ class ConfigReader {
     read_services(root);
     read_aws_section(root.get("aws"), config_.aws, errors_);  // before endpoints: its timing is their default
     read_health_score_section(root.get("health_score"), config_.score_weights, errors_);
-    read_endpoints_section(root.require("endpoints", errors_), config_,
-                           [this](const YamlValue& value) { return read_record_type(value); }, config_.endpoints, errors_);
+    read_endpoints_section(root.require("endpoints", errors_), config_, config_.endpoints, errors_);
     read_server_section(root.get("server"), config_.source_file, config_.server, errors_);
     read_anomaly_section(root.get("anomaly"), config_.source_file, config_.store, config_.anomaly, errors_);
     read_dependencies_section(root.get("dependencies"), root.get("runbooks"), config_.dependencies, errors_);
@@ -231,17 +199,6 @@ class ConfigReader {
                                          *name, priority_names));
     }
     return priority;
-  }
-
-  std::optional<RecordType> read_record_type(const YamlValue& value) {
-    const auto name = read_string(value, errors_);
-    const auto type = name ? parse_record_type(*name) : std::nullopt;
-    if (name && !type) {
-      const std::vector<std::string_view> names = record_type_names();
-      errors_.add(value, with_suggestion("unknown record type `" + *name + "` (expected one of: " + join(names) + ")",
-                                         to_upper(*name), names));
-    }
-    return type;
   }
 
   ErrorList& errors_;

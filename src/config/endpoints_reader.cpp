@@ -9,9 +9,27 @@
 #include "config/check_options_reader.h"
 #include "config/defaults_reader.h"
 #include "config/dns_name.h"
+#include "core/text.h"
+#include "dns/record_type.h"
 
 namespace rg {
 namespace {
+
+// A DNS check's `type:`, one of the record types a check may ask for (dns/record_type.h), in any
+// case; an unknown one is reported with the list and the nearest name.
+std::optional<RecordType> read_record_type(const YamlValue& value, ErrorList& errors) {
+  const auto name = read_string(value, errors);
+  if (!name) return std::nullopt;
+  const std::string upper = to_upper(*name);
+  std::vector<std::string_view> names;
+  for (const auto& type : dns::configurable_record_types()) {
+    if (type.name == upper) return RecordType{type.code, upper};
+    names.push_back(type.name);
+  }
+  errors.add(value, with_suggestion("unknown record type `" + *name + "` (expected one of: " + join(names) + ")",
+                                    upper, names));
+  return std::nullopt;
+}
 
 // Every key any kind of endpoint takes; check_options_reader.h says which kind uses which.
 const std::vector<std::string_view> endpoint_keys{
@@ -55,9 +73,9 @@ struct IdSite {
 // check's children are checked once every endpoint is known.
 class EndpointsReader {
  public:
-  EndpointsReader(const Config& config, const RecordTypeReader& read_record_type, std::vector<EndpointConfig>& endpoints,
+  EndpointsReader(const Config& config, std::vector<EndpointConfig>& endpoints,
                   ErrorList& errors)
-      : config_(config), read_record_type_(read_record_type), endpoints_(endpoints), errors_(errors) {}
+      : config_(config), endpoints_(endpoints), errors_(errors) {}
 
   void read(const std::optional<YamlValue>& value) {
     const auto items = value ? read_list(*value, errors_) : std::nullopt;
@@ -209,7 +227,7 @@ class EndpointsReader {
     // type the user did not write.
     std::optional<RecordType> type = dns.record_type;
     if (const auto value = fields.get("type")) {
-      type = read_record_type_(*value);
+      type = read_record_type(*value, errors_);
       dns.record_type = type.value_or(dns.record_type);
     }
     dns.resolvers = config_.resolvers;
@@ -309,7 +327,6 @@ class EndpointsReader {
   }
 
   const Config& config_;
-  const RecordTypeReader& read_record_type_;
   std::vector<EndpointConfig>& endpoints_;
   ErrorList& errors_;
   std::map<std::string, IdSite> id_sites_;
@@ -321,9 +338,9 @@ class EndpointsReader {
 }  // namespace
 
 void read_endpoints_section(const std::optional<YamlValue>& value, const Config& config,
-                            const RecordTypeReader& read_record_type, std::vector<EndpointConfig>& endpoints,
+                            std::vector<EndpointConfig>& endpoints,
                             ErrorList& errors) {
-  EndpointsReader(config, read_record_type, endpoints, errors).read(value);
+  EndpointsReader(config, endpoints, errors).read(value);
 }
 
 }  // namespace rg

@@ -2,7 +2,6 @@
 // Reading the `endpoints:` section (the checks: DNS, HTTP, TCP, calculated and the AWS resource
 // kinds) into EndpointConfig, with every problem reported as file:line:col: endpoints[N].KEY:
 // message. The options of each kind are read by check_options_reader.h and aws_check_reader.h.
-#include <functional>
 #include <optional>
 #include <vector>
 
@@ -11,16 +10,11 @@
 
 namespace rg {
 
-// Reads a DNS check's `type:`, reporting a type it does not know. config_loader.cpp passes its
-// reader, which holds the table of record types.
-using RecordTypeReader = std::function<std::optional<RecordType>(const YamlValue&)>;
-
 // `value` is the section (absent: already reported as required). Needs config.regions,
 // config.services, the defaults (interval, timeout, resolvers) and config.aws (the timing of AWS
 // checks) read first: an endpoint names a region and a service, and inherits its timing.
 // Appends to `endpoints`; an HTTP check with connect_to becomes one endpoint per address.
 void read_endpoints_section(const std::optional<YamlValue>& value, const Config& config,
-                            const RecordTypeReader& read_record_type, std::vector<EndpointConfig>& endpoints,
-                            ErrorList& errors);
+                            std::vector<EndpointConfig>& endpoints, ErrorList& errors);
 
 }  // namespace rg

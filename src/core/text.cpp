@@ -6,6 +6,7 @@ namespace rg {
 namespace {
 constexpr std::string_view kSpace = " \t\r\n";
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+char upper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
 }  // namespace
 
 std::string_view trim(std::string_view text) {
@@ -21,6 +22,12 @@ bool iequals(std::string_view a, std::string_view b) {
 std::string to_lower(std::string_view text) {
   std::string out(text);
   std::ranges::transform(out, out.begin(), lower);
+  return out;
+}
+
+std::string to_upper(std::string_view text) {
+  std::string out(text);
+  std::ranges::transform(out, out.begin(), upper);
   return out;
 }
 

@@ -15,5 +15,7 @@ bool iequals(std::string_view a, std::string_view b);
 
 // ASCII upper-case letters folded to lower case.
 std::string to_lower(std::string_view text);
+// ASCII lower-case letters raised to upper case (record type names, service display names).
+std::string to_upper(std::string_view text);
 
 }  // namespace rg
