@@ -68,6 +68,17 @@ void ProbeScheduler::schedule_next_tick() {
   });
 }
 
+// Within [0, jitter), and never so late that the probe's timeout would run into its next round,
+// where a probe still running is skipped: at most half of what the timeout leaves of the interval
+// (a 1 s check with a 500 ms timeout starts within 250 ms, whatever the jitter).
+std::chrono::microseconds ProbeScheduler::launch_offset(const EndpointConfig& endpoint) {
+  using std::chrono::microseconds;
+  const auto slack = std::chrono::duration_cast<microseconds>(endpoint.interval - endpoint.timeout) / 2;
+  const auto window = std::max(microseconds(0), std::min(std::chrono::duration_cast<microseconds>(options_.jitter), slack));
+  if (window <= microseconds(1)) return microseconds(0);
+  return microseconds(std::uniform_int_distribution<long>(0, window.count() - 1)(random_));
+}
+
 void ProbeScheduler::begin_round(std::chrono::steady_clock::time_point tick, bool triggered) {
   auto round = std::make_shared<Round>(io_);
   round->report.number = ++round_number_;
@@ -77,8 +88,6 @@ void ProbeScheduler::begin_round(std::chrono::steady_clock::time_point tick, boo
   round->slot_of_endpoint.assign(endpoints_.size(), 0);
 
   const auto now = std::chrono::steady_clock::now();
-  std::uniform_int_distribution<long> jitter_us(
-      0, std::max<long>(0, std::chrono::duration_cast<std::chrono::microseconds>(options_.jitter).count() - 1));
   for (std::size_t i = 0; i < endpoints_.size(); ++i) {
     if (endpoints_[i].kind == ProbeKind::calculated) continue;  // derived from its children by analysis
     if (!triggered && next_due_[i] > tick) continue;  // not due this tick
@@ -90,7 +99,7 @@ void ProbeScheduler::begin_round(std::chrono::steady_clock::time_point tick, boo
     if (!triggered) next_due_[i] = tick + endpoints_[i].interval;
     busy_[i] = true;
     round->slot_of_endpoint[i] = round->launches.size();
-    round->launches.emplace_back(now + std::chrono::microseconds(jitter_us(random_)), i);
+    round->launches.emplace_back(now + launch_offset(endpoints_[i]), i);
   }
   round->report.results.resize(round->launches.size());
   round->outstanding = round->launches.size();

@@ -1,9 +1,10 @@
 #pragma once
 // Runs probes in rounds. Every `tick` (the shortest endpoint interval) the endpoints that are due
-// are started, spread over [0, jitter) so that a thousand probes do not leave in one burst, and
-// the round is reported once all of them have finished. An endpoint whose previous probe is still
-// running is not started again (it is counted as skipped). The scheduler owns timing; probers
-// only probe (Envoy's HealthCheckerImplBase / ActiveHealthCheckSession split).
+// are started, spread over [0, jitter) so that a thousand probes do not leave in one burst (each
+// early enough that its timeout ends before its next round), and the round is reported once all
+// of them have finished. An endpoint whose previous probe is still running is not started again
+// (it is counted as skipped). The scheduler owns timing; probers only probe (Envoy's
+// HealthCheckerImplBase / ActiveHealthCheckSession split).
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
@@ -58,6 +59,7 @@ class ProbeScheduler {
   struct Round;
   // `tick` is the scheduled time of this round, not when the timer fired: due dates follow the
   // fixed cadence, so a timer that fires late never makes an endpoint miss a whole interval.
+  std::chrono::microseconds launch_offset(const EndpointConfig& endpoint);
   void begin_round(std::chrono::steady_clock::time_point tick, bool triggered = false);
   void launch_due(const std::shared_ptr<Round>& round);
   void schedule_next_tick();
