@@ -40,7 +40,7 @@ struct FailoverPolicyConfig {
 struct Route53TargetConfig {
   std::string zone_id;
   std::string name;  // record name, e.g. app.example.com
-  std::string type = "CNAME";
+  std::string type = "CNAME";  // the reader sets it from the values when the file does not
   int ttl = 60;
   std::map<std::string, std::string> values;  // region -> record value when that region is active
 };

@@ -35,11 +35,31 @@ bool is_base64(std::string_view text) {
 }
 
 // Why `value` cannot be the data of a `type` record, if it cannot.
-std::optional<std::string> record_value_problem(const std::string& type, const std::string& value) {
+bool is_ipv4(const std::string& value) {
+  unsigned char address[4];
+  return inet_pton(AF_INET, value.c_str(), address) == 1;
+}
+bool is_ipv6(const std::string& value) {
   unsigned char address[16];
-  if (type == "A" && inet_pton(AF_INET, value.c_str(), address) != 1) return "is not an IPv4 address (type A)";
-  if (type == "AAAA" && inet_pton(AF_INET6, value.c_str(), address) != 1) return "is not an IPv6 address (type AAAA)";
+  return inet_pton(AF_INET6, value.c_str(), address) == 1;
+}
+
+std::optional<std::string> record_value_problem(const std::string& type, const std::string& value) {
+  if (type == "A" && !is_ipv4(value)) return "is not an IPv4 address (type A)";
+  if (type == "AAAA" && !is_ipv6(value)) return "is not an IPv6 address (type AAAA)";
+  if (type == "CNAME" && (is_ipv4(value) || is_ipv6(value)))
+    return "is an IP address; a CNAME points at a name (type A or AAAA)";
   if (type == "CNAME") return dns_name_problem(value);
+  return std::nullopt;
+}
+
+// The record type that `values` need when none is given: A for IPv4 addresses, AAAA for IPv6
+// ones, CNAME for names; nullopt when they mix addresses and names.
+std::optional<std::string> record_type_of(const std::map<std::string, std::string>& values) {
+  const auto all = [&](auto is) { return std::ranges::all_of(values, [&](const auto& entry) { return is(entry.second); }); };
+  if (all(is_ipv4)) return "A";
+  if (all(is_ipv6)) return "AAAA";
+  if (all([](const std::string& v) { return !is_ipv4(v) && !is_ipv6(v); })) return "CNAME";
   return std::nullopt;
 }
 
@@ -345,6 +365,7 @@ class FailoverPlanReader {
       complete = complete && text.has_value();
       if (text) *out = *text;
     }
+    bool type_given = false;
     if (const auto v = fields->get("type")) {
       const auto type = read_string(*v, errors_);
       if (type && std::ranges::find(record_types, *type) == record_types.end()) {
@@ -352,12 +373,20 @@ class FailoverPlanReader {
       } else if (type) {
         target.type = *type;
       }
+      type_given = true;
     }
     if (const auto v = fields->get("ttl")) target.ttl = read_int_in(*v, 0, 172'800, errors_).value_or(target.ttl);
     if (const auto v = fields->require("values", errors_)) {
       target.values = read_region_strings(*v, app);
       for (const auto& region : app.regions())
         if (!region.empty() && !target.values.contains(region)) errors_.add(*v, "needs a value for region " + region);
+      // Without a type, the values say it; with one, each value must fit it (as dns_update's).
+      if (!type_given) {
+        if (const auto type = record_type_of(target.values)) target.type = *type;
+        else errors_.add(*v, "mixes addresses and names; give `type` (A, AAAA or CNAME) and values of that type");
+      } else if (!target.type.empty()) {
+        check_record_values(*v, target.type, target.values);
+      }
     } else {
       complete = false;
     }

@@ -134,6 +134,42 @@ TEST(ApplicationPlanReader, DnsUpdateMistakesAreReportedWhereTheyAre) {
                           "`west.example.org` is not an IPv4 address (type A)"));
 }
 
+// The drill of issue 15: route53.type defaulted to CNAME while dns_update and verify_dns default
+// to A, and an IPv4 value under a CNAME passed check-config. The dry run printed `UPSERT CNAME
+// app. 198.51.100.10` without a warning, and the real plan added a second record set, failed
+// verification and rolled back.
+TEST(ApplicationPlanReader, ARoute53RecordWithoutATypeTakesItFromItsValues) {
+  const auto route53 = [](std::string values) {
+    return head + "      route53:\n        zone_id: Z1\n        name: app.example.org\n        values: " + values + "\n";
+  };
+  const auto type_of = [](const std::string& text) {
+    const auto config = load_config_string(text, "/etc/rg/a.yaml");
+    EXPECT_TRUE(config.has_value()) << to_string(config.error());
+    return config ? config->applications.at(0).plan.route53->type : std::string();
+  };
+  EXPECT_EQ(type_of(route53("{ us-east-1: 192.0.2.10, us-west-2: 198.51.100.10 }")), "A");
+  EXPECT_EQ(type_of(route53("{ us-east-1: \"2001:db8::10\", us-west-2: \"2001:db8::20\" }")), "AAAA");
+  EXPECT_EQ(type_of(route53("{ us-east-1: east.example.org, us-west-2: west.example.org }")), "CNAME");
+}
+
+TEST(ApplicationPlanReader, ARoute53ValueMustFitTheRecordType) {
+  EXPECT_THAT(errors_of(head + R"(      route53:
+        zone_id: Z1
+        name: app.example.org
+        type: CNAME
+        values: { us-east-1: east.example.org, us-west-2: 198.51.100.10 }
+)"),
+              ElementsAre("a.yaml:19:17: applications.shop.plan.route53.values: value for us-west-2: "
+                          "`198.51.100.10` is an IP address; a CNAME points at a name (type A or AAAA)"));
+  EXPECT_THAT(errors_of(head + R"(      route53:
+        zone_id: Z1
+        name: app.example.org
+        values: { us-east-1: 192.0.2.10, us-west-2: west.example.org }
+)"),
+              ElementsAre("a.yaml:18:17: applications.shop.plan.route53.values: mixes addresses and names; give "
+                          "`type` (A, AAAA or CNAME) and values of that type"));
+}
+
 TEST(ApplicationPlanReader, ATsigKeyNeedsExactlyOneSecret) {
   const std::string update = head + R"(      dns_update:
         server: 127.0.0.1
