@@ -4,7 +4,7 @@
 // with raw protocol calls through the same client. moto is reset before each test.
 //
 // What moto cannot show (an ELB target "unhealthy", RDS "modifying", a Route 53 change PENDING)
-// is covered by the parsers' unit tests in tests/unit/act/aws_service_parsers_test.cpp.
+// is covered by the parsers' unit tests in tests/unit/aws/aws_service_parsers_test.cpp.
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>

@@ -1,5 +1,5 @@
 #pragma once
-// Small helpers shared by the act/aws unit tests: files in a temp dir, a fake environment, times.
+// Small helpers shared by the aws/ unit tests: files in a temp dir, a fake environment, times.
 #include <sys/stat.h>
 
 #include <filesystem>
