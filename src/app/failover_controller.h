@@ -6,12 +6,17 @@
 //
 // It owns the journal connection, so everything a plan does is written down before and after it
 // happens; at start it reads the journal back: where traffic goes, when the last moves were (for
-// cool-down and rate limit), a proposal still waiting, a plan left running by a crash (resumed,
-// or finished rolling back), a plan approved from the CLI (run).
+// cool-down and rate limit), a proposal still waiting, a plan left running by a crash (resumed
+// once a fresh round shows its source still down, else rolled back), a plan approved from the CLI.
+//
+// It acts on an application only while it holds the application's owner lease in the journal
+// (renewed every few seconds), and not while the application is locked (a plan halted, failed
+// to roll back or lost its journal: an operator unlocks it with `regionguard failover unlock`).
 //
 // Everything runs on the loop; journal writes are small synchronous transactions (see
 // act/failover/plan_executor.h for why they are not deferred).
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <expected>
 #include <functional>
 #include <map>
@@ -66,6 +71,13 @@ class FailoverController {
                      std::unique_ptr<FailoverJournal> journal);
 
   void recover(Application& app);
+  // A plan left running by a crash, decided on at the first round that judges its source.
+  void decide_recovery(Application& app, TimePoint now);
+  void renew_leases();
+  bool hold_lease(Application& app, TimePoint now);
+  void expire_or_withdraw_proposal(Application& app, TimePoint now);
+  void lock(Application& app, std::int64_t generation, const std::string& reason);
+  void start_superseding_rollback(Application& app);
   void carry_out(Application& app, const FailoverDecision& decision, TimePoint now);
   // Builds the plan from `from` to `to`; nullopt (after saying why) when it cannot be built.
   std::optional<act::Plan> build_plan(Application& app, const std::string& from, const std::string& to);
@@ -94,11 +106,14 @@ class FailoverController {
   std::unique_ptr<FailoverJournal> journal_;
   aws::AwsSession& session_;
   aws::AsioScheduler scheduler_;
+  LeaseHolder holder_ = this_process_holder();  // before the executors, which begin plans as it
   act::PlanExecutor executor_;
+  act::PlanExecutor quiet_executor_;  // dry runs: no progress notifications
   std::vector<std::unique_ptr<Application>> apps_;
   std::vector<EndpointState> latest_states_;
   std::vector<FailoverSignal> signals_;
   std::uint64_t gate_changes_ = 1;
+  boost::asio::steady_timer lease_timer_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // plan callbacks outliving us do nothing
 };
 

@@ -33,6 +33,11 @@ struct FailoverPolicyConfig {
   int margin = 10;  // fail-open: a target must score at least this many points more than the active region
   std::chrono::milliseconds failback_after{30 * 60'000};  // primary healthy this long: propose going back
   bool automatic_failback = false;  // fail back without approval (only in mode automatic)
+  // A plan a crash left running is resumed only within this long of its start; older, it is
+  // rolled back (the world it was planned for has moved on).
+  std::chrono::milliseconds max_resume_age{15 * 60'000};
+  // A proposal nobody answered expires after this long (and is withdrawn as soon as its source recovers).
+  std::chrono::milliseconds proposal_ttl{30 * 60'000};
   FailoverMode mode = FailoverMode::manual_approval;
 };
 

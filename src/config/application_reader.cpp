@@ -14,7 +14,7 @@ const std::vector<std::string_view> policy_keys{
     "health_threshold", "response_time_threshold", "consecutive_failures_threshold",
     "quorum",           "cooldown",                "max_moves_per_hour",
     "margin",           "failback_after",          "automatic_failback",
-    "mode"};
+    "mode",             "max_resume_age",          "proposal_ttl"};
 
 // Application names go into URLs (/gate/<app>/<region>) and journal rows.
 bool is_application_name(std::string_view name) {
@@ -114,6 +114,10 @@ class ApplicationReader {
     if (const auto v = fields->get("margin")) policy.margin = read_int_in(*v, 0, 100, errors_).value_or(policy.margin);
     if (const auto v = fields->get("failback_after"))
       policy.failback_after = read_positive_duration(*v, errors_).value_or(policy.failback_after);
+    if (const auto v = fields->get("max_resume_age"))
+      policy.max_resume_age = read_positive_duration(*v, errors_).value_or(policy.max_resume_age);
+    if (const auto v = fields->get("proposal_ttl"))
+      policy.proposal_ttl = read_positive_duration(*v, errors_).value_or(policy.proposal_ttl);
     if (const auto v = fields->get("automatic_failback"))
       policy.automatic_failback = read_bool(*v, errors_).value_or(policy.automatic_failback);
     if (const auto v = fields->get("mode")) {

@@ -1,5 +1,6 @@
 #include "store/open_store.h"
 
+#include "store/sqlite_failover_journal.h"
 #include "store/sqlite_store.h"
 
 namespace rg {
@@ -17,7 +18,7 @@ StoreResult<OpenedStore> open_store(const StoreConfig& config, StoreAccess acces
   auto alerts = SqliteAlertStore::open(config.path);
   if (!alerts) return std::unexpected(alerts.error());
   opened.alerts = std::move(*alerts);
-  auto journal = FailoverJournal::open(config.path);
+  auto journal = SqliteFailoverJournal::open(config.path);
   if (!journal) return std::unexpected(journal.error());
   opened.journal = std::move(*journal);
   return opened;

@@ -155,6 +155,56 @@ ALTER TABLE failover_plans_v6 RENAME TO failover_plans;
     R"sql(
 ALTER TABLE failover_steps ADD COLUMN undo_state TEXT NOT NULL DEFAULT '';
 )sql",
+    // Version 8: one owner at a time, re-checked resumes and locks (issue 15). Plans gain the
+    // states halted (an irreversible step took effect and the plan could neither finish nor go
+    // back), expired and withdrawn (proposals nobody answered, or whose source recovered), a
+    // readiness mark and the fingerprint of the steps they were started with. The owner lease
+    // and the lock log are tables of their own. The plans table is copied (CHECK constraint).
+    R"sql(
+CREATE TABLE failover_plans_v8 (
+  app         TEXT    NOT NULL,
+  generation  INTEGER NOT NULL,
+  kind        TEXT    NOT NULL,                 -- failover, failback, rollback
+  from_region TEXT    NOT NULL,
+  to_region   TEXT    NOT NULL,
+  state       TEXT    NOT NULL CHECK (state IN ('running', 'completed', 'rolled_back', 'rollback_failed',
+                                                'not_ready', 'fenced', 'proposed', 'approved', 'declined',
+                                                'halted', 'expired', 'withdrawn')),
+  created_at  INTEGER NOT NULL,                 -- unix microseconds
+  updated_at  INTEGER NOT NULL,
+  detail      TEXT    NOT NULL DEFAULT '',
+  ready_at    INTEGER,                          -- readiness passed (null: not checked, or failed)
+  fingerprint TEXT    NOT NULL DEFAULT '',      -- the step names it was started with
+  owner       TEXT    NOT NULL DEFAULT '',      -- the lease holder that started it
+  PRIMARY KEY (app, generation)
+) WITHOUT ROWID;
+INSERT INTO failover_plans_v8 (app, generation, kind, from_region, to_region, state, created_at, updated_at, detail)
+  SELECT app, generation, kind, from_region, to_region, state, created_at, updated_at, detail FROM failover_plans;
+DROP TABLE failover_plans;
+ALTER TABLE failover_plans_v8 RENAME TO failover_plans;
+
+-- Who may run an application's plans: one holder, renewed by its heartbeat, taken over only
+-- once expired (or, on the same host, once its process is gone).
+CREATE TABLE failover_owners (
+  app          TEXT    PRIMARY KEY,
+  owner        TEXT    NOT NULL,
+  host         TEXT    NOT NULL,
+  pid          INTEGER NOT NULL,
+  heartbeat_at INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- Locks and unlocks, appended: the newest row of an application says whether automation may act.
+CREATE TABLE failover_locks (
+  id         INTEGER PRIMARY KEY,
+  app        TEXT    NOT NULL,
+  locked     INTEGER NOT NULL,                  -- 1 lock, 0 unlock
+  at         INTEGER NOT NULL,
+  generation INTEGER NOT NULL DEFAULT 0,        -- the plan that locked it (0: an operator)
+  reason     TEXT    NOT NULL
+);
+CREATE INDEX failover_locks_app ON failover_locks (app, id);
+)sql",
 };
 
 // The newest schema version this binary knows.

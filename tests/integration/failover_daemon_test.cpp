@@ -12,7 +12,7 @@
 #include <sstream>
 
 #include "api_client.h"
-#include "store/failover_journal.h"
+#include "store/sqlite_failover_journal.h"
 #include "support/dns_client.h"
 #include "support/dns_fault_proxy.h"
 #include "support/http_test_server.h"
@@ -161,7 +161,7 @@ class FailoverDaemonTest : public test::MotoSuite {
   }
 
   std::unique_ptr<FailoverJournal> journal(test::Daemon& daemon) {
-    auto opened = FailoverJournal::open((daemon.dir().path() / "history.db").string());
+    auto opened = SqliteFailoverJournal::open((daemon.dir().path() / "history.db").string());
     if (!opened) throw std::runtime_error(opened.error().message);
     return std::move(*opened);
   }
@@ -269,12 +269,14 @@ TEST_F(FailoverDaemonTest, ManualApprovalWaitsForTheOperator) {
   EXPECT_EQ(post(daemon, "/api/v1/failover/web/teleport").status, 404u);
   EXPECT_EQ(desired_capacity(), 0);
 
-  // Approved on the command line, run by the daemon at its next round.
+  // Approved on the command line: the daemon owns the application, so the CLI asks it through its
+  // API; the daemon checks the primary is still down and runs the proposal.
   const auto out = daemon.dir().path() / "approve.out";
   const int status = test::run_command(
       {RG_BINARY, "failover", "approve", "web", "-c", (daemon.dir().path() / "regionguard.yaml").string()}, out);
   ASSERT_EQ(status, 0) << read_file(out);
-  EXPECT_NE(read_file(out).find("approved #1"), std::string::npos) << read_file(out);
+  EXPECT_NE(read_file(out).find("asking it through its API"), std::string::npos) << read_file(out);
+  EXPECT_NE(read_file(out).find(R"("generation":1)"), std::string::npos) << read_file(out);
   app = wait_until_idle_with(daemon, "us-west-2");
   ASSERT_EQ(app["active_region"], "us-west-2") << app.dump(2) << test::file_tail(daemon.log(), 60);
   EXPECT_EQ(app["history"][0]["generation"], 1) << "the proposal runs as its own generation";
@@ -370,6 +372,50 @@ TEST_F(FailoverDaemonTest, KilledMidPlanTheRestartResumesIt) {
   EXPECT_NE(app["steps"].dump().find("resuming at step"), std::string::npos) << app["steps"].dump();
   EXPECT_EQ(desired_capacity(), 1);
   EXPECT_EQ(record(), "app-west.example.com");
+}
+
+// Issue 15, section 1: one owner at a time. The daemon owns the application; the operator's CLI
+// commands go to it through its API instead of running a second plan beside it. A second
+// `execute` during the plan is refused naming the plan; `rollback` during the plan is a new
+// generation that fences the running one, whose steps are then undone.
+TEST_F(FailoverDaemonTest, TheCliHandsItsCommandsToTheDaemonThatOwnsTheApplication) {
+  settle_ = "6s";  // the plan stays running long enough to race it
+  test::Daemon daemon(options("manual-approval"));
+  const auto config = (daemon.dir().path() / "regionguard.yaml").string();
+  const auto cli = [&](std::vector<std::string> args, const std::string& name) {
+    args.insert(args.begin(), RG_BINARY);
+    args.insert(args.end(), {"-c", config});
+    const auto out = daemon.dir().path() / (name + ".out");
+    const int status = test::run_command(args, out);
+    return std::pair{status, read_file(out)};
+  };
+  daemon.wait_for("/api/v1/applications", [](const test::HttpReply& r) { return r.json()[0]["owned"] == true; });
+  const auto [status, said] = cli({"failover", "status", "web"}, "status");
+  EXPECT_EQ(status, 0) << said;
+  EXPECT_NE(said.find("owner: "), std::string::npos) << said;
+
+  const auto [executed, execute_said] = cli({"failover", "execute", "web"}, "execute");
+  ASSERT_EQ(executed, 0) << execute_said;
+  EXPECT_NE(execute_said.find("asking it through its API"), std::string::npos) << execute_said;
+  daemon.wait_for("/api/v1/applications", [](const test::HttpReply& r) {
+    return r.json()[0]["state"] == "running" && r.json()[0]["steps"].dump().find("done: open the gate") != std::string::npos;
+  });
+  const auto [again, again_said] = cli({"failover", "execute", "web"}, "execute-again");
+  EXPECT_EQ(again, 1) << again_said;
+  EXPECT_NE(again_said.find("plan #1"), std::string::npos) << "the refusal names the running plan: " << again_said;
+
+  const auto [rolled, rollback_said] = cli({"failover", "rollback", "web"}, "rollback");
+  ASSERT_EQ(rolled, 0) << rollback_said;
+  const auto app = wait_until_idle_with(daemon, "us-east-1");
+  ASSERT_GE(app["history"].size(), 2u) << app.dump(2) << test::file_tail(daemon.log(), 60);
+  EXPECT_EQ(app["history"][0]["kind"], "rollback");
+  EXPECT_EQ(app["history"][0]["state"], "rolled_back") << app.dump(2);
+  EXPECT_EQ(app["history"][1]["state"], "fenced") << "the running plan was fenced, not overwritten";
+  EXPECT_EQ(app["history"].size(), 2u) << "exactly one plan moved anything";
+  EXPECT_EQ(record(), "app-east.example.com");
+  EXPECT_EQ(parameter(), "us-east-1");
+  EXPECT_EQ(served(), std::vector<std::string>{"192.0.2.10"});
+  EXPECT_EQ(gate(daemon, "us-east-1"), 200u);
 }
 
 }  // namespace

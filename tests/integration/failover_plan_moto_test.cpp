@@ -12,6 +12,7 @@
 #include <map>
 #include <thread>
 
+#include "support/owned_journal.h"
 #include "aws/autoscaling_api.h"
 #include "aws/aws_client.h"
 #include "aws/aws_xml.h"
@@ -223,8 +224,8 @@ class FailoverPlanMotoTest : public test::MotoSuite {
   test::TempDir dir_;
   std::filesystem::path cli_config_ = dir_.path() / "rg.yaml";
   std::filesystem::path cli_output_file_ = dir_.path() / "out.txt";
-  std::unique_ptr<FailoverJournal> journal_ = FailoverJournal::open((dir_.path() / "rg.db").string()).value();
-  PlanExecutor executor_{io_.get_executor(), *journal_, [] { return now_us(); }};
+  std::unique_ptr<FailoverJournal> journal_ = test::open_owned_journal((dir_.path() / "rg.db").string());
+  PlanExecutor executor_{io_.get_executor(), *journal_, [] { return now_us(); }, ExecutorSettings{this_process_holder().owner}};
 };
 
 
@@ -336,7 +337,7 @@ TEST_F(FailoverPlanMotoTest, ARollbackAfterACrashPutsBackWhatWasThereBeforeThePl
   test::ChildProcess execute(cli_args({"execute", "shop"}), cli_output_file_);
   // Wait until the journal shows the Route 53 step started and the record it read kept (a
   // separate write just after the started row: waiting for the row alone raced with it).
-  const auto journal = FailoverJournal::open((dir_.path() / "cli.db").string());
+  const auto journal = SqliteFailoverJournal::open((dir_.path() / "cli.db").string());
   ASSERT_TRUE(journal) << journal.error().message;
   const auto route53_started = [&] {
     const auto latest = (*journal)->latest("shop");

@@ -17,6 +17,7 @@
 #include <fstream>
 #include <map>
 
+#include "support/owned_journal.h"
 #include "aws/aws_client.h"
 #include "aws/aws_xml.h"
 #include "aws/cloudfront_api.h"
@@ -441,8 +442,8 @@ class PlanWithDnsTest : public MotoStepsTest {
 
   test::KnotServer knot_;
   test::TempDir dir_;
-  std::unique_ptr<FailoverJournal> journal_ = FailoverJournal::open((dir_.path() / "rg.db").string()).value();
-  PlanExecutor executor_{io_.get_executor(), *journal_, [] { return now_us(); }};
+  std::unique_ptr<FailoverJournal> journal_ = test::open_owned_journal((dir_.path() / "rg.db").string());
+  PlanExecutor executor_{io_.get_executor(), *journal_, [] { return now_us(); }, ExecutorSettings{this_process_holder().owner}};
   std::vector<std::string> names_;
 };
 

@@ -110,7 +110,10 @@ std::expected<Plan, std::string> build_failover_plan(const ApplicationConfig& ap
         scale_asg_step(*autoscaling, context.scheduler, group->second, config.desired_capacity, context.wait));
   if (ecs) plan.steps.push_back(scale_ecs_service_step(*ecs, context.scheduler, *ecs_target, context.wait));
   // Data: the replica becomes the writer, then the application's parameters point at it.
-  if (rds) plan.steps.push_back(promote_replica_step(*rds, context.scheduler, replica->second, context.wait));
+  if (rds) {
+    plan.steps.push_back(promote_replica_step(*rds, context.scheduler, replica->second, context.wait));
+    plan.steps.back().irreversible = true;  // a promoted replica is a writer for good
+  }
   for (const auto& [name, values] : config.ssm_parameters) {
     const auto value = values.find(to);
     if (value == values.end()) continue;
@@ -136,6 +139,9 @@ std::expected<Plan, std::string> build_failover_plan(const ApplicationConfig& ap
                            *tsig_key,                std::chrono::seconds(3)};
     plan.steps.push_back(dns_update_step(context.dns_executor, context.scheduler, std::move(target), context.wait));
   }
+  // The caller's own traffic steps (the daemon's data-plane gate) go with the others, before the
+  // verification, which may depend on them.
+  for (const auto& step : context.extra_traffic_steps) plan.steps.push_back(step);
   // Last, the check that traffic moved: the public name answers the target's value.
   if (config.verify_dns) {
     const auto& verify = *config.verify_dns;

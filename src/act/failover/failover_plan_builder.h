@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "aws/client_lookup.h"
 #include "act/failover/plan.h"
@@ -28,6 +29,9 @@ struct PlanContext {
   // The loop the DNS steps (dns_update, verify_dns) run their sockets on; without one they fail
   // and say so.
   boost::asio::any_io_executor dns_executor{};
+  // Traffic steps of the caller's (the daemon's data-plane gate), placed after the other traffic
+  // steps and before verify_dns.
+  std::vector<PlanStep> extra_traffic_steps{};
 };
 
 // Errors: an AWS client the plan needs cannot be made (its reason); nothing has run then.

@@ -56,6 +56,10 @@ struct PlanStep {
   StepFunction verify;  // empty: the action's own success is the verification
   StepFunction undo;    // empty: nothing to put back
   std::shared_ptr<UndoMemory> memory;  // null: the undo needs nothing from before (or there is no undo)
+  // Cannot be taken back once it has taken effect (promoting a replica makes a second writer):
+  // after it, a failure never rolls the plan back onto the old writer; the plan rolls forward or
+  // halts (plan_executor.h).
+  bool irreversible = false;
 };
 
 // A precondition checked before anything changes (read-only): target healthy, replica lag, capacity.

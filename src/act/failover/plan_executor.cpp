@@ -2,13 +2,16 @@
 
 #include <array>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cstdio>
 #include <map>
+#include <optional>
 
 namespace rg::act {
 namespace {
 
-constexpr std::array outcome_names{"completed", "rolled_back", "rollback_failed", "not_ready", "fenced",
-                                   "journal_failed"};
+constexpr std::array outcome_names{"completed", "rolled_back", "rollback_failed", "not_ready",
+                                   "fenced",    "journal_failed", "halted",       "refused"};
 
 PlanState state_of(PlanOutcome outcome) {
   switch (outcome) {
@@ -18,18 +21,33 @@ PlanState state_of(PlanOutcome outcome) {
     case PlanOutcome::not_ready: return PlanState::not_ready;
     case PlanOutcome::fenced: return PlanState::fenced;
     case PlanOutcome::journal_failed: return PlanState::rollback_failed;
+    case PlanOutcome::halted: return PlanState::halted;
+    case PlanOutcome::refused: return PlanState::rollback_failed;  // never journaled: nothing began
   }
   return PlanState::rollback_failed;
+}
+
+// The last phase written for each step of a journaled plan, by step name.
+std::map<std::string, StepPhase> last_phases(const JournalPlan& record) {
+  std::map<std::string, StepPhase> last;
+  for (const auto& step : record.steps) last[step.name] = step.phase;
+  return last;
+}
+
+bool may_have_taken_effect(StepPhase phase) {
+  return phase == StepPhase::done || phase == StepPhase::started || phase == StepPhase::undo_started ||
+         phase == StepPhase::undo_failed;
 }
 
 // One plan being run: lives as long as a callback of one of its steps is pending.
 class PlanRun : public std::enable_shared_from_this<PlanRun> {
  public:
-  PlanRun(boost::asio::any_io_executor executor, FailoverJournal* journal, Clock clock, PlanProgress progress,
-          Plan plan, std::int64_t generation, PlanDone done)
+  PlanRun(boost::asio::any_io_executor executor, FailoverJournal* journal, Clock clock, ExecutorSettings settings,
+          PlanProgress progress, Plan plan, std::int64_t generation, PlanDone done)
       : executor_(std::move(executor)),
         journal_(journal),
         clock_(std::move(clock)),
+        settings_(std::move(settings)),
         progress_(std::move(progress)),
         plan_(std::move(plan)),
         done_(std::move(done)) {
@@ -37,47 +55,56 @@ class PlanRun : public std::enable_shared_from_this<PlanRun> {
   }
 
   void start() {
-    JournalPlan record{plan_.app,  report_.generation, plan_.kind, plan_.from, plan_.to, PlanState::running,
-                       clock_(), clock_(), "",        {}};
-    if (!journaled(journal_->begin_plan(record))) return;
-    check_readiness(0, [self = shared_from_this()] { self->run_step(0); });
+    JournalPlan record{plan_.app, report_.generation, plan_.kind, plan_.from, plan_.to, PlanState::running,
+                       clock_(),  clock_(),           "",         {}, {}, {}, {}};
+    record.fingerprint = plan_fingerprint(plan_);
+    const auto begun = journal_->begin_plan(record, settings_.owner);
+    if (begun && *begun == JournalWrite::conflict)
+      return refuse("this process (" + settings_.owner + ") does not hold the lease of " + plan_.app);
+    if (!journaled(begun)) return;
+    check_readiness(0, [self = shared_from_this()] { self->readiness_passed(0); });
   }
 
   // A proposal the operator approved: its journal row exists (state approved) and becomes running.
   void start_approved() {
-    if (!journaled(journal_->finish_plan(plan_.app, report_.generation, PlanState::running, clock_(), "approved")))
-      return;
-    check_readiness(0, [self = shared_from_this()] { self->run_step(0); });
+    const auto moved =
+        journal_->finish_plan(plan_.app, report_.generation, PlanState::approved, PlanState::running, clock_(), "approved");
+    if (moved && *moved == JournalWrite::conflict)
+      return refuse("proposal #" + std::to_string(report_.generation) +
+                    " is no longer approved (declined, expired or withdrawn meanwhile)");
+    if (!journaled(moved)) return;
+    check_readiness(0, [self = shared_from_this()] { self->readiness_passed(0); });
   }
 
   void start_dry_run() {
     check_readiness(0, [self = shared_from_this()] {
       for (const auto& step : self->plan_.steps)
-        self->log("would " + step.name + (step.description.empty() ? "" : ": " + step.description));
+        self->log(ProgressKind::note, "would " + step.name + (step.description.empty() ? "" : ": " + step.description));
       self->done_(std::move(self->report_));
     });
   }
 
-  // Resumes at `first` with steps [0, first) applied.
-  void resume(std::size_t first) {
-    for (std::size_t i = 0; i < first; ++i) applied_.push_back(i);
-    log("resuming at step " + std::to_string(first + 1));
-    run_step(first);
+  // Resumes at `first` with steps [0, first) applied; readiness first unless it was journaled.
+  void resume(std::size_t first, bool ready) {
+    for (std::size_t i = 0; i < first; ++i) note_applied(i);
+    log(ProgressKind::note, "resuming at step " + std::to_string(first + 1));
+    if (ready) return run_step(first);
+    log(ProgressKind::note, "readiness was not journaled as passed before the restart: checking it again");
+    check_readiness(0, [self = shared_from_this(), first] { self->readiness_passed(first); });
   }
 
   // Hands each step the undo state journaled before the crash (the first kept for that step: the
-  // state before the plan).
+  // state before the plan), matching steps by name.
   void restore_undo_states(const JournalPlan& record) {
-    std::map<int, const std::string*> kept;
+    std::map<std::string, const std::string*> kept;
     for (const auto& row : record.steps)
-      if (!row.undo_state.empty()) kept.try_emplace(row.step, &row.undo_state);
-    for (const auto& [index, text] : kept) {
-      if (static_cast<std::size_t>(index) >= plan_.steps.size()) continue;
-      auto& step = plan_.steps[static_cast<std::size_t>(index)];
-      if (!step.memory) continue;
-      auto state = nlohmann::json::parse(*text, nullptr, false);
+      if (!row.undo_state.empty()) kept.try_emplace(row.name, &row.undo_state);
+    for (auto& step : plan_.steps) {
+      const auto found = kept.find(step.name);
+      if (found == kept.end() || !step.memory) continue;
+      auto state = nlohmann::json::parse(*found->second, nullptr, false);
       if (!state.is_object()) {  // a parse error is discarded, not an object
-        log("the journaled undo state of " + step.name + " is unreadable: its undo will change nothing");
+        log(ProgressKind::undo_failed, "the journaled undo state of " + step.name + " is unreadable: its undo will change nothing");
         continue;
       }
       step.memory->restore(std::move(state));
@@ -89,7 +116,21 @@ class PlanRun : public std::enable_shared_from_this<PlanRun> {
     undo(std::move(reverse_order), 0, true);
   }
 
+  // An irreversible step took effect: nothing goes back; the operator is paged with what stays.
+  void halt(std::string reason) {
+    report_.reason = std::move(reason);
+    finish(PlanOutcome::halted);
+  }
+
+  void note(std::string line) { log(ProgressKind::note, std::move(line)); }
+
  private:
+  void refuse(std::string reason) {
+    report_.outcome = PlanOutcome::refused;
+    report_.reason = std::move(reason);
+    done_(std::move(report_));
+  }
+
   // Records a journal answer; false (after finishing the plan) when it was fenced or failed.
   bool journaled(const StoreResult<JournalWrite>& write) {
     if (!write) {
@@ -98,10 +139,13 @@ class PlanRun : public std::enable_shared_from_this<PlanRun> {
       done_(std::move(report_));
       return false;
     }
-    if (*write == JournalWrite::fenced) {
+    if (*write != JournalWrite::ok) {
       report_.outcome = PlanOutcome::fenced;
-      report_.reason = "a newer plan (generation above " + std::to_string(report_.generation) +
-                       ") exists for " + plan_.app + ": this one stops without touching anything";
+      report_.reason = *write == JournalWrite::fenced
+                           ? "a newer plan (generation above " + std::to_string(report_.generation) + ") exists for " +
+                                 plan_.app + ": this one stops without touching anything more"
+                           : "plan #" + std::to_string(report_.generation) + " of " + plan_.app +
+                                 " changed state under it: this one stops without touching anything more";
       done_(std::move(report_));
       return false;
     }
@@ -141,9 +185,9 @@ class PlanRun : public std::enable_shared_from_this<PlanRun> {
     call(check.check, [self = shared_from_this(), index, then = std::move(then)](StepResult result) mutable {
       const auto& name = self->plan_.readiness[index].name;
       if (result) {
-        self->log("ready: " + name + (result->empty() ? "" : " (" + *result + ")"));
+        self->log(ProgressKind::ready, "ready: " + name + (result->empty() ? "" : " (" + *result + ")"));
       } else {
-        self->log("NOT READY: " + name + ": " + result.error());
+        self->log(ProgressKind::not_ready, "NOT READY: " + name + ": " + result.error());
         self->not_ready_.push_back(name + ": " + result.error());
       }
       // Every check runs, so the operator sees all that is wrong at once.
@@ -151,10 +195,14 @@ class PlanRun : public std::enable_shared_from_this<PlanRun> {
     });
   }
 
+  void readiness_passed(std::size_t first) {
+    if (!journaled(journal_->mark_ready(plan_.app, report_.generation, clock_()))) return;
+    run_step(first);
+  }
+
   void finish_not_ready() {
     report_.outcome = PlanOutcome::not_ready;
-    report_.reason = "not ready: ";
-    for (std::size_t i = 0; i < not_ready_.size(); ++i) report_.reason += (i ? "; " : "") + not_ready_[i];
+    report_.reason = "not ready: " + join(not_ready_, "; ");
     if (!journal_) {  // dry run
       done_(std::move(report_));
       return;
@@ -164,7 +212,8 @@ class PlanRun : public std::enable_shared_from_this<PlanRun> {
 
   void finish(PlanOutcome outcome) {
     report_.outcome = outcome;
-    if (!journaled(journal_->finish_plan(plan_.app, report_.generation, state_of(outcome), clock_(), report_.reason)))
+    if (!journaled(journal_->finish_plan(plan_.app, report_.generation, PlanState::running, state_of(outcome), clock_(),
+                                         report_.reason)))
       return;
     done_(std::move(report_));
   }
@@ -180,38 +229,69 @@ class PlanRun : public std::enable_shared_from_this<PlanRun> {
         const auto write = self->journal_->record_undo_state(self->plan_.app, self->report_.generation,
                                                              static_cast<int>(index), state.dump());
         if (!write) return std::unexpected("the journal could not keep the undo state: " + write.error().message);
-        if (*write == JournalWrite::fenced) return std::unexpected("a newer plan exists: nothing changed");
+        if (*write != JournalWrite::ok) return std::unexpected("a newer plan exists: nothing changed");
         return {};
       });
     }
     call(plan_.steps[index].action, [self = shared_from_this(), index](StepResult result) {
       const auto& step = self->plan_.steps[index];
       if (!result) {
-        self->log("FAILED: " + step.name + ": " + result.error());
+        self->log(ProgressKind::failed, "FAILED: " + step.name + ": " + result.error());
         if (!self->journal_step(index, StepPhase::failed, result.error())) return;
-        return self->roll_back(self->reversed_applied(), "step " + std::to_string(index + 1) + " (" + step.name +
-                                                              ") failed: " + result.error());
+        // Its undo state was journaled: the action read the world and then failed, so its change
+        // may have landed (a lost response). Undos are idempotent: undo it too.
+        if (step.memory && step.memory->state()) self->note_applied(index);
+        return self->step_failed(index, "step " + std::to_string(index + 1) + " (" + step.name +
+                                            ") failed: " + result.error());
       }
-      self->log("done: " + step.name + (result->empty() ? "" : " (" + *result + ")"));
-      self->applied_.push_back(index);
+      self->log(ProgressKind::done, "done: " + step.name + (result->empty() ? "" : " (" + *result + ")"));
+      self->note_applied(index);
       if (!step.verify) return self->step_verified(index, "");
       self->call(step.verify, [self, index](StepResult verified) {
         const auto& name = self->plan_.steps[index].name;
         if (!verified) {
-          self->log("VERIFY FAILED: " + name + ": " + verified.error());
+          self->log(ProgressKind::failed, "VERIFY FAILED: " + name + ": " + verified.error());
           if (!self->journal_step(index, StepPhase::failed, "verification: " + verified.error())) return;
-          return self->roll_back(self->reversed_applied(), "verification of step " + std::to_string(index + 1) +
-                                                               " (" + name + ") failed: " + verified.error());
+          return self->step_failed(index, "verification of step " + std::to_string(index + 1) + " (" + name +
+                                              ") failed: " + verified.error());
         }
-        self->log("verified: " + name + (verified->empty() ? "" : " (" + *verified + ")"));
+        self->log(ProgressKind::verified, "verified: " + name + (verified->empty() ? "" : " (" + *verified + ")"));
         self->step_verified(index, *verified);
       });
     });
   }
 
+  // Before the point of no return a failure rolls back; after it, the step is retried until the
+  // roll-forward deadline and the plan then halts.
+  void step_failed(std::size_t index, std::string reason) {
+    if (irreversible_applied_.empty()) return roll_back(reversed_applied(), std::move(reason));
+    const auto now = std::chrono::steady_clock::now();
+    if (!rolling_forward_since_) rolling_forward_since_ = now;
+    if (now - *rolling_forward_since_ >= settings_.roll_forward_for)
+      return halt(reason + "; retried for " + std::to_string(settings_.roll_forward_for.count() / 1000) +
+                  " s after " + join(irreversible_applied_, ", ") +
+                  " took effect, which cannot be undone: traffic is not moved back to the old writer");
+    log(ProgressKind::note, "rolling forward: " + join(irreversible_applied_, ", ") + " took effect, so step " +
+                                std::to_string(index + 1) + " is tried again rather than undoing the plan");
+    auto timer = std::make_shared<boost::asio::steady_timer>(executor_, settings_.roll_forward_retry);
+    timer->async_wait([self = shared_from_this(), timer, index](const boost::system::error_code&) {
+      self->run_step(index);
+    });
+  }
+
   void step_verified(std::size_t index, const std::string& detail) {
     if (!journal_step(index, StepPhase::done, detail)) return;
+    rolling_forward_since_.reset();
     run_step(index + 1);
+  }
+
+  void note_applied(std::size_t index) {
+    if (std::ranges::find(applied_, index) != applied_.end()) return;
+    applied_.push_back(index);
+    if (plan_.steps[index].irreversible) {
+      irreversible_applied_.push_back(plan_.steps[index].name);
+      report_.not_undone.push_back(plan_.steps[index].name);
+    }
   }
 
   std::vector<std::size_t> reversed_applied() const { return {applied_.rbegin(), applied_.rend()}; }
@@ -222,7 +302,7 @@ class PlanRun : public std::enable_shared_from_this<PlanRun> {
     const std::size_t index = order[position];
     const auto& step = plan_.steps[index];
     if (!step.undo) {
-      log("nothing to undo: " + step.name);
+      log(ProgressKind::note, "nothing to undo: " + step.name);
       return undo(std::move(order), position + 1, all_undone);
     }
     if (!journal_step(index, StepPhase::undo_started, "")) return;
@@ -230,10 +310,10 @@ class PlanRun : public std::enable_shared_from_this<PlanRun> {
                      index](StepResult result) mutable {
       const auto& name = self->plan_.steps[index].name;
       if (result) {
-        self->log("undone: " + name);
+        self->log(ProgressKind::undone, "undone: " + name + (result->empty() ? "" : " (" + *result + ")"));
       } else {
         // Keep undoing the rest: a half rolled-back plan is worse than one with a known gap.
-        self->log("UNDO FAILED: " + name + ": " + result.error());
+        self->log(ProgressKind::undo_failed, "UNDO FAILED: " + name + ": " + result.error());
       }
       if (!self->journal_step(index, result ? StepPhase::undone : StepPhase::undo_failed,
                               result ? *result : result.error()))
@@ -242,71 +322,143 @@ class PlanRun : public std::enable_shared_from_this<PlanRun> {
     });
   }
 
-  void log(std::string line) {
-    if (progress_) progress_(plan_, line);
+  void log(ProgressKind kind, std::string line) {
+    if (progress_) progress_(plan_, {kind, line});
     report_.log.push_back(std::move(line));
+  }
+
+  static std::string join(const std::vector<std::string>& parts, std::string_view separator) {
+    std::string out;
+    for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? std::string(separator) : "") + parts[i];
+    return out;
   }
 
   boost::asio::any_io_executor executor_;
   FailoverJournal* journal_;  // null in a dry run
   Clock clock_;
+  ExecutorSettings settings_;
   PlanProgress progress_;
   Plan plan_;
   PlanDone done_;
   PlanReport report_;
-  std::vector<std::size_t> applied_;  // steps whose action succeeded, in order
+  std::vector<std::size_t> applied_;  // steps whose action succeeded (or may have), in order
+  std::vector<std::string> irreversible_applied_;
+  std::optional<std::chrono::steady_clock::time_point> rolling_forward_since_;  // monotonic: wall jumps do not count
   std::vector<std::string> not_ready_;
 };
+
+// What recovery found in the journal for a rebuilt plan.
+struct JournalReading {
+  std::vector<std::size_t> taken_effect_newest_first;  // steps that took effect or may have
+  std::vector<std::string> irreversible_taken;         // of those, the irreversible ones
+  std::size_t first_not_done = 0;
+  bool rolling_back = false;
+  std::vector<std::string> unknown_steps;  // journaled steps the rebuilt plan does not have
+};
+
+JournalReading read_journal(const Plan& plan, const JournalPlan& record) {
+  JournalReading reading;
+  const auto last = last_phases(record);
+  for (const auto& [name, phase] : last) {
+    reading.rolling_back = reading.rolling_back || phase == StepPhase::undo_started || phase == StepPhase::undone ||
+                           phase == StepPhase::undo_failed || phase == StepPhase::failed;
+    if (std::ranges::find(plan.steps, name, &PlanStep::name) == plan.steps.end()) reading.unknown_steps.push_back(name);
+  }
+  for (std::size_t i = plan.steps.size(); i-- > 0;) {
+    const auto found = last.find(plan.steps[i].name);
+    if (found == last.end() || !may_have_taken_effect(found->second)) continue;
+    reading.taken_effect_newest_first.push_back(i);
+    if (plan.steps[i].irreversible) reading.irreversible_taken.push_back(plan.steps[i].name);
+  }
+  while (reading.first_not_done < plan.steps.size()) {
+    const auto found = last.find(plan.steps[reading.first_not_done].name);
+    if (found == last.end() || found->second != StepPhase::done) break;
+    ++reading.first_not_done;
+  }
+  return reading;
+}
 
 }  // namespace
 
 std::string_view to_string(PlanOutcome outcome) { return outcome_names[static_cast<std::size_t>(outcome)]; }
 
+std::string plan_fingerprint(const Plan& plan) {
+  // FNV-1a over the kind, the regions and the step names: stable across builds and hosts.
+  std::uint64_t hash = 14695981039346656037ull;
+  const auto mix = [&hash](std::string_view text) {
+    for (const unsigned char c : text) hash = (hash ^ c) * 1099511628211ull;
+    hash = (hash ^ 0xff) * 1099511628211ull;  // a separator, so "ab","c" differs from "a","bc"
+  };
+  mix(plan.kind);
+  mix(plan.from);
+  mix(plan.to);
+  for (const auto& step : plan.steps) mix(step.name);
+  std::array<char, 17> hex{};
+  std::snprintf(hex.data(), hex.size(), "%016llx", static_cast<unsigned long long>(hash));
+  return hex.data();
+}
+
 void PlanExecutor::run(Plan plan, std::int64_t generation, PlanDone done) {
-  std::make_shared<PlanRun>(executor_, &journal_, clock_, progress_, std::move(plan), generation, std::move(done))
+  std::make_shared<PlanRun>(executor_, &journal_, clock_, settings_, progress_, std::move(plan), generation,
+                            std::move(done))
       ->start();
 }
 
 void PlanExecutor::run_approved(Plan plan, std::int64_t generation, PlanDone done) {
-  std::make_shared<PlanRun>(executor_, &journal_, clock_, progress_, std::move(plan), generation, std::move(done))
+  std::make_shared<PlanRun>(executor_, &journal_, clock_, settings_, progress_, std::move(plan), generation,
+                            std::move(done))
       ->start_approved();
 }
 
 void PlanExecutor::dry_run(Plan plan, PlanDone done) {
-  std::make_shared<PlanRun>(executor_, nullptr, clock_, progress_, std::move(plan), 0, std::move(done))->start_dry_run();
+  std::make_shared<PlanRun>(executor_, nullptr, clock_, settings_, progress_, std::move(plan), 0, std::move(done))
+      ->start_dry_run();
 }
 
 void PlanExecutor::recover(Plan plan, const JournalPlan& record, Recovery mode, PlanDone done) {
-  // The last phase written for each step.
-  std::map<int, StepPhase> last;
-  bool rolling_back = false;
-  for (const auto& step : record.steps) {
-    last[step.step] = step.phase;
-    rolling_back = rolling_back || step.phase == StepPhase::undo_started || step.phase == StepPhase::undone ||
-                   step.phase == StepPhase::undo_failed || step.phase == StepPhase::failed;
-  }
-  const std::size_t step_count = plan.steps.size();
-  auto run = std::make_shared<PlanRun>(executor_, &journal_, clock_, progress_, std::move(plan), record.generation,
-                                       std::move(done));
+  const auto reading = read_journal(plan, record);
+  const bool changed = !record.fingerprint.empty() && record.fingerprint != plan_fingerprint(plan);
+  auto run = std::make_shared<PlanRun>(executor_, &journal_, clock_, settings_, progress_, std::move(plan),
+                                       record.generation, std::move(done));
   run->restore_undo_states(record);
-  // A crash during a rollback finishes the rollback, whatever was asked.
-  if (mode == Recovery::resume && !rolling_back) {
-    std::size_t first = 0;
-    while (last.contains(static_cast<int>(first)) && last[static_cast<int>(first)] == StepPhase::done) ++first;
-    return run->resume(first);
+  const std::string what = "generation " + std::to_string(record.generation);
+  if (!reading.irreversible_taken.empty()) {
+    // Past the point of no return going back would point traffic at the old writer: the plan
+    // rolls forward even when a rollback was asked for, unless it cannot (its steps changed).
+    if (!reading.rolling_back && !changed) {
+      if (mode == Recovery::rollback)
+        run->note("rolling forward instead of back: " + reading.irreversible_taken.front() + " took effect");
+      return run->resume(reading.first_not_done, record.ready_at.has_value());
+    }
+    const std::string why = changed ? "its steps changed in the configuration since it began" : "it was rolling back";
+    return run->halt("recovering " + what + ": " + why + ", but " + reading.irreversible_taken.front() +
+                     " took effect and cannot be undone; nothing is moved back to the old writer");
   }
+  // A crash during a rollback finishes the rollback, whatever was asked; so does a plan whose
+  // steps are no longer those it began with (resuming would run steps it never checked).
+  if (mode == Recovery::resume && !reading.rolling_back && !changed)
+    return run->resume(reading.first_not_done, record.ready_at.has_value());
   // Undo, newest first, every step that took effect or may have: done, started (in flight when the
   // process died: undo is idempotent, so undoing a step that never ran is harmless), and an undo
   // that was itself interrupted or failed.
-  std::vector<std::size_t> order;
-  for (auto it = last.rbegin(); it != last.rend(); ++it) {
-    if (static_cast<std::size_t>(it->first) >= step_count) continue;  // the configuration lost steps
-    if (it->second == StepPhase::done || it->second == StepPhase::started || it->second == StepPhase::undo_started ||
-        it->second == StepPhase::undo_failed)
-      order.push_back(static_cast<std::size_t>(it->first));
-  }
-  run->roll_back(std::move(order), "recovering generation " + std::to_string(record.generation) +
-                                       " after a restart: rolled back");
+  std::string reason = "recovering " + what + ": rolled back";
+  if (changed) reason += " because its steps changed in the configuration since it began";
+  if (!reading.unknown_steps.empty())
+    reason += "; steps no longer in the plan were not undone: " + reading.unknown_steps.front() +
+              (reading.unknown_steps.size() > 1 ? " and others" : "");
+  run->roll_back(reading.taken_effect_newest_first, reason);
+}
+
+void PlanExecutor::undo_superseded(Plan plan, const JournalPlan& record, std::int64_t generation, PlanDone done) {
+  const auto reading = read_journal(plan, record);
+  auto run = std::make_shared<PlanRun>(executor_, &journal_, clock_, settings_, progress_, std::move(plan), generation,
+                                       std::move(done));
+  run->restore_undo_states(record);
+  const std::string what = "#" + std::to_string(record.generation);
+  if (!reading.irreversible_taken.empty())
+    return run->halt("cannot roll back " + what + ": " + reading.irreversible_taken.front() +
+                     " took effect and cannot be undone; nothing is moved back to the old writer");
+  run->roll_back(reading.taken_effect_newest_first, "rolled back " + what + " on request");
 }
 
 }  // namespace rg::act

@@ -5,13 +5,17 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 
+#include "store/sqlite_failover_journal.h"
 #include "act/failover/plan_executor.h"
+#include "store/sqlite_failover_journal.h"
 #include "support/temp_dir.h"
 
 namespace rg::act {
 namespace {
 
 const TimePoint t0 = from_unix_us(1'800'000'000'000'000);
+
+const LeaseHolder owner{"elsewhere:1:1", "elsewhere", 1};
 
 class PlanExecutorTest : public ::testing::Test {
  protected:
@@ -64,9 +68,17 @@ class PlanExecutorTest : public ::testing::Test {
 
   test::TempDir dir;
   std::string path = (dir.path() / "rg.db").string();
-  std::unique_ptr<FailoverJournal> journal = FailoverJournal::open(path).value();
+  // The journal, with this test's executor holding the lease of "shop" (a holder of another host,
+  // so that only the lease's expiry counts).
+  std::unique_ptr<FailoverJournal> journal = [this] {
+    auto opened = SqliteFailoverJournal::open(path).value();
+    EXPECT_TRUE(opened->acquire_lease("shop", owner, t0, std::chrono::hours(1)).value().ours);
+    return opened;
+  }();
   boost::asio::io_context io;
-  PlanExecutor executor{io.get_executor(), *journal, [] { return t0; }};
+  // Rolling forward after an irreversible step: retried every millisecond for 30 ms.
+  PlanExecutor executor{io.get_executor(), *journal, [] { return t0; },
+                        ExecutorSettings{owner.owner, std::chrono::milliseconds(30), std::chrono::milliseconds(1)}};
   std::vector<std::string> trace;
 };
 
@@ -136,7 +148,8 @@ TEST_F(PlanExecutorTest, ANewerPlanMidwayFencesTheOlderOneWithoutARollback) {
   auto slow = step(2);
   slow.action = [this](StepCallback done) {
     trace.push_back("do 2");
-    ASSERT_EQ(journal->begin_plan({"shop", 2, "failover", "us-west-2", "us-east-1", PlanState::running, t0, t0, "", {}})
+    ASSERT_EQ(journal->begin_plan({"shop", 2, "failover", "us-west-2", "us-east-1", PlanState::running, t0, t0, "", {}, {}, {}, {}},
+                                  owner.owner)
                   .value(),
               JournalWrite::ok);
     done("ok");
@@ -277,6 +290,181 @@ TEST_F(PlanExecutorTest, AStepThatThrowsFailsAndIsRolledBack) {
   EXPECT_EQ(report.outcome, PlanOutcome::rolled_back);
   EXPECT_NE(report.reason.find("threw: bad state"), std::string::npos) << report.reason;
   EXPECT_EQ(trace, (std::vector<std::string>{"do 1", "undo 1"}));
+}
+
+// Issue 15, section 1: a process that does not hold the application's lease (a CLI while the
+// daemon owns it) cannot begin a plan: nothing is journaled and nothing changes.
+TEST_F(PlanExecutorTest, AProcessWithoutTheLeaseCannotBeginAPlan) {
+  PlanExecutor stranger{io.get_executor(), *journal, [] { return t0; }, ExecutorSettings{"someone-else"}};
+  PlanReport report;
+  stranger.run(plan({step(1)}), 1, [&](PlanReport r) { report = std::move(r); });
+  io.run();
+  EXPECT_EQ(report.outcome, PlanOutcome::refused);
+  EXPECT_NE(report.reason.find("does not hold the lease"), std::string::npos) << report.reason;
+  EXPECT_TRUE(trace.empty());
+  EXPECT_FALSE(journal->latest("shop").value().has_value());
+}
+
+// Section 1: an approval is a compare-and-set. The operator approved; before the daemon's round
+// came, another operator declined. The daemon must not run the declined plan.
+TEST_F(PlanExecutorTest, AProposalDeclinedBeforeItRunsIsNotRun) {
+  JournalPlan proposal{"shop", 1, "failover", "us-east-1", "us-west-2", PlanState::proposed, t0, t0, "", {}, {}, {}, {}};
+  ASSERT_EQ(journal->begin_plan(proposal, owner.owner).value(), JournalWrite::ok);
+  ASSERT_EQ(journal->finish_plan("shop", 1, PlanState::proposed, PlanState::declined, t0, "no").value(),
+            JournalWrite::ok);
+  PlanReport report;
+  executor.run_approved(plan({step(1)}), 1, [&](PlanReport r) { report = std::move(r); });
+  io.run();
+  EXPECT_EQ(report.outcome, PlanOutcome::refused);
+  EXPECT_TRUE(trace.empty());
+  EXPECT_EQ(journal->latest("shop").value()->state, PlanState::declined);
+}
+
+// Section 4: the Route 53 change was sent and its answer lost; the action reports an error. It had
+// journaled what the record was before, so its change may well have landed: it is undone too.
+TEST_F(PlanExecutorTest, AFailedActionThatKeptItsUndoStateIsUndoneToo) {
+  int record = 1;
+  PlanStep lost = capacity_step(record, 2);
+  lost.action = [&record, memory = lost.memory](StepCallback done) {
+    if (auto kept = memory->remember({{"capacity", record}}); !kept) return done(std::unexpected(kept.error()));
+    record = 2;                                      // the change lands...
+    done(std::unexpected("connection reset"));       // ...and its answer is lost
+  };
+  const auto report = execute(plan({step(1), lost}));
+  EXPECT_EQ(report.outcome, PlanOutcome::rolled_back);
+  EXPECT_EQ(record, 1) << "the step whose answer was lost must be undone";
+  EXPECT_EQ(trace, (std::vector<std::string>{"do 1", "undo 1"}));
+}
+
+// Section 3: after the replica was promoted, the traffic step fails. Rolling back would send
+// traffic to the old writer while the new one has taken writes: the executor retries the
+// traffic step instead; here it keeps failing, so the plan halts, naming the promotion.
+TEST_F(PlanExecutorTest, AFailureAfterAnIrreversibleStepRollsForwardThenHaltsWithoutUndoing) {
+  auto promote = step(2);
+  promote.name = "promote shop-west";
+  promote.undo = nullptr;
+  promote.irreversible = true;
+  int attempts = 0;
+  auto traffic = step(3);
+  traffic.action = [&](StepCallback done) {
+    ++attempts;
+    done(std::unexpected("Throttling"));
+  };
+  const auto report = execute(plan({step(1), promote, traffic}));
+  EXPECT_EQ(report.outcome, PlanOutcome::halted) << report.reason;
+  EXPECT_GT(attempts, 1) << "the failing step is retried before the plan halts";
+  EXPECT_EQ(trace, (std::vector<std::string>{"do 1", "do 2"})) << "nothing is undone";
+  EXPECT_EQ(report.not_undone, (std::vector<std::string>{"promote shop-west"}));
+  EXPECT_NE(report.reason.find("promote shop-west"), std::string::npos) << report.reason;
+  EXPECT_EQ(journal->latest("shop").value()->state, PlanState::halted);
+}
+
+TEST_F(PlanExecutorTest, AFailureAfterAnIrreversibleStepThatClearsOnRetryCompletes) {
+  auto promote = step(2);
+  promote.irreversible = true;
+  int attempts = 0;
+  auto traffic = step(3);
+  traffic.action = [&](StepCallback done) {
+    done(++attempts < 3 ? StepResult(std::unexpected("Throttling")) : StepResult("moved"));
+  };
+  const auto report = execute(plan({step(1), promote, traffic}));
+  EXPECT_EQ(report.outcome, PlanOutcome::completed) << report.reason;
+  EXPECT_EQ(attempts, 3);
+}
+
+// Section 2: the process died after the plan was journaled but before readiness passed. The
+// resume must check readiness again, and a target that is no longer ready stops it.
+TEST_F(CrashRecoveryTest, AResumeWithoutAJournaledReadinessChecksReadinessAgain) {
+  JournalPlan begun{"shop", 1, "failover", "us-east-1", "us-west-2", PlanState::running, t0, t0, "", {}, {}, {}, {}};
+  ASSERT_EQ(journal->begin_plan(begun, owner.owner).value(), JournalWrite::ok);
+  const auto record = journal->latest("shop").value().value();
+  ASSERT_FALSE(record.ready_at);
+  int checks = 0;
+  PlanReport report;
+  executor.recover(plan({step(1), step(2)}, {{"replica lag", [&](StepCallback done) {
+                                                ++checks;
+                                                done(std::unexpected("lag 900 s > rpo 60 s"));
+                                              }}}),
+                   record, Recovery::resume, [&](PlanReport r) { report = std::move(r); });
+  io.run();
+  EXPECT_EQ(checks, 1);
+  EXPECT_EQ(report.outcome, PlanOutcome::not_ready);
+  EXPECT_TRUE(trace.empty());
+}
+
+TEST_F(CrashRecoveryTest, AResumeAfterAJournaledReadinessDoesNotCheckAgain) {
+  const auto record = crash_in_step_2();
+  ASSERT_TRUE(record.ready_at);
+  int checks = 0;
+  PlanReport report;
+  executor.recover(plan({step(1), step(2), step(3)}, {{"lag", [&](StepCallback done) {
+                                                         ++checks;
+                                                         done("");
+                                                       }}}),
+                   record, Recovery::resume, [&](PlanReport r) { report = std::move(r); });
+  io.run();
+  EXPECT_EQ(checks, 0);
+  EXPECT_EQ(report.outcome, PlanOutcome::completed) << report.reason;
+}
+
+// Section 2: between the crash and the restart an operator removed a step from the plan. The
+// journal's step 2 is not the new plan's step 2: the plan is rolled back by name, not resumed.
+TEST_F(CrashRecoveryTest, APlanWhoseStepsChangedSinceTheCrashIsRolledBackByNameNotResumed) {
+  const auto record = crash_in_step_2();
+  PlanReport report;
+  executor.recover(plan({step(1), step(3)}), record, Recovery::resume, [&](PlanReport r) { report = std::move(r); });
+  io.run();
+  EXPECT_EQ(report.outcome, PlanOutcome::rolled_back);
+  EXPECT_NE(report.reason.find("changed in the configuration"), std::string::npos) << report.reason;
+  EXPECT_NE(report.reason.find("step 2"), std::string::npos) << "the step it can no longer undo is named";
+  EXPECT_EQ(trace, (std::vector<std::string>{"undo 1"})) << "step 3 never ran, so it is not undone";
+}
+
+// Section 3: the process died after the promotion. Asked to roll back (the plan is too old to
+// resume), the executor rolls forward instead: traffic never goes back to the old writer.
+TEST_F(CrashRecoveryTest, ARollbackPastThePointOfNoReturnRollsForward) {
+  auto promote = step(2, false, false, true);
+  promote.irreversible = true;
+  executor.run(plan({step(1), promote, step(3)}), 1, [](PlanReport) { ADD_FAILURE() << "the process died"; });
+  io.run();
+  io.restart();
+  const auto record = journal->latest("shop").value().value();
+  trace.clear();
+  auto rebuilt = step(2);
+  rebuilt.irreversible = true;
+  PlanReport report;
+  executor.recover(plan({step(1), rebuilt, step(3)}), record, Recovery::rollback,
+                   [&](PlanReport r) { report = std::move(r); });
+  io.run();
+  EXPECT_EQ(report.outcome, PlanOutcome::completed) << report.reason;
+  EXPECT_EQ(trace, (std::vector<std::string>{"do 2", "do 3"}));
+}
+
+// Section 1: an operator rolls back a running plan. The rollback is generation 2: it fences
+// generation 1's runner, and undoes generation 1's steps with their journaled undo states.
+TEST_F(CrashRecoveryTest, ARollbackOfARunningPlanIsANewGenerationThatFencesTheOldRunner) {
+  int capacity = 1;
+  executor.run(plan({capacity_step(capacity, 4), step(2, false, false, true)}), 1,
+               [](PlanReport) { ADD_FAILURE() << "the old runner is stuck in step 2"; });
+  io.run();
+  io.restart();
+  const auto record = journal->latest("shop").value().value();
+  JournalPlan rollback{"shop", 2, "rollback", "us-west-2", "us-east-1", PlanState::running, t0, t0, "", {}, {}, {}, {}};
+  ASSERT_EQ(journal->supersede(rollback, 1, owner.owner).value(), JournalWrite::ok);
+  trace.clear();
+  PlanReport report;
+  executor.undo_superseded(plan({capacity_step(capacity, 4), step(2)}), record, 2,
+                           [&](PlanReport r) { report = std::move(r); });
+  io.run();
+  EXPECT_EQ(report.outcome, PlanOutcome::rolled_back) << report.reason;
+  EXPECT_EQ(report.generation, 2);
+  EXPECT_EQ(capacity, 1);
+  EXPECT_EQ(trace, (std::vector<std::string>{"undo 2"}));
+  const auto plans = journal->plans("shop", 5).value();
+  EXPECT_EQ(plans[0].state, PlanState::rolled_back);
+  EXPECT_EQ(plans[1].state, PlanState::fenced);
+  // The old runner wakes up: its next write is fenced, so it changes nothing more.
+  EXPECT_EQ(journal->record_step("shop", 1, {1, "step 2", StepPhase::done, t0, "", ""}).value(), JournalWrite::fenced);
 }
 
 }  // namespace

@@ -134,7 +134,7 @@ TEST(ApplicationsSection, DanglingReferencesAndBadValuesAreEachReported) {
                           "a.yaml:13:50: applications.shop.policy.health_threshold: must be between 1 and 100",
                           "a.yaml:13:53: applications.shop.policy.cooldwn: unknown key (expected one of: health_threshold, "
                           "response_time_threshold, consecutive_failures_threshold, quorum, cooldown, "
-                          "max_moves_per_hour, margin, failback_after, automatic_failback, mode); did you mean "
+                          "max_moves_per_hour, margin, failback_after, automatic_failback, mode, max_resume_age, proposal_ttl); did you mean "
                           "`cooldown`?"));
 }
 

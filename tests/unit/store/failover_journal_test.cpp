@@ -2,7 +2,7 @@
 // per application, and a write for an older generation is fenced.
 #include <gtest/gtest.h>
 
-#include "store/failover_journal.h"
+#include "store/sqlite_failover_journal.h"
 #include "support/temp_dir.h"
 
 namespace rg {
@@ -11,31 +11,43 @@ namespace {
 const TimePoint t0 = from_unix_us(1'800'000'000'000'000);
 
 JournalPlan plan(std::int64_t generation, std::string app = "shop") {
-  return {std::move(app), generation, "failover", "us-east-1", "us-west-2", PlanState::running, t0, t0, "", {}};
+  return {std::move(app), generation, "failover", "us-east-1", "us-west-2", PlanState::running, t0, t0, "", {}, {}, {}, {}};
 }
+
+// Holders on another host: their processes cannot be looked at, only their expiry counts.
+const LeaseHolder remote_daemon{"host-b:100:1", "host-b", 100};
+const LeaseHolder remote_cli{"host-c:200:1", "host-c", 200};
 
 class FailoverJournalTest : public ::testing::Test {
  protected:
+  // Opens the journal with the daemon holding the lease of "shop" and "blog".
+  std::unique_ptr<FailoverJournal> open_owned() {
+    auto journal = SqliteFailoverJournal::open(path);
+    EXPECT_TRUE(journal) << journal.error().message;
+    for (const auto* app : {"shop", "blog"})
+      EXPECT_TRUE((*journal)->acquire_lease(app, remote_daemon, t0, std::chrono::seconds(30)).value().ours);
+    return std::move(*journal);
+  }
+
   test::TempDir dir;
   std::string path = (dir.path() / "rg.db").string();
 };
 
 TEST_F(FailoverJournalTest, StepsArePersistedInOrderAndReadBackAfterReopening) {
   {
-    auto journal = FailoverJournal::open(path);
-    ASSERT_TRUE(journal) << journal.error().message;
-    EXPECT_EQ((*journal)->next_generation("shop").value(), 1);
-    ASSERT_EQ((*journal)->begin_plan(plan(1)).value(), JournalWrite::ok);
-    ASSERT_EQ((*journal)->record_step("shop", 1, {0, "scale", StepPhase::started, t0, "", ""}).value(), JournalWrite::ok);
-    ASSERT_EQ((*journal)->record_step("shop", 1, {0, "scale", StepPhase::done, t0, "2 in service", ""}).value(),
+    auto journal = open_owned();
+    EXPECT_EQ(journal->next_generation("shop").value(), 1);
+    ASSERT_EQ(journal->begin_plan(plan(1), remote_daemon.owner).value(), JournalWrite::ok);
+    ASSERT_EQ(journal->record_step("shop", 1, {0, "scale", StepPhase::started, t0, "", ""}).value(), JournalWrite::ok);
+    ASSERT_EQ(journal->record_step("shop", 1, {0, "scale", StepPhase::done, t0, "2 in service", ""}).value(),
               JournalWrite::ok);
-    ASSERT_EQ((*journal)->record_step("shop", 1, {1, "promote", StepPhase::started, t0, "", ""}).value(),
+    ASSERT_EQ(journal->record_step("shop", 1, {1, "promote", StepPhase::started, t0, "", ""}).value(),
               JournalWrite::ok);
     // What step 0's undo must put back goes on its started row.
-    ASSERT_EQ((*journal)->record_undo_state("shop", 1, 0, R"({"desired":0})").value(), JournalWrite::ok);
-    EXPECT_FALSE((*journal)->record_undo_state("shop", 1, 7, "{}"));  // no such step started
+    ASSERT_EQ(journal->record_undo_state("shop", 1, 0, R"({"desired":0})").value(), JournalWrite::ok);
+    EXPECT_FALSE(journal->record_undo_state("shop", 1, 7, "{}"));  // no such step started
   }  // "crash": the connection goes away mid-plan
-  auto journal = FailoverJournal::open(path);
+  auto journal = SqliteFailoverJournal::open(path);
   ASSERT_TRUE(journal);
   const auto latest = (*journal)->latest("shop");
   ASSERT_TRUE(latest && *latest);
@@ -54,21 +66,21 @@ TEST_F(FailoverJournalTest, StepsArePersistedInOrderAndReadBackAfterReopening) {
 }
 
 TEST_F(FailoverJournalTest, AnOlderGenerationCanNeverOverwriteANewerOne) {
-  auto journal = FailoverJournal::open(path);
-  ASSERT_TRUE(journal);
-  auto& j = **journal;
-  ASSERT_EQ(j.begin_plan(plan(1)).value(), JournalWrite::ok);
-  ASSERT_EQ(j.begin_plan(plan(2)).value(), JournalWrite::ok);
+  auto journal = open_owned();
+  auto& j = *journal;
+  const auto& me = remote_daemon.owner;
+  ASSERT_EQ(j.begin_plan(plan(1), me).value(), JournalWrite::ok);
+  ASSERT_EQ(j.begin_plan(plan(2), me).value(), JournalWrite::ok);
   // Generation 1's executor wakes up late: each of its writes is refused.
   EXPECT_EQ(j.record_step("shop", 1, {0, "scale", StepPhase::done, t0, "", ""}).value(), JournalWrite::fenced);
-  EXPECT_EQ(j.finish_plan("shop", 1, PlanState::completed, t0, "").value(), JournalWrite::fenced);
+  EXPECT_EQ(j.finish_plan("shop", 1, PlanState::running, PlanState::completed, t0, "").value(), JournalWrite::fenced);
   EXPECT_EQ(j.record_undo_state("shop", 1, 0, "{}").value(), JournalWrite::fenced);
   // Nor can a plan reuse or go below the newest generation.
-  EXPECT_EQ(j.begin_plan(plan(2)).value(), JournalWrite::fenced);
-  EXPECT_EQ(j.begin_plan(plan(1)).value(), JournalWrite::fenced);
+  EXPECT_EQ(j.begin_plan(plan(2), me).value(), JournalWrite::fenced);
+  EXPECT_EQ(j.begin_plan(plan(1), me).value(), JournalWrite::fenced);
   // Generation 2 writes freely, and another application has its own generations.
-  EXPECT_EQ(j.finish_plan("shop", 2, PlanState::completed, t0, "done").value(), JournalWrite::ok);
-  EXPECT_EQ(j.begin_plan(plan(1, "blog")).value(), JournalWrite::ok);
+  EXPECT_EQ(j.finish_plan("shop", 2, PlanState::running, PlanState::completed, t0, "done").value(), JournalWrite::ok);
+  EXPECT_EQ(j.begin_plan(plan(1, "blog"), me).value(), JournalWrite::ok);
   const auto plans = j.plans("shop", 10);
   ASSERT_TRUE(plans);
   ASSERT_EQ(plans->size(), 2u);
@@ -87,27 +99,150 @@ namespace {
 // manual-approval: the daemon journals a proposal; an operator (another process) approves it and
 // the same generation then runs; a newer plan makes an old approval stale.
 TEST_F(FailoverJournalTest, AProposalIsApprovedAndRunsAsItsOwnGeneration) {
-  auto journal = FailoverJournal::open(path);
-  ASSERT_TRUE(journal) << journal.error().message;
+  auto journal = open_owned();
+  const auto& me = remote_daemon.owner;
   auto proposal = plan(1);
   proposal.state = PlanState::proposed;
   proposal.detail = "us-east-1 is down";
-  ASSERT_EQ((*journal)->begin_plan(proposal).value(), JournalWrite::ok);
+  ASSERT_EQ(journal->begin_plan(proposal, me).value(), JournalWrite::ok);
   {
-    auto operator_side = FailoverJournal::open(path);
+    auto operator_side = SqliteFailoverJournal::open(path);
     ASSERT_TRUE(operator_side);
-    ASSERT_EQ((*operator_side)->finish_plan("shop", 1, PlanState::approved, t0, "approved").value(), JournalWrite::ok);
+    ASSERT_EQ((*operator_side)->finish_plan("shop", 1, PlanState::proposed, PlanState::approved, t0, "approved").value(),
+              JournalWrite::ok);
   }
-  EXPECT_EQ((*journal)->latest("shop").value()->state, PlanState::approved);
-  ASSERT_EQ((*journal)->finish_plan("shop", 1, PlanState::running, t0, "").value(), JournalWrite::ok);
-  EXPECT_EQ((*journal)->latest("shop").value()->state, PlanState::running);
+  EXPECT_EQ(journal->latest("shop").value()->state, PlanState::approved);
+  ASSERT_EQ(journal->finish_plan("shop", 1, PlanState::approved, PlanState::running, t0, "").value(), JournalWrite::ok);
+  EXPECT_EQ(journal->latest("shop").value()->state, PlanState::running);
 
-  ASSERT_EQ((*journal)->begin_plan(plan(2)).value(), JournalWrite::ok);
-  EXPECT_EQ((*journal)->finish_plan("shop", 1, PlanState::declined, t0, "").value(), JournalWrite::fenced);
-  const auto plans = (*journal)->plans("shop", 10).value();
+  ASSERT_EQ(journal->begin_plan(plan(2), me).value(), JournalWrite::ok);
+  EXPECT_EQ(journal->finish_plan("shop", 1, PlanState::running, PlanState::declined, t0, "").value(),
+            JournalWrite::fenced);
+  const auto plans = journal->plans("shop", 10).value();
   ASSERT_EQ(plans.size(), 2u);
   EXPECT_EQ(plans[1].state, PlanState::running);
   EXPECT_EQ(plans[1].detail, "");
+}
+
+// Issue 15, section 1: an operator declines a proposal on the command line while another operator
+// approves it through the API. Both read "proposed"; exactly one answer lands, and the other is told.
+TEST_F(FailoverJournalTest, ApproveAndDeclineRacingOnOneProposalExactlyOneWins) {
+  auto journal = open_owned();
+  auto proposal = plan(1);
+  proposal.state = PlanState::proposed;
+  ASSERT_EQ(journal->begin_plan(proposal, remote_daemon.owner).value(), JournalWrite::ok);
+  auto other_process = SqliteFailoverJournal::open(path).value();
+  EXPECT_EQ(other_process->finish_plan("shop", 1, PlanState::proposed, PlanState::declined, t0, "no").value(),
+            JournalWrite::ok);
+  EXPECT_EQ(journal->finish_plan("shop", 1, PlanState::proposed, PlanState::approved, t0, "yes").value(),
+            JournalWrite::conflict);
+  EXPECT_EQ(journal->latest("shop").value()->state, PlanState::declined);
+}
+
+// Section 1: a rollback typed while the daemon waits on a step finishes the plan rolled_back; the
+// daemon, carrying on, must not write `completed` over it.
+TEST_F(FailoverJournalTest, FinishingAPlanThatWasMeanwhileFinishedElsewhereIsAConflictNotAnOverwrite) {
+  auto journal = open_owned();
+  ASSERT_EQ(journal->begin_plan(plan(1), remote_daemon.owner).value(), JournalWrite::ok);
+  ASSERT_EQ(journal->finish_plan("shop", 1, PlanState::running, PlanState::rolled_back, t0, "by hand").value(),
+            JournalWrite::ok);
+  EXPECT_EQ(journal->finish_plan("shop", 1, PlanState::running, PlanState::completed, t0, "").value(),
+            JournalWrite::conflict);
+  EXPECT_EQ(journal->latest("shop").value()->state, PlanState::rolled_back);
+}
+
+// Section 1: plans begin only under the application's lease. The daemon holds it; a CLI on
+// another host cannot take it while it is live, nor begin a plan without it.
+TEST_F(FailoverJournalTest, OnlyTheLeaseHolderBeginsPlansAndALiveLeaseIsNotTakenOver) {
+  auto journal = open_owned();
+  const auto taken = journal->acquire_lease("shop", remote_cli, t0 + std::chrono::seconds(10), std::chrono::seconds(30));
+  ASSERT_TRUE(taken);
+  EXPECT_FALSE(taken->ours);
+  EXPECT_EQ(taken->lease.holder.owner, remote_daemon.owner);
+  EXPECT_EQ(journal->begin_plan(plan(1), remote_cli.owner).value(), JournalWrite::conflict);
+  EXPECT_FALSE(journal->latest("shop").value().has_value());
+  // The daemon renews; once it stops renewing and the lease runs out, the CLI takes it.
+  EXPECT_TRUE(journal->acquire_lease("shop", remote_daemon, t0 + std::chrono::seconds(20), std::chrono::seconds(30))
+                  .value()
+                  .ours);
+  EXPECT_FALSE(journal->acquire_lease("shop", remote_cli, t0 + std::chrono::seconds(49), std::chrono::seconds(30))
+                   .value()
+                   .ours);
+  const auto later = t0 + std::chrono::seconds(51);
+  EXPECT_TRUE(journal->acquire_lease("shop", remote_cli, later, std::chrono::seconds(30)).value().ours);
+  auto mine = plan(1);
+  mine.created_at = later;
+  EXPECT_EQ(journal->begin_plan(mine, remote_daemon.owner).value(), JournalWrite::conflict);
+  EXPECT_EQ(journal->begin_plan(mine, remote_cli.owner).value(), JournalWrite::ok);
+  EXPECT_EQ(journal->latest("shop").value()->owner, remote_cli.owner);
+  // Releasing frees it at once.
+  ASSERT_TRUE(journal->release_lease("shop", remote_cli.owner));
+  EXPECT_FALSE(journal->lease("shop").value().has_value());
+}
+
+// On this host a lease whose process is gone is taken over at once: a daemon restarted after a
+// crash need not wait out its predecessor's lease.
+TEST_F(FailoverJournalTest, ALeaseOfADeadProcessOnThisHostIsTakenOverAtOnce) {
+  auto journal = SqliteFailoverJournal::open(path).value();
+  auto dead = this_process_holder();
+  dead.owner += "-dead";
+  dead.pid = 999'999'999;  // above pid_max: no such process
+  ASSERT_TRUE(journal->acquire_lease("shop", dead, t0, std::chrono::seconds(30)).value().ours);
+  const auto answer = journal->acquire_lease("shop", this_process_holder(), t0 + std::chrono::seconds(1),
+                                             std::chrono::seconds(30));
+  ASSERT_TRUE(answer);
+  EXPECT_TRUE(answer->ours);
+  // A live one (this very process, under another owner id) is not.
+  auto alive = this_process_holder();
+  alive.owner += "-other";
+  EXPECT_FALSE(journal->acquire_lease("shop", alive, t0 + std::chrono::seconds(2), std::chrono::seconds(30))
+                   .value()
+                   .ours);
+}
+
+// Section 1: rolling back a running plan is a new generation that fences the old runner.
+TEST_F(FailoverJournalTest, SupersedingARunningPlanFencesItsRunnerInOneTransaction) {
+  auto journal = open_owned();
+  const auto& me = remote_daemon.owner;
+  ASSERT_EQ(journal->begin_plan(plan(1), me).value(), JournalWrite::ok);
+  auto rollback = plan(2);
+  rollback.kind = "rollback";
+  ASSERT_EQ(journal->supersede(rollback, 1, me).value(), JournalWrite::ok);
+  // The old runner's next write is refused: it stops before its next AWS call.
+  EXPECT_EQ(journal->record_step("shop", 1, {1, "promote", StepPhase::started, t0, "", ""}).value(),
+            JournalWrite::fenced);
+  const auto plans = journal->plans("shop", 10).value();
+  EXPECT_EQ(plans[1].state, PlanState::fenced);
+  EXPECT_EQ(plans[1].detail, "superseded by rollback #2");
+  // A plan that is no longer running cannot be superseded (it ended meanwhile).
+  ASSERT_EQ(journal->finish_plan("shop", 2, PlanState::running, PlanState::rolled_back, t0, "").value(),
+            JournalWrite::ok);
+  EXPECT_EQ(journal->supersede(plan(3), 2, me).value(), JournalWrite::conflict);
+  EXPECT_EQ(journal->next_generation("shop").value(), 3);
+}
+
+TEST_F(FailoverJournalTest, ReadinessMarkFingerprintAndLocksAreKept) {
+  {
+    auto journal = open_owned();
+    auto begun = plan(1);
+    begun.fingerprint = "abc";
+    ASSERT_EQ(journal->begin_plan(begun, remote_daemon.owner).value(), JournalWrite::ok);
+    EXPECT_FALSE(journal->latest("shop").value()->ready_at);
+    ASSERT_EQ(journal->mark_ready("shop", 1, t0).value(), JournalWrite::ok);
+    ASSERT_TRUE(journal->set_lock("shop", {true, t0, 1, "halted: promotion took effect"}));
+  }
+  auto journal = SqliteFailoverJournal::open(path).value();
+  const auto latest = journal->latest("shop").value();
+  EXPECT_EQ(latest->ready_at, t0);
+  EXPECT_EQ(latest->fingerprint, "abc");
+  auto lock = journal->lock("shop").value();
+  EXPECT_TRUE(lock.locked);
+  EXPECT_EQ(lock.generation, 1);
+  ASSERT_TRUE(journal->set_lock("shop", {false, t0, 0, "unlocked: replica rebuilt"}));
+  lock = journal->lock("shop").value();
+  EXPECT_FALSE(lock.locked);
+  EXPECT_EQ(lock.reason, "unlocked: replica rebuilt");
+  EXPECT_FALSE(journal->lock("blog").value().locked);
 }
 
 }  // namespace

@@ -87,7 +87,8 @@ TEST_F(SqliteStoreTest, CreatesANewFileAtTheLatestSchemaVersion) {
   EXPECT_EQ(raw.query_text("PRAGMA user_version"), std::to_string(sqlite_schema::kSqliteSchemaVersion));
   EXPECT_EQ(raw.query_text("SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_schema "
                            "WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%' ORDER BY name)"),
-            "alert_history alert_history_alert alerts alerts_state failover_plans failover_steps "
+            "alert_history alert_history_alert alerts alerts_state failover_locks failover_locks_app failover_owners "
+            "failover_plans failover_steps "
             "failover_steps_plan minute_rollups minute_rollups_minute observations observations_endpoint_time "
             "observations_time region_scores region_scores_at silences");
 }
