@@ -18,27 +18,7 @@ ReadinessCheck asg_capacity_check(aws::AwsClient& client, std::string group, std
 PlanStep scale_asg_step(aws::AwsClient& client, aws::AwsScheduler& scheduler, std::string group,
                         std::int64_t desired, WaitOptions wait);
 
-// RDS: the replica exists, is available and replicating normally; `lag_seconds` (the monitor's
-// latest CloudWatch ReplicaLag for it, probe/aws_resource_prober.cpp) must be under `rpo`.
-ReadinessCheck replica_ready_check(aws::AwsClient& client, std::string replica, std::optional<double> lag_seconds,
-                                   std::chrono::milliseconds rpo);
-// Promote the read replica and wait until it is available. No undo: a promoted instance cannot be
-// made a replica again, which is why the plan does capacity first and this just before traffic.
-PlanStep promote_replica_step(aws::AwsClient& client, aws::AwsScheduler& scheduler, std::string replica,
-                              WaitOptions wait);
-
 // SSM PutParameter (overwrite); verified by reading it back. Undo: the previous value.
 PlanStep ssm_parameter_step(aws::AwsClient& client, std::string name, std::string value);
-
-struct RecordTarget {
-  std::string zone_id;
-  std::string name;  // with or without the final dot
-  std::string type;
-  std::int64_t ttl = 60;
-  std::string value;
-};
-// Route 53 UPSERT, then wait for INSYNC. Undo: UPSERT the previous record (DELETE when there was none).
-PlanStep route53_record_step(aws::AwsClient& client, aws::AwsScheduler& scheduler, RecordTarget target,
-                             WaitOptions wait);
 
 }  // namespace rg::act

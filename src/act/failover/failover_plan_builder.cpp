@@ -8,7 +8,9 @@
 #include "act/failover/dns_answer_check.h"
 #include "act/failover/dns_update_step.h"
 #include "act/failover/ecs_steps.h"
+#include "act/failover/rds_steps.h"
 #include "act/failover/readiness_checks.h"
+#include "act/failover/route53_record_step.h"
 #include "dns/record_type.h"
 
 namespace rg::act {
