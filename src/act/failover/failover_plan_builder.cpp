@@ -128,8 +128,8 @@ std::expected<Plan, std::string> build_failover_plan(const ApplicationConfig& ap
   }
   if (config.cloudfront)
     if (auto* cloudfront = client("cloudfront", "us-east-1"))
-      plan.steps.push_back(cloudfront_origin_step(*cloudfront, config.cloudfront->distribution_id,
-                                                  config.cloudfront->origins.at(to)));
+      plan.steps.push_back(cloudfront_origin_step(*cloudfront, context.scheduler, config.cloudfront->distribution_id,
+                                                  config.cloudfront->origins.at(to), context.wait));
   if (config.dns_update && tsig_key) {
     const auto& update = *config.dns_update;
     DnsUpdateTarget target{server_of(update.server), update.zone,
