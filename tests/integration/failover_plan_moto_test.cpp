@@ -22,6 +22,8 @@
 #include "aws/rds_api.h"
 #include "aws/route53_api.h"
 #include "aws/ssm_api.h"
+#include "act/failover/aws_steps.h"
+#include "act/failover/ecs_steps.h"
 #include "act/failover/failover_plan_builder.h"
 #include "act/failover/plan_executor.h"
 #include "net/curl_multi.h"
@@ -251,12 +253,60 @@ TEST_F(FailoverPlanMotoTest, AFailingStepRollsEverythingBack) {
   EXPECT_NE(report.reason.find("step 5"), std::string::npos) << report.reason;
   proxy_->clear_rules();
   const World after = world();
-  EXPECT_EQ(after.desired, before.desired);
-  EXPECT_EQ(after.tasks_desired, before.tasks_desired);
-  EXPECT_EQ(proxy_->count("ecs", "us-west-2", "UpdateService"), 2u);  // up, then back
+  // Undo never removes capacity (issue 15, section 6): the instances and tasks added stay.
+  EXPECT_EQ(after.desired, 2);
+  EXPECT_EQ(after.tasks_desired, 3);
+  EXPECT_EQ(proxy_->count("ecs", "us-west-2", "UpdateService"), 1u);  // up, never back down
+  EXPECT_EQ(proxy_->count("autoscaling", "us-west-2", "UpdateAutoScalingGroup"), 1u);
   EXPECT_EQ(after.parameter, before.parameter);
   EXPECT_EQ(after.record, before.record);
-  EXPECT_EQ(journal_->latest("shop").value()->state, PlanState::rolled_back);
+  const auto journaled = journal_->latest("shop").value();
+  EXPECT_EQ(journaled->state, PlanState::rolled_back);
+  // The journal (and so `failover status` and the notifications) says how to scale in.
+  const auto undone = [&](std::string_view name) {
+    for (const auto& row : journaled->steps)
+      if (row.phase == StepPhase::undone && row.name.starts_with(name)) return row.detail;
+    return std::string("(no undone row)");
+  };
+  EXPECT_NE(undone("scale web-west").find("aws autoscaling update-auto-scaling-group --auto-scaling-group-name "
+                                          "web-west --desired-capacity 0 --region us-west-2"),
+            std::string::npos)
+      << undone("scale web-west");
+  EXPECT_NE(undone("scale ECS service api").find("aws ecs update-service --cluster web --service api --desired-count 0 "
+                                                 "--region us-west-2"),
+            std::string::npos)
+      << undone("scale ECS service api");
+}
+
+// The steps alone: an undone scale-up leaves the group and the service as they are, and says
+// what was added.
+TEST_F(FailoverPlanMotoTest, UndoingAScaleUpLeavesTheCapacityInPlace) {
+  const auto run = [&](const StepFunction& function) {
+    std::optional<StepResult> out;
+    function([&](StepResult r) { out = std::move(r); });
+    aws_.run_until([&] { return out.has_value(); });
+    return out.value_or(std::unexpected("the test gave up waiting for the step"));
+  };
+  auto asg = scale_asg_step(client("autoscaling", "us-west-2"), aws_.scheduler(), "web-west", 2, {200ms, 60s});
+  ASSERT_TRUE(run(asg.action));
+  ASSERT_TRUE(run(asg.verify));
+  auto ecs = scale_ecs_service_step(client("ecs", "us-west-2"), aws_.scheduler(), {"web", "api", 3}, {200ms, 60s});
+  ASSERT_TRUE(run(ecs.action));
+  ASSERT_TRUE(run(ecs.verify));
+  proxy_->clear_log();
+
+  const auto asg_undone = run(asg.undo);
+  ASSERT_TRUE(asg_undone) << asg_undone.error();
+  EXPECT_NE(asg_undone->find("added 2 to web-west (it had 0)"), std::string::npos) << *asg_undone;
+  const auto ecs_undone = run(ecs.undo);
+  ASSERT_TRUE(ecs_undone) << ecs_undone.error();
+  EXPECT_NE(ecs_undone->find("added 3 tasks to web/api (it had 0)"), std::string::npos) << *ecs_undone;
+  const World after = world();
+  EXPECT_EQ(after.desired, 2);
+  EXPECT_EQ(after.in_service, 2);
+  EXPECT_EQ(after.tasks_desired, 3);
+  EXPECT_EQ(proxy_->count("autoscaling", "", "UpdateAutoScalingGroup"), 0u);
+  EXPECT_EQ(proxy_->count("ecs", "", "UpdateService"), 0u);
 }
 
 TEST_F(FailoverPlanMotoTest, AReadinessFailureChangesNothing) {
@@ -366,7 +416,11 @@ TEST_F(FailoverPlanMotoTest, ARollbackAfterACrashPutsBackWhatWasThereBeforeThePl
   }
 
   ASSERT_EQ(run_cli({"rollback", "shop"}), 0) << cli_output();
-  EXPECT_EQ(world(), before) << cli_output();
+  // Everything but the capacity, which an undo leaves in place (issue 15, section 6).
+  World expected = before;
+  expected.desired = expected.in_service = 2;
+  expected.tasks_desired = expected.tasks_running = 2;
+  EXPECT_EQ(world(), expected) << cli_output();
   EXPECT_EQ((*journal)->latest("shop").value()->state, PlanState::rolled_back);
 }
 

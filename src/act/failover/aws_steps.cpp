@@ -12,24 +12,31 @@ namespace asg = aws::autoscaling;
 
 std::unexpected<std::string> failure(const aws::AwsError& error) { return std::unexpected(error.to_string()); }
 
-// The one group named, or why not.
+// The one group named, or why not (an AWS error, so that a wait can tell a throttled look from a
+// missing group).
 void describe_group(aws::AwsClient& client, const std::string& group,
-                    std::function<void(std::expected<asg::AutoScalingGroup, std::string>)> done) {
+                    std::function<void(std::expected<asg::AutoScalingGroup, aws::AwsError>)> done) {
   asg::describe_auto_scaling_groups(client, {{group}, std::nullopt, std::nullopt},
                                     [group, done = std::move(done)](auto result) {
-                                      if (!result) return done(failure(result.error()));
+                                      if (!result) return done(std::unexpected(result.error()));
                                       if (result->groups.empty())
-                                        return done(std::unexpected("Auto Scaling group " + group + " not found"));
+                                        return done(std::unexpected(aws::make_error(
+                                            aws::AwsErrorKind::bad_response, "Auto Scaling group " + group + " not found")));
                                       done(result->groups.front());
                                     });
 }
 
 }  // namespace
 
+std::string capacity_left_in_place(const std::string& added, std::int64_t before, const std::string& command) {
+  return "left in place (an undo never removes capacity): added " + added + " (it had " + std::to_string(before) +
+         "); once traffic has drained, scale in with: " + command;
+}
+
 ReadinessCheck asg_capacity_check(aws::AwsClient& client, std::string group, std::int64_t desired) {
   return {"capacity: " + group + " can reach " + std::to_string(desired), [&client, group, desired](StepCallback done) {
             describe_group(client, group, [desired, done](auto found) {
-              if (!found) return done(std::unexpected(found.error()));
+              if (!found) return done(failure(found.error()));
               if (found->max_size < desired)
                 return done(std::unexpected("max size " + std::to_string(found->max_size) + " < desired " +
                                             std::to_string(desired)));
@@ -47,7 +54,7 @@ PlanStep scale_asg_step(aws::AwsClient& client, aws::AwsScheduler& scheduler, st
   step.description = "UpdateAutoScalingGroup DesiredCapacity=" + std::to_string(desired) + ", wait until in service";
   step.action = [&client, group, desired, memory](StepCallback done) {
     describe_group(client, group, [&client, group, desired, memory, done](auto found) {
-      if (!found) return done(std::unexpected(found.error()));
+      if (!found) return done(failure(found.error()));
       if (auto kept = memory->remember({{"desired", found->desired_capacity}, {"min", found->min_size}}); !kept)
         return done(std::unexpected(kept.error()));
       if (found->desired_capacity >= desired) return done("already at " + std::to_string(found->desired_capacity));
@@ -63,7 +70,7 @@ PlanStep scale_asg_step(aws::AwsClient& client, aws::AwsScheduler& scheduler, st
     wait_until(scheduler, wait, group + " in service",
                [&client, group, desired](PollCallback look) {
                  describe_group(client, group, [desired, look](auto found) {
-                   if (!found) return look(std::unexpected(found.error()));
+                   if (!found) return look(poll_failed(found.error()));
                    const auto serving = found->in_service_count();
                    look(PollResult{serving >= desired, std::to_string(serving) + "/" + std::to_string(desired) +
                                                            " in service"});
@@ -71,15 +78,17 @@ PlanStep scale_asg_step(aws::AwsClient& client, aws::AwsScheduler& scheduler, st
                },
                std::move(done));
   };
-  step.undo = [&client, group, memory](StepCallback done) {
+  // Undo never removes capacity (ARCHITECTURE.md, rule 6): scaling in while traffic may still
+  // arrive, or while the region being left is still down, is how automation deepens an outage.
+  // The undo changes nothing and says what was added and how to take it away once traffic drained.
+  step.undo = [&client, group, desired, memory](StepCallback done) {
     if (!memory->state()) return done("nothing was changed");
-    const auto previous_desired = memory->state()->at("desired").get<std::int64_t>();
-    const auto previous_min = memory->state()->at("min").get<std::int64_t>();
-    asg::update_auto_scaling_group(client, {group, previous_min, std::nullopt, previous_desired},
-                                   [previous_desired, done](auto result) {
-                                     if (!result) return done(failure(result.error()));
-                                     done("desired back to " + std::to_string(previous_desired));
-                                   });
+    const auto previous = memory->state()->at("desired").get<std::int64_t>();
+    if (previous >= desired) return done("was already at " + std::to_string(previous) + ": nothing was added");
+    done(capacity_left_in_place(std::to_string(desired - previous) + " to " + group, previous,
+                                "aws autoscaling update-auto-scaling-group --auto-scaling-group-name " + group +
+                                    " --desired-capacity " + std::to_string(previous) + " --region " +
+                                    client.region()));
   };
   return step;
 }
