@@ -79,7 +79,17 @@ std::expected<Plan, std::string> build_failover_plan(const ApplicationConfig& ap
   if (ecs) plan.readiness.push_back(ecs_service_check(*ecs, *ecs_target));
   const auto replica = config.rds_replicas.find(to);
   aws::AwsClient* rds = replica != config.rds_replicas.end() ? client("rds", to) : nullptr;
-  if (rds) plan.readiness.push_back(replica_ready_check(*rds, replica->second, context.replica_lag_seconds, config.rpo));
+  // The replica must replicate from the writer being left (when the configuration names one there);
+  // the promotion step is made now so that the check can see that the plan promoted it itself.
+  std::optional<PlanStep> promote;
+  if (rds) {
+    const auto source = config.rds_replicas.find(from);
+    const RdsReplicaTarget target{replica->second, source != config.rds_replicas.end()
+                                                       ? std::optional<std::string>(source->second)
+                                                       : std::nullopt};
+    promote = promote_replica_step(*rds, context.scheduler, target, context.wait);
+    plan.readiness.push_back(replica_ready_check(*rds, target, context.replica_lag_seconds, config.rpo, promote->memory));
+  }
 
   aws::AwsClient* dynamodb = config.dynamodb_tables.empty() ? nullptr : client("dynamodb", to);
   if (dynamodb)
@@ -112,7 +122,7 @@ std::expected<Plan, std::string> build_failover_plan(const ApplicationConfig& ap
         scale_asg_step(*autoscaling, context.scheduler, group->second, config.desired_capacity, context.wait));
   if (ecs) plan.steps.push_back(scale_ecs_service_step(*ecs, context.scheduler, *ecs_target, context.wait));
   // Data: the replica becomes the writer, then the application's parameters point at it.
-  if (rds) plan.steps.push_back(promote_replica_step(*rds, context.scheduler, replica->second, context.wait));
+  if (promote) plan.steps.push_back(std::move(*promote));
   for (const auto& [name, values] : config.ssm_parameters) {
     const auto value = values.find(to);
     if (value == values.end()) continue;
