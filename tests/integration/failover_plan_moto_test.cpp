@@ -26,6 +26,7 @@
 #include "act/failover/ecs_steps.h"
 #include "act/failover/failover_plan_builder.h"
 #include "act/failover/plan_executor.h"
+#include "act/failover/route53_record_step.h"
 #include "net/curl_multi.h"
 #include "support/child_process.h"
 #include "support/http_fault_proxy.h"
@@ -307,6 +308,55 @@ TEST_F(FailoverPlanMotoTest, UndoingAScaleUpLeavesTheCapacityInPlace) {
   EXPECT_EQ(after.tasks_desired, 3);
   EXPECT_EQ(proxy_->count("autoscaling", "", "UpdateAutoScalingGroup"), 0u);
   EXPECT_EQ(proxy_->count("ecs", "", "UpdateService"), 0u);
+}
+
+// Issue 15, section 1: the record changes between the step's read and its change batch (the
+// proxy holds the batch while the test writes another value). On AWS the batch's DELETE of the
+// record as read no longer matches and Route 53 refuses the whole batch (InvalidChangeBatch): the
+// step fails with "the record changed since it was read", covered with AWS's answer shapes in
+// tests/unit/act/route53_record_step_test.cpp. moto 5.2.1 does NOT refuse it: it deletes by name
+// and type whatever the values (/work/shared/notes/moto.md), so here the batch goes through and
+// the other writer's value is replaced. This test pins that quirk, and that moto accepts our
+// DELETE + CREATE batch and its undo.
+TEST_F(FailoverPlanMotoTest, ARecordChangedBetweenReadAndWriteIsNotRefusedByMoto) {
+  const std::string rrset = "POST /2013-04-01/hostedzone/" + zone_id_ + "/rrset/";
+  auto step = route53_record_step(client("route53", "us-east-1"), aws_.scheduler(),
+                                  {zone_id_, "app.example.com", "CNAME", 60, "west.example.com"}, {200ms, 60s});
+  proxy_->clear_log();
+  proxy_->add_rule(FaultRule{HttpFault::delay, "route53", "", rrset, 1, 2s});
+  std::optional<StepResult> acted;
+  step.action([&](StepResult r) { acted = std::move(r); });
+  ASSERT_TRUE(aws_.run_until([&] { return proxy_->count("route53", "", rrset) == 1; }));
+  set_record("operator.example.com");  // while the proxy holds the step's batch
+  ASSERT_TRUE(aws_.run_until([&] { return acted.has_value(); }));
+  ASSERT_TRUE(*acted) << acted->error();  // AWS would refuse the batch here
+  EXPECT_EQ(world().record, (std::vector<std::string>{"west.example.com"}));
+  EXPECT_EQ(proxy_->count("route53", "", rrset), 2u);  // one batch: no retry, no second change
+}
+
+// Issue 15, section 4: the change took effect but its answer came back cut short (unreadable).
+// The step reads the record again, finds it changed, and succeeds; the undo then puts the record
+// back with the same compare-and-swap.
+TEST_F(FailoverPlanMotoTest, ARoute53ChangeWhoseAnswerWasLostIsFoundDoneAndUndone) {
+  const std::string rrset = "POST /2013-04-01/hostedzone/" + zone_id_ + "/rrset/";
+  auto step = route53_record_step(client("route53", "us-east-1"), aws_.scheduler(),
+                                  {zone_id_, "app.example.com", "CNAME", 60, "west.example.com"}, {200ms, 60s});
+  proxy_->add_rule(FaultRule{HttpFault::truncate_body, "route53", "", rrset, 1});
+  const auto run = [&](const StepFunction& function) {
+    std::optional<StepResult> out;
+    function([&](StepResult r) { out = std::move(r); });
+    aws_.run_until([&] { return out.has_value(); });
+    return out.value_or(std::unexpected("the test gave up waiting for the step"));
+  };
+  const auto acted = run(step.action);
+  ASSERT_TRUE(acted) << acted.error();
+  EXPECT_NE(acted->find("the change took effect"), std::string::npos) << *acted;
+  EXPECT_EQ(world().record, (std::vector<std::string>{"west.example.com"}));
+  const auto verified = run(step.verify);
+  ASSERT_TRUE(verified) << verified.error();
+  const auto undone = run(step.undo);
+  ASSERT_TRUE(undone) << undone.error();
+  EXPECT_EQ(world().record, (std::vector<std::string>{"east.example.com"}));
 }
 
 TEST_F(FailoverPlanMotoTest, AReadinessFailureChangesNothing) {
