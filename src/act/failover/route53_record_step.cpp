@@ -1,6 +1,7 @@
 #include "act/failover/route53_record_step.h"
 
 #include <algorithm>
+#include <cctype>
 #include <memory>
 
 #include "aws/route53_api.h"
