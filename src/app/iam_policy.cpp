@@ -137,7 +137,8 @@ void add_failover(Statements& s, const ApplicationConfig& app) {
       s.add(sid + "Buckets", {"s3:GetBucketVersioning", "s3:GetReplicationConfiguration"},
             {"arn:" + arn_partition(app.primary) + ":s3:::" + bucket});
   if (plan.cloudfront)
-    s.add(sid + "CloudFront", {"cloudfront:GetDistributionConfig", "cloudfront:UpdateDistribution"},
+    s.add(sid + "CloudFront", {"cloudfront:GetDistribution", "cloudfront:GetDistributionConfig",
+                               "cloudfront:UpdateDistribution"},
           {"arn:" + arn_partition(app.primary) + ":cloudfront::*:distribution/" + plan.cloudfront->distribution_id});
   if (plan.route53) {
     const auto& r53 = *plan.route53;
@@ -145,14 +146,14 @@ void add_failover(Statements& s, const ApplicationConfig& app) {
     std::string record = r53.name;
     if (record.ends_with('.')) record.pop_back();
     std::ranges::transform(record, record.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    // The plan UPSERTs the record and, rolling back a record it created, DELETEs it: only that
-    // name and type, in that zone.
+    // The plan swaps the record in one batch (DELETE the record it read, CREATE the new one; a
+    // CREATE alone when there was none), and its undo swaps back: only that name and type, in that zone.
     s.add(sid + "Route53Change", {"route53:ChangeResourceRecordSets"},
           {"arn:" + partition + ":route53:::hostedzone/" + r53.zone_id},
           {{"ForAllValues:StringEquals",
             {{"route53:ChangeResourceRecordSetsNormalizedRecordNames", json::array({record})},
              {"route53:ChangeResourceRecordSetsRecordTypes", json::array({r53.type})},
-             {"route53:ChangeResourceRecordSetsActions", json::array({"DELETE", "UPSERT"})}}}});
+             {"route53:ChangeResourceRecordSetsActions", json::array({"CREATE", "DELETE"})}}}});
     s.add(sid + "Route53List", {"route53:ListResourceRecordSets"},
           {"arn:" + partition + ":route53:::hostedzone/" + r53.zone_id});
     s.add(sid + "Route53Wait", {"route53:GetChange"}, {"arn:" + partition + ":route53:::change/*"});

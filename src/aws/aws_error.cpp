@@ -48,6 +48,15 @@ bool parse_xml_error(std::string_view body, AwsError& out) {
   } else if (root_name == "Error") {  // S3, and a bare error
     error = root;
     request_id = child_local(root, "RequestId");
+  } else if (root_name == "InvalidChangeBatch") {  // Route 53's refused change batch: its own shape
+    out.code = "InvalidChangeBatch";
+    for (pugi::xml_node message : child_local(root, "Messages").children()) {
+      if (message.type() != pugi::node_element) continue;
+      out.message += (out.message.empty() ? "" : "; ") + trimmed(message.text().get());
+    }
+    if (out.message.empty()) out.message = trimmed(child_local(root, "message").text().get());
+    if (pugi::xml_node id = child_local(root, "RequestId")) out.request_id = trimmed(id.text().get());
+    return true;
   }
   if (!error) return false;
   out.code = trimmed(child_local(error, "Code").text().get());

@@ -43,6 +43,8 @@ AwsError make_error(AwsErrorKind kind, std::string message);
 //   Query / REST-XML: <ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>
 //   EC2:              <Response><Errors><Error><Code/><Message/></Error></Errors><RequestID/></Response>
 //   S3 / bare:        <Error><Code/><Message/><RequestId/></Error>
+//   Route 53:         <InvalidChangeBatch><Messages><Message/>...</Messages><RequestId/></InvalidChangeBatch>
+//                     (a refused change batch; code InvalidChangeBatch, the messages joined by "; ")
 //   JSON 1.0/1.1:     {"__type": "ns#Code", "message"|"Message": ...}, also {"code": ...}
 //                     and the x-amzn-ErrorType header; with the awsQueryCompatible trait
 //                     (CloudWatch over JSON) the x-amzn-query-error header "Code;Sender" wins.

@@ -133,8 +133,10 @@ AwsRequest build_update_distribution(const UpdateDistributionRequest& request) {
   return out;
 }
 
-std::expected<Distribution, AwsError> parse_update_distribution(const HttpResponse& response) {
-  constexpr std::string_view op = "UpdateDistribution";
+namespace {
+
+// The <Distribution> that GetDistribution and UpdateDistribution answer, and its ETag header.
+std::expected<Distribution, AwsError> parse_distribution(const HttpResponse& response, std::string_view op) {
   auto xml = parse_rest_xml_response(response, op, "Distribution");
   if (!xml) return std::unexpected(xml.error());
   Distribution out;
@@ -146,6 +148,25 @@ std::expected<Distribution, AwsError> parse_update_distribution(const HttpRespon
   out.last_modified = xml_time(xml->result, "LastModifiedTime");
   out.etag = etag_header(response).value_or("");
   return out;
+}
+
+}  // namespace
+
+std::expected<Distribution, AwsError> parse_update_distribution(const HttpResponse& response) {
+  return parse_distribution(response, "UpdateDistribution");
+}
+
+AwsRequest build_get_distribution(std::string_view distribution_id) {
+  return rest_xml_request("GetDistribution", "GET", std::string(kVersion) + "/distribution/" + path_segment(distribution_id));
+}
+
+std::expected<Distribution, AwsError> parse_get_distribution(const HttpResponse& response) {
+  return parse_distribution(response, "GetDistribution");
+}
+
+void get_distribution(AwsClient& client, std::string_view distribution_id, ResultCallback<Distribution> done) {
+  call_and_parse<Distribution>(client, kService, build_get_distribution(distribution_id), parse_get_distribution,
+                               std::move(done));
 }
 
 void update_distribution(AwsClient& client, const UpdateDistributionRequest& request, ResultCallback<Distribution> done) {

@@ -75,4 +75,10 @@ AwsRequest build_update_distribution(const UpdateDistributionRequest& request);
 std::expected<Distribution, AwsError> parse_update_distribution(const HttpResponse& response);
 void update_distribution(AwsClient& client, const UpdateDistributionRequest& request, ResultCallback<Distribution> done);
 
+// GetDistribution: the distribution's Status, "InProgress" while a change propagates to the edge
+// locations, "Deployed" once every one serves it (what a traffic switch waits for).
+AwsRequest build_get_distribution(std::string_view distribution_id);
+std::expected<Distribution, AwsError> parse_get_distribution(const HttpResponse& response);
+void get_distribution(AwsClient& client, std::string_view distribution_id, ResultCallback<Distribution> done);
+
 }  // namespace rg::aws::cloudfront

@@ -47,6 +47,9 @@ std::string_view to_string(RetryKind kind);
 bool is_throttling_code(std::string_view code);
 bool is_transient_code(std::string_view code);
 RetryKind retry_kind(const AwsError& error);
+// An error a later call may not get (throttling, a 5xx, no answer, a timeout): what the client
+// retries, and what a wait polling a resource keeps polling through (act/failover/wait_until.h).
+inline bool is_retryable(const AwsError& error) { return retry_kind(error) != RetryKind::none; }
 
 struct RetryOptions {
   int max_attempts = 3;

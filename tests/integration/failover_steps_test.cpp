@@ -282,9 +282,13 @@ class MotoStepsTest : public LoopTest {
   AwsClient& client(std::string_view service, std::string_view region) { return aws_.client(service, region); }
   HttpResponse raw(AwsClient& c, AwsRequest request) { return aws_.raw(c, std::move(request)); }
 
-  std::string create_distribution() {
+  // `reference`: another CallerReference, for a second distribution in one test.
+  std::string create_distribution(std::string_view reference = "regionguard-test") {
     std::ifstream in(std::filesystem::path(RG_SOURCE_DIR) / "tests/data/aws/distribution_config.xml");
-    const std::string config_xml((std::istreambuf_iterator<char>(in)), {});
+    std::string config_xml((std::istreambuf_iterator<char>(in)), {});
+    const std::string tag = "<CallerReference>regionguard-test</CallerReference>";
+    if (const auto at = config_xml.find(tag); at != std::string::npos)
+      config_xml.replace(at, tag.size(), "<CallerReference>" + std::string(reference) + "</CallerReference>");
     auto created = raw(client("cloudfront", "us-east-1"),
                        rest_xml_request("CreateDistribution", "POST", "/2020-05-31/distribution", {}, config_xml));
     auto doc = parse_xml_document(created.body, "CreateDistribution").value();
@@ -340,7 +344,7 @@ test::MotoServer* MotoStepsTest::moto_ = nullptr;
 TEST_F(MotoStepsTest, CloudFrontSwitchesTheOriginVerifiesAndUndoes) {
   const auto id = create_distribution();
   ASSERT_EQ(target_origin(id), "east");
-  auto step = cloudfront_origin_step(client("cloudfront", "us-east-1"), id, "west");
+  auto step = cloudfront_origin_step(client("cloudfront", "us-east-1"), scheduler_, id, "west", {100ms, 10s});
   const auto acted = run(step.action);
   ASSERT_TRUE(acted) << acted.error();
   EXPECT_EQ(target_origin(id), "west");
@@ -355,9 +359,38 @@ TEST_F(MotoStepsTest, CloudFrontSwitchesTheOriginVerifiesAndUndoes) {
   EXPECT_EQ(run(step.verify).error(), "reads back origin east");
 }
 
+// Issue 15, section 6: the switch is verified only once the distribution is Deployed again (the
+// edge locations serve the new origin then). moto's state manager holds a new distribution
+// InProgress for as many GetDistribution calls as it is told.
+TEST_F(MotoStepsTest, CloudFrontVerificationWaitsUntilTheDistributionIsDeployed) {
+  const auto transition = [](std::string_view progression) {
+    // moto answers 201 Created.
+    return moto_->request("POST", "/moto-api/state-manager/set-transition",
+                          R"({"model_name": "cloudfront::distribution", "transition": )" + std::string(progression) + "}",
+                          "application/json");
+  };
+  ASSERT_EQ(transition(R"({"progression": "manual", "times": 1000})").status, 201);
+  const auto id = create_distribution();
+  auto step = cloudfront_origin_step(client("cloudfront", "us-east-1"), scheduler_, id, "west", {100ms, 1s});
+  ASSERT_TRUE(run(step.action));
+  const auto stuck = run(step.verify);
+  ASSERT_FALSE(stuck) << "verified while the distribution was InProgress";
+  EXPECT_EQ(stuck.error(), id + " Deployed: timed out after 1s (last seen: status InProgress)");
+
+  ASSERT_EQ(transition(R"({"progression": "manual", "times": 3})").status, 201);
+  const auto second = create_distribution("regionguard-test-2");
+  auto deployed = cloudfront_origin_step(client("cloudfront", "us-east-1"), scheduler_, second, "west", {100ms, 10s});
+  ASSERT_TRUE(run(deployed.action));
+  const auto verified = run(deployed.verify);
+  ASSERT_TRUE(verified) << verified.error();
+  EXPECT_EQ(*verified, "status Deployed");
+  moto_->request("POST", "/moto-api/state-manager/unset-transition", R"({"model_name": "cloudfront::distribution"})",
+                 "application/json");
+}
+
 TEST_F(MotoStepsTest, CloudFrontRefusesAnOriginTheDistributionDoesNotHave) {
   const auto id = create_distribution();
-  auto step = cloudfront_origin_step(client("cloudfront", "us-east-1"), id, "eu");
+  auto step = cloudfront_origin_step(client("cloudfront", "us-east-1"), scheduler_, id, "eu", {100ms, 10s});
   const auto acted = run(step.action);
   ASSERT_FALSE(acted);
   EXPECT_NE(acted.error().find("no origin or origin group 'eu'"), std::string::npos) << acted.error();

@@ -38,25 +38,35 @@ void switch_origin(aws::AwsClient& client, std::string distribution_id, std::str
 
 }  // namespace
 
-PlanStep cloudfront_origin_step(aws::AwsClient& client, std::string distribution_id, std::string origin_id) {
+PlanStep cloudfront_origin_step(aws::AwsClient& client, aws::AwsScheduler& scheduler, std::string distribution_id,
+                                std::string origin_id, WaitOptions wait) {
   auto memory = std::make_shared<UndoMemory>();
   PlanStep step;
   step.memory = memory;
   step.name = "point CloudFront " + distribution_id + " at " + origin_id;
   step.description = "UpdateDistribution " + distribution_id + " DefaultCacheBehavior.TargetOriginId=" + origin_id +
-                     " (If-Match the ETag read), read back";
+                     " (If-Match the ETag read), read back, wait until Deployed";
   step.action = [&client, distribution_id, origin_id, memory](StepCallback done) {
     const auto remember = [memory](const cf::DistributionConfigSummary& summary) {
       return memory->remember({{"origin", summary.default_target_origin_id}});
     };
     switch_origin(client, distribution_id, origin_id, true, remember, std::move(done));
   };
-  step.verify = [&client, distribution_id, origin_id](StepCallback done) {
-    cf::get_distribution_config(client, distribution_id, [origin_id, done](auto config) {
+  step.verify = [&client, &scheduler, distribution_id, origin_id, wait](StepCallback done) {
+    cf::get_distribution_config(client, distribution_id, [&client, &scheduler, distribution_id, origin_id, wait,
+                                                          done](auto config) {
       if (!config) return done(std::unexpected(config.error().to_string()));
       if (config->summary.default_target_origin_id != origin_id)
         return done(std::unexpected("reads back origin " + config->summary.default_target_origin_id));
-      done("");
+      // The edge locations serve the new origin only once the distribution is Deployed again.
+      wait_until(scheduler, wait, distribution_id + " Deployed",
+                 [&client, distribution_id](PollCallback look) {
+                   cf::get_distribution(client, distribution_id, [look](auto distribution) {
+                     if (!distribution) return look(poll_failed(distribution.error()));
+                     look(PollResult{distribution->status == "Deployed", "status " + distribution->status});
+                   });
+                 },
+                 done);
     });
   };
   step.undo = [&client, distribution_id, memory](StepCallback done) {

@@ -3,22 +3,25 @@
 #include <memory>
 #include <optional>
 
+#include "act/failover/aws_steps.h"
+
 namespace rg::act {
 namespace {
 
 namespace ecs = aws::ecs;
 
-using ServiceCallback = std::function<void(std::expected<ecs::Service, std::string>)>;
+using ServiceCallback = std::function<void(std::expected<ecs::Service, aws::AwsError>)>;
 
-// The one service named, or why not.
+// The one service named, or why not (an AWS error, so that a wait can tell a throttled look from a
+// missing service).
 void describe_service(aws::AwsClient& client, const EcsServiceTarget& target, ServiceCallback done) {
   ecs::describe_services(client, {target.cluster, {target.service}},
                          [target, done = std::move(done)](const std::expected<ecs::DescribeServicesResult, aws::AwsError>& result) {
-                           if (!result) return done(std::unexpected(result.error().to_string()));
+                           if (!result) return done(std::unexpected(result.error()));
                            if (result->services.empty()) {
                              std::string why = "ECS service " + target.service + " not found in cluster " + target.cluster;
                              if (!result->failures.empty()) why += " (" + result->failures.front().reason + ")";
-                             return done(std::unexpected(why));
+                             return done(std::unexpected(aws::make_error(aws::AwsErrorKind::bad_response, why)));
                            }
                            done(result->services.front());
                          });
@@ -51,8 +54,8 @@ std::expected<PollResult, std::string> ecs_scale_progress(const ecs::Service& se
 ReadinessCheck ecs_service_check(aws::AwsClient& client, EcsServiceTarget target) {
   return {"capacity: ECS service " + target.service + " can scale to " + std::to_string(target.desired),
           [&client, target](StepCallback done) {
-            describe_service(client, target, [done](const std::expected<ecs::Service, std::string>& found) {
-              if (!found) return done(std::unexpected(found.error()));
+            describe_service(client, target, [done](const std::expected<ecs::Service, aws::AwsError>& found) {
+              if (!found) return done(std::unexpected(found.error().to_string()));
               if (found->status != "ACTIVE") return done(std::unexpected("service is " + found->status));
               done("desired " + std::to_string(found->desired_count) + ", " + std::to_string(found->running_count) +
                    " running");
@@ -69,8 +72,8 @@ PlanStep scale_ecs_service_step(aws::AwsClient& client, aws::AwsScheduler& sched
   step.description = "UpdateService " + target.cluster + "/" + target.service +
                      " desiredCount=" + std::to_string(target.desired) + ", wait until running";
   step.action = [&client, target, memory](StepCallback done) {
-    describe_service(client, target, [&client, target, memory, done](const std::expected<ecs::Service, std::string>& found) {
-      if (!found) return done(std::unexpected(found.error()));
+    describe_service(client, target, [&client, target, memory, done](const std::expected<ecs::Service, aws::AwsError>& found) {
+      if (!found) return done(std::unexpected(found.error().to_string()));
       if (auto kept = memory->remember({{"desired", found->desired_count}}); !kept)
         return done(std::unexpected(kept.error()));
       if (found->desired_count >= target.desired)
@@ -81,18 +84,24 @@ PlanStep scale_ecs_service_step(aws::AwsClient& client, aws::AwsScheduler& sched
   step.verify = [&client, &scheduler, target, wait](StepCallback done) {
     wait_until(scheduler, wait, target.service + " running",
                [&client, target](PollCallback look) {
-                 describe_service(client, target, [target, look](const std::expected<ecs::Service, std::string>& found) {
-                   if (!found) return look(std::unexpected(found.error()));
+                 describe_service(client, target, [target, look](const std::expected<ecs::Service, aws::AwsError>& found) {
+                   if (!found) return look(poll_failed(found.error()));
                    look(ecs_scale_progress(*found, target.desired));
                  });
                },
                std::move(done));
   };
+  // Undo never removes capacity (ARCHITECTURE.md, rule 6; scale_asg_step): nothing changes, and
+  // the note says what was added and how to scale in once traffic has drained.
   step.undo = [&client, target, memory](StepCallback done) {
     if (!memory->state()) return done("nothing was changed");
     const auto previous = memory->state()->at("desired").get<std::int64_t>();
-    if (previous >= target.desired) return done("was already at " + std::to_string(previous));
-    set_desired(client, target, previous, std::move(done));
+    if (previous >= target.desired) return done("was already at " + std::to_string(previous) + ": nothing was added");
+    done(capacity_left_in_place(std::to_string(target.desired - previous) + " tasks to " + target.cluster + "/" +
+                                    target.service,
+                                previous,
+                                "aws ecs update-service --cluster " + target.cluster + " --service " + target.service +
+                                    " --desired-count " + std::to_string(previous) + " --region " + client.region()));
   };
   return step;
 }

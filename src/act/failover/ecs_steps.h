@@ -24,7 +24,9 @@ ReadinessCheck ecs_service_check(aws::AwsClient& client, EcsServiceTarget target
 
 // UpdateService desiredCount (only upwards), then wait until `desired` tasks run. A deployment
 // the ECS circuit breaker marks FAILED ends the wait at once instead of at the timeout.
-// Undo: the previous desired count.
+// Polls through throttling and 5xx until the wait's deadline. Undo: changes nothing (an undo
+// never removes capacity); its note says how many tasks were added and the `aws ecs
+// update-service` command that scales back in once traffic has drained.
 PlanStep scale_ecs_service_step(aws::AwsClient& client, aws::AwsScheduler& scheduler, EcsServiceTarget target,
                                 WaitOptions wait);
 

@@ -8,7 +8,9 @@
 #include "act/failover/dns_answer_check.h"
 #include "act/failover/dns_update_step.h"
 #include "act/failover/ecs_steps.h"
+#include "act/failover/rds_steps.h"
 #include "act/failover/readiness_checks.h"
+#include "act/failover/route53_record_step.h"
 #include "dns/record_type.h"
 
 namespace rg::act {
@@ -77,7 +79,17 @@ std::expected<Plan, std::string> build_failover_plan(const ApplicationConfig& ap
   if (ecs) plan.readiness.push_back(ecs_service_check(*ecs, *ecs_target));
   const auto replica = config.rds_replicas.find(to);
   aws::AwsClient* rds = replica != config.rds_replicas.end() ? client("rds", to) : nullptr;
-  if (rds) plan.readiness.push_back(replica_ready_check(*rds, replica->second, context.replica_lag_seconds, config.rpo));
+  // The replica must replicate from the writer being left (when the configuration names one there);
+  // the promotion step is made now so that the check can see that the plan promoted it itself.
+  std::optional<PlanStep> promote;
+  if (rds) {
+    const auto source = config.rds_replicas.find(from);
+    const RdsReplicaTarget target{replica->second, source != config.rds_replicas.end()
+                                                       ? std::optional<std::string>(source->second)
+                                                       : std::nullopt};
+    promote = promote_replica_step(*rds, context.scheduler, target, context.wait);
+    plan.readiness.push_back(replica_ready_check(*rds, target, context.replica_lag_seconds, config.rpo, promote->memory));
+  }
 
   aws::AwsClient* dynamodb = config.dynamodb_tables.empty() ? nullptr : client("dynamodb", to);
   if (dynamodb)
@@ -110,8 +122,8 @@ std::expected<Plan, std::string> build_failover_plan(const ApplicationConfig& ap
         scale_asg_step(*autoscaling, context.scheduler, group->second, config.desired_capacity, context.wait));
   if (ecs) plan.steps.push_back(scale_ecs_service_step(*ecs, context.scheduler, *ecs_target, context.wait));
   // Data: the replica becomes the writer, then the application's parameters point at it.
-  if (rds) {
-    plan.steps.push_back(promote_replica_step(*rds, context.scheduler, replica->second, context.wait));
+  if (promote) {
+    plan.steps.push_back(std::move(*promote));
     plan.steps.back().irreversible = true;  // a promoted replica is a writer for good
   }
   for (const auto& [name, values] : config.ssm_parameters) {
@@ -129,8 +141,8 @@ std::expected<Plan, std::string> build_failover_plan(const ApplicationConfig& ap
   }
   if (config.cloudfront)
     if (auto* cloudfront = client("cloudfront", "us-east-1"))
-      plan.steps.push_back(cloudfront_origin_step(*cloudfront, config.cloudfront->distribution_id,
-                                                  config.cloudfront->origins.at(to)));
+      plan.steps.push_back(cloudfront_origin_step(*cloudfront, context.scheduler, config.cloudfront->distribution_id,
+                                                  config.cloudfront->origins.at(to), context.wait));
   if (config.dns_update && tsig_key) {
     const auto& update = *config.dns_update;
     DnsUpdateTarget target{server_of(update.server), update.zone,

@@ -1,8 +1,9 @@
 #pragma once
 // A failover plan: readiness checks, then steps, each with an action, a verification and an undo.
 // Everything is asynchronous on the event loop: a function gets a callback and calls it exactly
-// once, on the loop, with what it found. Steps must be idempotent (scale to N, UPSERT, put a
-// parameter), because after a crash the executor may run one again or undo one that never ran.
+// once, on the loop, with what it found. Steps must be idempotent (scale to N, leave a record that
+// has the new value already, put a parameter), because after a crash the executor may run one
+// again or undo one that never ran.
 #include <expected>
 #include <functional>
 #include <memory>

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <memory>
 
+#include "aws/retry_policy.h"
+
 namespace rg::act {
 namespace {
 
@@ -37,6 +39,11 @@ struct Waiter : std::enable_shared_from_this<Waiter> {
 };
 
 }  // namespace
+
+std::expected<PollResult, std::string> poll_failed(const aws::AwsError& error) {
+  if (aws::is_retryable(error)) return PollResult{false, error.to_string()};
+  return std::unexpected(error.to_string());
+}
 
 void wait_until(aws::AwsScheduler& scheduler, WaitOptions options, std::string what, Poll poll, StepCallback done) {
   std::make_shared<Waiter>(scheduler, options, std::move(what), std::move(poll), std::move(done))->look();

@@ -124,6 +124,59 @@ TEST(WaitUntil, TheFirstLooksComeFastSoAChangeThatLandsAtOnceIsSeenAtOnce) {
   EXPECT_LE(scheduler.now_ - std::chrono::steady_clock::time_point{}, 500ms);
 }
 
+// AWS errors as the client hands them over after its own retries ran out.
+aws::AwsError service_error(int status, std::string code, std::string message) {
+  aws::AwsError error = aws::make_error(aws::AwsErrorKind::service_error, std::move(message));
+  error.http_status = status;
+  error.code = std::move(code);
+  return error;
+}
+
+TEST(WaitUntil, ThrottlingA5xxAndNoAnswerDoNotEndTheWait) {
+  // Issue 15, section 6: during a regional event the control plane throttles and answers 503;
+  // a wait for instances in service must not give up (and roll back) on one such answer.
+  FakeScheduler scheduler;
+  const std::vector<std::expected<PollResult, std::string>> answers{
+      poll_failed(service_error(400, "Throttling", "Rate exceeded")),
+      poll_failed(service_error(503, "ServiceUnavailable", "try again")),
+      poll_failed(aws::make_error(aws::AwsErrorKind::timeout, "no answer in 3s")),
+      PollResult{true, "2/2 in service"}};
+  std::size_t looks = 0;
+  std::optional<StepResult> result;
+  wait_until(scheduler, {5s, 60s}, "web-west in service", [&](PollCallback look) { look(answers.at(looks++)); },
+             [&](StepResult r) { result = std::move(r); });
+  scheduler.run();
+  ASSERT_TRUE(result);
+  ASSERT_TRUE(*result) << result->error();
+  EXPECT_EQ(**result, "2/2 in service");
+  EXPECT_EQ(looks, 4u);
+}
+
+TEST(WaitUntil, ARetryableErrorUntilTheDeadlineTimesOutWithThatError) {
+  FakeScheduler scheduler;
+  std::optional<StepResult> result;
+  wait_until(scheduler, {10s, 60s}, "db-west available",
+             [&](PollCallback look) { look(poll_failed(service_error(400, "Throttling", "Rate exceeded"))); },
+             [&](StepResult r) { result = std::move(r); });
+  scheduler.run();
+  ASSERT_TRUE(result && !*result);
+  EXPECT_EQ(result->error(),
+            "db-west available: timed out after 60s (last seen: service_error: Throttling (HTTP 400): Rate exceeded)");
+  EXPECT_EQ(scheduler.now_ - std::chrono::steady_clock::time_point{}, 60s);
+}
+
+TEST(WaitUntil, ANonRetryableErrorEndsTheWaitAtOnce) {
+  FakeScheduler scheduler;
+  std::optional<StepResult> result;
+  wait_until(scheduler, {5s, 60s}, "web-west in service",
+             [&](PollCallback look) { look(poll_failed(service_error(403, "AccessDenied", "not authorized"))); },
+             [&](StepResult r) { result = std::move(r); });
+  scheduler.run();
+  ASSERT_TRUE(result && !*result);
+  EXPECT_EQ(result->error(), "web-west in service: service_error: AccessDenied (HTTP 403): not authorized");
+  EXPECT_EQ(scheduler.now_ - std::chrono::steady_clock::time_point{}, 0s);
+}
+
 // ECS services as DescribeServices shows them while tasks start (moto starts them at once).
 aws::ecs::Service ecs_service(std::int64_t running, std::int64_t pending, std::string rollout = "IN_PROGRESS") {
   aws::ecs::Service service;

@@ -111,6 +111,9 @@ TEST(IamPolicy, FailoverPlanActionsAreScopedToTheNamedResources) {
             json::array({"app.example.com"}));
   EXPECT_EQ(change->condition["ForAllValues:StringEquals"]["route53:ChangeResourceRecordSetsRecordTypes"],
             json::array({"CNAME"}));
+  // The traffic step is a compare-and-swap (DELETE what it read, CREATE the new record, in one batch).
+  EXPECT_EQ(change->condition["ForAllValues:StringEquals"]["route53:ChangeResourceRecordSetsActions"],
+            json::array({"CREATE", "DELETE"}));
   EXPECT_THAT(find(statements, "FailoverShopEuRoute53Wait")->actions, ElementsAre("route53:GetChange"));
   EXPECT_THAT(find(statements, "FailoverShopEuRoute53List")->actions, ElementsAre("route53:ListResourceRecordSets"));
   EXPECT_THAT(find(statements, "FailoverShopEuTables")->resources,
@@ -121,7 +124,9 @@ TEST(IamPolicy, FailoverPlanActionsAreScopedToTheNamedResources) {
   EXPECT_THAT(buckets->resources, ElementsAre("arn:aws:s3:::shop-assets-east", "arn:aws:s3:::shop-assets-west"));
   const auto* cloudfront = find(statements, "FailoverShopEuCloudFront");
   ASSERT_NE(cloudfront, nullptr);
-  EXPECT_THAT(cloudfront->actions, ElementsAre("cloudfront:GetDistributionConfig", "cloudfront:UpdateDistribution"));
+  // GetDistribution: verification waits for the distribution to be Deployed.
+  EXPECT_THAT(cloudfront->actions, ElementsAre("cloudfront:GetDistribution", "cloudfront:GetDistributionConfig",
+                                               "cloudfront:UpdateDistribution"));
   EXPECT_THAT(cloudfront->resources, ElementsAre("arn:aws:cloudfront::*:distribution/E2ABC"));
 }
 

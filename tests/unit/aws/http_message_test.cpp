@@ -92,6 +92,20 @@ TEST(ServiceError, ReadsRoute53LowerCaseMessageAndEc2Errors) {
   EXPECT_EQ(s3.code, "NoSuchKey");
 }
 
+// Route 53 answers a refused change batch with its own root element, not <ErrorResponse> (the
+// error shape InvalidChangeBatch of the Route 53 API; the AWS SDKs parse it specially). The
+// failover's compare-and-swap depends on reading its code.
+TEST(ServiceError, ReadsRoute53sInvalidChangeBatch) {
+  const auto refused = parse_service_error(answer(
+      400, R"(<?xml version="1.0"?>
+<InvalidChangeBatch xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><Messages><Message>Tried to delete resource record set [name='app.example.com.', type='CNAME'] but the values provided do not match the current values</Message><Message>second</Message></Messages><RequestId>b1</RequestId></InvalidChangeBatch>)"));
+  EXPECT_EQ(refused.code, "InvalidChangeBatch");
+  EXPECT_EQ(refused.message,
+            "Tried to delete resource record set [name='app.example.com.', type='CNAME'] but the values provided do not "
+            "match the current values; second");
+  EXPECT_EQ(refused.request_id, "b1");
+}
+
 TEST(ServiceError, ReadsJsonErrors) {
   const auto dynamo = parse_service_error(answer(
       400, R"({"__type":"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException","message":"Requested resource not found"})",
