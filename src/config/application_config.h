@@ -26,8 +26,12 @@ struct FailoverPolicyConfig {
   int health_threshold = 70;  // a region scoring below this (0-100) is failing
   std::chrono::milliseconds response_time_threshold{1'000};  // mean check latency above this is failing
   int consecutive_failures_threshold = 3;  // failing rounds in a row before the region counts as down
-  // Vantage points that must agree a region is down; 0 = a majority of those reporting.
+  // Vantage points that must agree a region is down; 0 = a majority of those reporting. With
+  // fewer reporting than an explicit quorum the region is unreported (unknown), never failing.
   int quorum = 0;
+  // A check's state older than this is stale: its region counts as unreported. Unset: three of
+  // that check's intervals.
+  std::optional<std::chrono::milliseconds> stale_after;
   std::chrono::milliseconds cooldown{10 * 60'000};  // no move within this long of the last one
   int max_moves_per_hour = 2;  // automated moves (and proposals) per rolling hour
   int margin = 10;  // fail-open: a target must score at least this many points more than the active region
