@@ -92,6 +92,10 @@ struct EcsServiceConfig {
   std::optional<int> desired_count;  // unset: the plan's desired_capacity
 };
 
+// When the replica's lag is unknown (no rds check result, or one older than twice its interval):
+// deny: the plan is not ready and says why; allow: it goes on, knowing writes may be lost.
+enum class RpoUnknown { deny, allow };
+
 // What a move does, in the order a plan runs it (readiness, capacity, data, traffic, verify).
 struct FailoverPlanConfig {
   std::map<std::string, std::string> autoscaling_groups;  // region -> Auto Scaling group name
@@ -99,6 +103,7 @@ struct FailoverPlanConfig {
   std::map<std::string, EcsServiceConfig> ecs_services;  // region -> service scaled there
   std::map<std::string, std::string> rds_replicas;         // region -> read replica id promoted there
   std::chrono::milliseconds rpo{60'000};                   // replica lag above this: not ready
+  RpoUnknown rpo_unknown = RpoUnknown::deny;               // replica lag unknown: ready or not
   // Parameter name -> value per region, written in the target region (the DR project's
   // /app/rds-endpoint, /app/s3-bucket-name).
   std::map<std::string, std::map<std::string, std::string>> ssm_parameters;
