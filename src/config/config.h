@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "config/application_config.h"
+#include "config/config_error.h"
 #include "config/jobs_config.h"
 #include "config/network_address.h"
 #include "core/alert.h"  // AlertSeverity
@@ -307,6 +308,9 @@ struct Config {
   AnomalyConfig anomaly;
   std::vector<ApplicationConfig> applications;  // under failover control (application_reader.h)
   JobsConfig jobs;  // disaster-recovery jobs (jobs_reader.h)
+  // Values that load but may not do what was meant ("verify_dns.timeout is shorter than the
+  // TTL"), each with file:line:col; check-config and the daemon print them, nothing refuses them.
+  std::vector<ConfigError> warnings;
 
   const ServiceConfig* find_service(std::string_view name) const;
   // The thresholds that apply to an endpoint: its service's override, else the global ones.

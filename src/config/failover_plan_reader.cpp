@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "config/dns_name.h"
+#include "config/duration.h"
 
 namespace rg {
 namespace {
@@ -95,7 +96,9 @@ class FailoverPlanReader {
       if (const auto mapping = read_open_mapping(*v, errors_)) {
         for (const auto& entry : mapping->entries()) {
           if (!entry.key.starts_with('/')) errors_.add(entry.key_mark, entry.value.path, "a parameter name starts with /");
-          plan.ssm_parameters[entry.key] = read_region_strings(entry.value, app);
+          // Written in the target region, whichever it is: a region without a value would keep
+          // the old one and the step would be silently left out.
+          plan.ssm_parameters[entry.key] = read_every_region(entry.value, app, "a value");
         }
       }
     }
@@ -105,7 +108,7 @@ class FailoverPlanReader {
     if (const auto v = fields->get("cloudfront")) plan.cloudfront = read_cloudfront(*v, app);
     if (const auto v = fields->get("dns_update")) plan.dns_update = read_dns_update(*v, app);
     if (const auto v = fields->get("verify_dns")) {
-      plan.verify_dns = read_verify_dns(*v, app);
+      plan.verify_dns = read_verify_dns(*v, app, plan);
       // Without values of its own it checks for the values of the record the plan changes.
       if (plan.verify_dns && plan.verify_dns->values.empty() && !plan.dns_update && !plan.route53 &&
           !fields->get("dns_update") && !fields->get("route53"))
@@ -348,7 +351,10 @@ class FailoverPlanReader {
     return complete ? std::optional(target) : std::nullopt;
   }
 
-  std::optional<VerifyDnsConfig> read_verify_dns(const YamlValue& value, const ApplicationConfig& app) {
+  // Needs plan.dns_update and plan.route53 read: without values of its own, verify_dns expects
+  // theirs, and its timeout should cover their TTL.
+  std::optional<VerifyDnsConfig> read_verify_dns(const YamlValue& value, const ApplicationConfig& app,
+                                                 const FailoverPlanConfig& plan) {
     const auto fields = read_mapping(value, verify_dns_keys, errors_);
     if (!fields) return std::nullopt;
     VerifyDnsConfig verify;
@@ -381,12 +387,32 @@ class FailoverPlanReader {
     } else {
       complete = false;
     }
-    if (const auto v = fields->get("timeout"))
-      verify.timeout = read_positive_duration(*v, errors_).value_or(verify.timeout);
+    const auto timeout = fields->get("timeout");
+    if (timeout) verify.timeout = read_positive_duration(*timeout, errors_).value_or(verify.timeout);
+    // The record the plan changes: dns_update's, else route53's (as the plan builder takes them).
+    struct Record {
+      std::string section;  // empty: the plan changes no record
+      std::string type;
+      int ttl = 0;
+    };
+    const Record record = plan.dns_update ? Record{"dns_update", plan.dns_update->type, plan.dns_update->ttl}
+                          : plan.route53  ? Record{"route53", plan.route53->type, plan.route53->ttl}
+                                          : Record{};
     if (const auto v = fields->get("values")) {
       verify.values = read_every_region(*v, app, "a value");
-      if (!verify.type.empty()) check_record_values(*v, verify.type, verify.values);
+      // Without a type the answers are looked up as A records.
+      check_record_values(*v, verify.type.empty() ? "A" : verify.type, verify.values);
+    } else if (const auto type = fields->get("type"); type && !verify.type.empty() && !record.type.empty() &&
+                                                       verify.type != record.type) {
+      errors_.add(*type, verify.type + " does not fit the " + record.section + " values it expects (type " +
+                             record.type + "); give verify_dns values of its own");
     }
+    if (!record.section.empty() && verify.timeout < std::chrono::seconds(record.ttl))
+      errors_.warn(timeout.value_or(value),
+                   format_duration(verify.timeout) + (timeout ? "" : " (the default timeout)") +
+                       " is shorter than the TTL of the record it verifies (" +
+                       format_duration(std::chrono::seconds(record.ttl)) + ", " + record.section +
+                       ".ttl): resolvers may answer the old value until the plan gives up and rolls back");
     return complete ? std::optional(verify) : std::nullopt;
   }
 
@@ -395,12 +421,12 @@ class FailoverPlanReader {
     if (!fields) return std::nullopt;
     Route53TargetConfig target;
     bool complete = true;
-    for (const auto& [key, out] : {std::pair{"zone_id", &target.zone_id}, std::pair{"name", &target.name}}) {
-      const auto v = fields->require(key, errors_);
-      const auto text = v ? read_string(*v, errors_) : std::nullopt;
-      complete = complete && text.has_value();
-      if (text) *out = *text;
-    }
+    const auto zone_id = read_required_string(*fields, "zone_id");
+    const auto name_value = fields->require("name", errors_);
+    const auto name = name_value ? read_dns_name(*name_value) : std::nullopt;
+    complete = zone_id && name;
+    if (zone_id) target.zone_id = *zone_id;
+    if (name) target.name = *name;
     bool type_given = false;
     if (const auto v = fields->get("type")) {
       const auto type = read_string(*v, errors_);
