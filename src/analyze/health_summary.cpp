@@ -95,6 +95,7 @@ EndpointState make_endpoint_state(const EndpointConfig& endpoint, const ServiceC
   state.interval = endpoint.interval;
   state.uptime = uptime;
   state.kind = endpoint.kind;
+  state.priority = service != nullptr ? service->priority : Priority::medium;
   state.resource = latest.resource;
   return state;
 }

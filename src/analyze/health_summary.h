@@ -36,6 +36,7 @@ struct EndpointState {
   // by their number of checks.
   UptimeStats uptime;
   ProbeKind kind = ProbeKind::dns;           // for the region health score's weights
+  Priority priority = Priority::medium;      // its service's, weighing the check in the region score
   std::optional<ResourceDetails> resource;  // AWS resource checks: the units counted
 
   std::optional<double> uptime_percent() const { return uptime.uptime_percent(); }

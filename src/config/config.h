@@ -2,6 +2,7 @@
 // The typed, validated configuration model. Loading (config_loader.h) turns YAML into this and
 // reports every problem with file:line:col and the path of the value; everything downstream may
 // assume these values are valid.
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -278,11 +279,16 @@ struct CloudWatchConfig {
 };
 
 // The region health score (0-100): a weighted mean over the kinds of checks a region has.
-// A kind the region has no check of does not count; the others' weights are scaled up.
+// A kind the region has no check of does not count; the others' weights are scaled up. Within a
+// kind, each check weighs by its service's priority (as cascade risk weighs them), so a failing
+// critical service pulls the score down more than a low one.
 struct HealthScoreWeights {
   double dns = 40;
   double endpoints = 30;  // http, tcp and calculated checks
   double resources = 30;  // AWS resource checks
+  std::array<double, 4> priorities{1, 2, 3, 4};  // low, medium, high, critical (Priority's order)
+
+  double weight_of(Priority priority) const { return priorities[static_cast<std::size_t>(priority)]; }
 };
 
 struct Config {

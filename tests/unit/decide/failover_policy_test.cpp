@@ -435,5 +435,45 @@ TEST(FailoverPolicy, TooFewVantagePointsForTheQuorumMakeTheRegionUnknown) {
   EXPECT_EQ(decision.kind, DecisionKind::failover) << decision.reason;
 }
 
+TEST(FailoverPolicy, AFailingCriticalServiceWeighsMoreThanAMediumOne) {
+  // The drill of issue 15: `priority: critical` did not weigh in the score. shop is judged in each
+  // region by DynamoDB (critical) and three medium services; one failing check of four scored 75
+  // whichever it was, and shop stayed while the database it cannot run without was gone. Each
+  // check now weighs by its service's priority (low 1, medium 2, high 3, critical 4).
+  auto app = shop();
+  const std::vector<std::string> services{"dynamodb", "s3", "lambda", "ec2"};
+  for (const auto& region : app.regions()) {
+    app.checks[region].clear();
+    for (const auto& service : services) app.checks[region].push_back(service + "." + region);
+  }
+  const auto region_checks = [&](const std::string& region, const std::string& failing) {
+    std::vector<EndpointState> states;
+    for (const auto& service : services) {
+      auto state = check(region, service != failing);
+      state.endpoint_id = service + "." + region;
+      state.service = service;
+      state.priority = service == "dynamodb" ? Priority::critical : Priority::medium;
+      states.push_back(state);
+    }
+    return states;
+  };
+  const auto view = [&](const std::string& east_failing) {
+    VantageView all{"local", region_checks("us-east-1", east_failing)};
+    for (const auto& region : {"us-west-2", "eu-west-1"})
+      for (auto& state : region_checks(region, "")) all.states.push_back(state);
+    return all;
+  };
+  Controller c(app);
+  // A medium service failing: 8 of 10 weighted points, 80, above the threshold of 70. Stays.
+  FailoverDecision decision;
+  for (int i = 0; i < 6; ++i) decision = c.step(view("s3"));
+  EXPECT_EQ(decision.kind, DecisionKind::stay) << decision.reason;
+  EXPECT_DOUBLE_EQ(decision.regions[0].score, 80);
+  // DynamoDB failing: 6 of 10, 60. Three rounds of it move shop.
+  for (int i = 0; i < 3; ++i) decision = c.step(view("dynamodb"));
+  EXPECT_DOUBLE_EQ(decision.regions[0].score, 60);
+  EXPECT_EQ(decision.kind, DecisionKind::failover) << decision.reason;
+}
+
 }  // namespace
 }  // namespace rg
