@@ -92,8 +92,10 @@ EndpointState make_endpoint_state(const EndpointConfig& endpoint, const ServiceC
   // For HTTP and TCP checks the address actually connected to; for DNS the first address answered.
   state.first_address = latest.http ? latest.http->remote_address : first_address_of(latest.answers);
   state.last_check = latest.started_at;
+  state.interval = endpoint.interval;
   state.uptime = uptime;
   state.kind = endpoint.kind;
+  state.priority = service != nullptr ? service->priority : Priority::medium;
   state.resource = latest.resource;
   return state;
 }

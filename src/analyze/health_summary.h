@@ -29,10 +29,14 @@ struct EndpointState {
   std::chrono::microseconds latency{0};
   std::string first_address;  // the seed's "IP" column; empty when there was no answer
   TimePoint last_check{};
+  // How often the check runs (EndpointConfig::interval): a state much older than this is stale,
+  // and the failover policy treats its region as unreported rather than as it last looked.
+  std::chrono::milliseconds interval{10'000};
   // Counts over the uptime window, not a percentage, so the overall figure can weight endpoints
   // by their number of checks.
   UptimeStats uptime;
   ProbeKind kind = ProbeKind::dns;           // for the region health score's weights
+  Priority priority = Priority::medium;      // its service's, weighing the check in the region score
   std::optional<ResourceDetails> resource;  // AWS resource checks: the units counted
 
   std::optional<double> uptime_percent() const { return uptime.uptime_percent(); }

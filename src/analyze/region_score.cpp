@@ -17,10 +17,11 @@ ScoreGroup group_of(ProbeKind kind) {
   return is_aws_kind(kind) ? ScoreGroup::resources : ScoreGroup::endpoints;
 }
 
+// Of the checks' points, each weighed by its service's priority.
 struct Mean {
   double sum = 0;
-  int count = 0;
-  std::optional<double> value() const { return count == 0 ? std::nullopt : std::optional(sum / count); }
+  double weight = 0;
+  std::optional<double> value() const { return weight <= 0 ? std::nullopt : std::optional(sum / weight); }
 };
 
 RegionHealthScore score_region(const std::string& region, const std::vector<EndpointState>& states,
@@ -29,8 +30,9 @@ RegionHealthScore score_region(const std::string& region, const std::vector<Endp
   for (const auto& state : states) {
     if (state.region != region) continue;
     auto& mean = means[static_cast<std::size_t>(group_of(state.kind))];
-    mean.sum += check_points(state);
-    ++mean.count;
+    const double weight = weights.weight_of(state.priority);
+    mean.sum += check_points(state) * weight;
+    mean.weight += weight;
   }
   RegionHealthScore score{region, 0, means[0].value(), means[1].value(), means[2].value()};
   double weighted = 0;

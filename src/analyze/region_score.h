@@ -4,7 +4,8 @@
 //
 // Each check scores points: healthy 100, warning 70, critical 0; an AWS resource that counts
 // units (targets, tasks, instances) scores at most its share of healthy units (2 of 3 targets:
-// at most 67). A kind's score is the mean of its checks' points; the region's is the weighted mean
+// at most 67). A kind's score is the mean of its checks' points, each check weighed by its
+// service's priority (HealthScoreWeights::priorities); the region's is the weighted mean
 // of its kinds' scores (HealthScoreWeights), over the kinds it has checks of, so a region without
 // resource checks is judged by DNS and endpoints alone.
 #include <optional>

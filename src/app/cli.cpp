@@ -35,6 +35,7 @@ std::optional<Config> load_or_report(const std::string& path) {
               << "\n";
     return std::nullopt;
   }
+  for (const auto& warning : config->warnings) std::cerr << "warning: " << warning.to_string() << '\n';
   return std::move(*config);
 }
 

@@ -26,8 +26,12 @@ struct FailoverPolicyConfig {
   int health_threshold = 70;  // a region scoring below this (0-100) is failing
   std::chrono::milliseconds response_time_threshold{1'000};  // mean check latency above this is failing
   int consecutive_failures_threshold = 3;  // failing rounds in a row before the region counts as down
-  // Vantage points that must agree a region is down; 0 = a majority of those reporting.
+  // Vantage points that must agree a region is down; 0 = a majority of those reporting. With
+  // fewer reporting than an explicit quorum the region is unreported (unknown), never failing.
   int quorum = 0;
+  // A check's state older than this is stale: its region counts as unreported. Unset: three of
+  // that check's intervals.
+  std::optional<std::chrono::milliseconds> stale_after;
   std::chrono::milliseconds cooldown{10 * 60'000};  // no move within this long of the last one
   int max_moves_per_hour = 2;  // automated moves (and proposals) per rolling hour
   int margin = 10;  // fail-open: a target must score at least this many points more than the active region
@@ -93,6 +97,10 @@ struct EcsServiceConfig {
   std::optional<int> desired_count;  // unset: the plan's desired_capacity
 };
 
+// When the replica's lag is unknown (no rds check result, or one older than twice its interval):
+// deny: the plan is not ready and says why; allow: it goes on, knowing writes may be lost.
+enum class RpoUnknown { deny, allow };
+
 // What a move does, in the order a plan runs it (readiness, capacity, data, traffic, verify).
 struct FailoverPlanConfig {
   std::map<std::string, std::string> autoscaling_groups;  // region -> Auto Scaling group name
@@ -100,6 +108,7 @@ struct FailoverPlanConfig {
   std::map<std::string, EcsServiceConfig> ecs_services;  // region -> service scaled there
   std::map<std::string, std::string> rds_replicas;         // region -> read replica id promoted there
   std::chrono::milliseconds rpo{60'000};                   // replica lag above this: not ready
+  RpoUnknown rpo_unknown = RpoUnknown::deny;               // replica lag unknown: ready or not
   // Parameter name -> value per region, written in the target region (the DR project's
   // /app/rds-endpoint, /app/s3-bucket-name).
   std::map<std::string, std::map<std::string, std::string>> ssm_parameters;

@@ -14,7 +14,8 @@ const std::vector<std::string_view> policy_keys{
     "health_threshold", "response_time_threshold", "consecutive_failures_threshold",
     "quorum",           "cooldown",                "max_moves_per_hour",
     "margin",           "failback_after",          "automatic_failback",
-    "mode",             "max_resume_age",          "proposal_ttl"};
+    "mode",             "stale_after",             "max_resume_age",
+    "proposal_ttl"};
 
 // Application names go into URLs (/gate/<app>/<region>) and journal rows.
 bool is_application_name(std::string_view name) {
@@ -36,9 +37,10 @@ class ApplicationReader {
     if (!fields) return std::nullopt;
     if (const auto primary = fields->require("primary", errors_)) app.primary = read_region(*primary).value_or("");
     if (const auto secondaries = fields->require("secondaries", errors_)) read_secondaries(*secondaries, app);
-    if (const auto checks = fields->require("checks", errors_)) read_checks(*checks, app);
+    // The policy first: its mode decides what the checks and the plan must hold.
     if (const auto policy = fields->get("policy")) read_policy(*policy, app.policy);
-    if (const auto plan = fields->get("plan")) read_failover_plan(*plan, app, config_.source_file, app.plan, errors_);
+    if (const auto checks = fields->require("checks", errors_)) read_checks(*checks, app);
+    if (const auto plan = fields->get("plan")) read_failover_plan(*plan, app, config_, app.plan, errors_);
     return app;
   }
 
@@ -89,6 +91,9 @@ class ApplicationReader {
           ids.push_back(*id);
         }
       }
+      // Left alone, automatic mode acts on what the checks say: never on one probe.
+      if (app.policy.mode == FailoverMode::automatic && ids.size() == 1)
+        errors_.add(entry.value, "needs at least two checks in mode automatic (never one probe)");
     }
     // A region nothing judges could never be shown healthy or failing: the policy would be blind.
     for (const auto& region : app.regions()) {
@@ -127,6 +132,10 @@ class ApplicationReader {
         errors_.add(*v, with_suggestion("must be one of " + join(failover_mode_names), *name, failover_mode_names));
       policy.mode = mode.value_or(policy.mode);
     }
+    if (const auto v = fields->get("stale_after")) policy.stale_after = read_positive_duration(*v, errors_);
+    const auto margin = fields->get("margin");
+    if (margin && policy.mode == FailoverMode::automatic && policy.margin <= 0)
+      errors_.add(*margin, "must be above 0 in mode automatic (a target must score better than the region it leaves)");
   }
 
   const Config& config_;

@@ -11,7 +11,7 @@ namespace rg {
 const std::vector<std::string_view> aws_check_keys{"resource", "cluster", "min_healthy_percent", "max_replica_lag",
                                                    "min_headroom"};
 const std::vector<std::string_view> aws_section_keys{"endpoint_url", "interval", "timeout"};
-const std::vector<std::string_view> health_score_keys{"weights"};
+const std::vector<std::string_view> health_score_keys{"weights", "priorities"};
 
 namespace {
 
@@ -27,6 +27,7 @@ constexpr std::array<std::pair<ProbeKind, std::string_view>, 6> kAwsKinds{{
 }};
 
 const std::vector<std::string_view> weight_keys{"dns", "endpoints", "resources"};
+const std::vector<std::string_view> priority_keys{"low", "medium", "high", "critical"};  // in Priority's order
 
 // A percentage 0-100, for min_healthy_percent.
 std::optional<int> read_percent(const YamlValue& value, ErrorList& errors) {
@@ -129,6 +130,11 @@ void read_aws_section(const std::optional<YamlValue>& value, AwsConfig& aws, Err
 void read_health_score_section(const std::optional<YamlValue>& value, HealthScoreWeights& weights,
                                ErrorList& errors) {
   const auto fields = value ? read_mapping(*value, health_score_keys, errors) : std::nullopt;
+  const auto priorities_value = fields ? fields->get("priorities") : std::nullopt;
+  const auto priority_fields = priorities_value ? read_mapping(*priorities_value, priority_keys, errors) : std::nullopt;
+  for (std::size_t i = 0; priority_fields && i < priority_keys.size(); ++i)
+    if (const auto v = priority_fields->get(priority_keys[i]))
+      weights.priorities[i] = read_int_in(*v, 1, 1000, errors).value_or(static_cast<int>(weights.priorities[i]));
   const auto weights_value = fields ? fields->get("weights") : std::nullopt;
   const auto weight_fields = weights_value ? read_mapping(*weights_value, weight_keys, errors) : std::nullopt;
   if (!weight_fields) return;

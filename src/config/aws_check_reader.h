@@ -30,7 +30,8 @@ void read_aws_check_options(const Mapping& fields, ProbeKind kind, AwsCheckOptio
 // `aws:` (absent: every default): endpoint_url, interval, timeout.
 void read_aws_section(const std::optional<YamlValue>& value, AwsConfig& aws, ErrorList& errors);
 
-// `health_score:` (absent: the defaults): weights: {dns, endpoints, resources}.
+// `health_score:` (absent: the defaults): weights: {dns, endpoints, resources}; priorities: {low,
+// medium, high, critical}, each 1 to 1000, weighing a check by its service's priority.
 void read_health_score_section(const std::optional<YamlValue>& value, HealthScoreWeights& weights,
                                ErrorList& errors);
 

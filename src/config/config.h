@@ -2,6 +2,7 @@
 // The typed, validated configuration model. Loading (config_loader.h) turns YAML into this and
 // reports every problem with file:line:col and the path of the value; everything downstream may
 // assume these values are valid.
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "config/application_config.h"
+#include "config/config_error.h"
 #include "config/jobs_config.h"
 #include "config/network_address.h"
 #include "core/alert.h"  // AlertSeverity
@@ -277,11 +279,16 @@ struct CloudWatchConfig {
 };
 
 // The region health score (0-100): a weighted mean over the kinds of checks a region has.
-// A kind the region has no check of does not count; the others' weights are scaled up.
+// A kind the region has no check of does not count; the others' weights are scaled up. Within a
+// kind, each check weighs by its service's priority (as cascade risk weighs them), so a failing
+// critical service pulls the score down more than a low one.
 struct HealthScoreWeights {
   double dns = 40;
   double endpoints = 30;  // http, tcp and calculated checks
   double resources = 30;  // AWS resource checks
+  std::array<double, 4> priorities{1, 2, 3, 4};  // low, medium, high, critical (Priority's order)
+
+  double weight_of(Priority priority) const { return priorities[static_cast<std::size_t>(priority)]; }
 };
 
 struct Config {
@@ -307,6 +314,9 @@ struct Config {
   AnomalyConfig anomaly;
   std::vector<ApplicationConfig> applications;  // under failover control (application_reader.h)
   JobsConfig jobs;  // disaster-recovery jobs (jobs_reader.h)
+  // Values that load but may not do what was meant ("verify_dns.timeout is shorter than the
+  // TTL"), each with file:line:col; check-config and the daemon print them, nothing refuses them.
+  std::vector<ConfigError> warnings;
 
   const ServiceConfig* find_service(std::string_view name) const;
   // The thresholds that apply to an endpoint: its service's override, else the global ones.

@@ -250,6 +250,7 @@ std::expected<Config, std::vector<ConfigError>> load_config_string(std::string_v
   if (!errors.empty()) {
     return std::unexpected(errors.sorted());
   }
+  config.warnings = errors.sorted_warnings();
   return config;
 }
 

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "config/dns_name.h"
+#include "config/duration.h"
 
 namespace rg {
 namespace {
@@ -14,7 +15,7 @@ namespace {
 const std::vector<std::string_view> plan_keys{
     "autoscaling_groups", "desired_capacity", "ecs_services", "rds_replicas", "rpo",        "ssm_parameters",
     "route53",            "dynamodb_tables",  "s3_replication", "cloudfront", "dns_update", "verify_dns",
-    "gate",               "settle"};
+    "gate",               "settle",           "rpo_unknown"};
 const std::vector<std::string_view> ecs_service_keys{"cluster", "service", "desired_count"};
 const std::vector<std::string_view> cloudfront_keys{"distribution_id", "origins"};
 const std::vector<std::string_view> dns_update_keys{"server", "zone", "name", "type", "ttl", "key", "values"};
@@ -23,6 +24,7 @@ const std::vector<std::string_view> tsig_algorithms{"hmac-sha256", "hmac-sha512"
 const std::vector<std::string_view> verify_dns_keys{"name", "type", "resolvers", "timeout", "values"};
 const std::vector<std::string_view> route53_keys{"zone_id", "name", "type", "ttl", "values"};
 const std::vector<std::string_view> record_types{"A", "AAAA", "CNAME"};
+const std::vector<std::string_view> rpo_unknown_names{"deny", "allow"};  // in the order of RpoUnknown
 
 // RFC 4648 base64 as TSIG secrets are written (BIND's and Knot's key files): groups of four.
 bool is_base64(std::string_view text) {
@@ -71,7 +73,7 @@ std::string lower_dotted(std::string name) {
 
 class FailoverPlanReader {
  public:
-  FailoverPlanReader(const std::string& config_file, ErrorList& errors) : config_file_(config_file), errors_(errors) {}
+  FailoverPlanReader(const Config& config, ErrorList& errors) : config_(config), errors_(errors) {}
 
   void read(const YamlValue& value, const ApplicationConfig& app, FailoverPlanConfig& plan) {
     const auto fields = read_mapping(value, plan_keys, errors_);
@@ -80,13 +82,23 @@ class FailoverPlanReader {
     if (const auto v = fields->get("desired_capacity"))
       plan.desired_capacity = read_int_in(*v, 1, 10'000, errors_).value_or(plan.desired_capacity);
     if (const auto v = fields->get("ecs_services")) plan.ecs_services = read_ecs_services(*v, app);
-    if (const auto v = fields->get("rds_replicas")) plan.rds_replicas = read_region_strings(*v, app);
+    if (const auto v = fields->get("rds_replicas")) plan.rds_replicas = read_rds_replicas(*v, app);
     if (const auto v = fields->get("rpo")) plan.rpo = read_positive_duration(*v, errors_).value_or(plan.rpo);
+    if (const auto v = fields->get("rpo_unknown")) {
+      const auto name = read_string(*v, errors_);
+      const auto found = name ? std::ranges::find(rpo_unknown_names, *name) : rpo_unknown_names.end();
+      if (name && found == rpo_unknown_names.end())
+        errors_.add(*v, with_suggestion("must be one of allow, deny", *name, rpo_unknown_names));
+      else if (name)
+        plan.rpo_unknown = static_cast<RpoUnknown>(found - rpo_unknown_names.begin());
+    }
     if (const auto v = fields->get("ssm_parameters")) {
       if (const auto mapping = read_open_mapping(*v, errors_)) {
         for (const auto& entry : mapping->entries()) {
           if (!entry.key.starts_with('/')) errors_.add(entry.key_mark, entry.value.path, "a parameter name starts with /");
-          plan.ssm_parameters[entry.key] = read_region_strings(entry.value, app);
+          // Written in the target region, whichever it is: a region without a value would keep
+          // the old one and the step would be silently left out.
+          plan.ssm_parameters[entry.key] = read_every_region(entry.value, app, "a value");
         }
       }
     }
@@ -96,27 +108,54 @@ class FailoverPlanReader {
     if (const auto v = fields->get("cloudfront")) plan.cloudfront = read_cloudfront(*v, app);
     if (const auto v = fields->get("dns_update")) plan.dns_update = read_dns_update(*v, app);
     if (const auto v = fields->get("verify_dns")) {
-      plan.verify_dns = read_verify_dns(*v, app);
+      plan.verify_dns = read_verify_dns(*v, app, plan);
       // Without values of its own it checks for the values of the record the plan changes.
       if (plan.verify_dns && plan.verify_dns->values.empty() && !plan.dns_update && !plan.route53 &&
           !fields->get("dns_update") && !fields->get("route53"))
         errors_.add(*v, "needs values (region -> expected answer), or a dns_update or route53 section to take them from");
     }
     if (const auto v = fields->get("gate")) plan.gate = read_bool(*v, errors_).value_or(plan.gate);
-    if (const auto v = fields->get("settle")) plan.settle = read_duration(*v, errors_).value_or(plan.settle);
+    if (const auto v = fields->get("settle")) {
+      plan.settle = read_duration(*v, errors_).value_or(plan.settle);
+      if (app.policy.mode == FailoverMode::automatic && plan.settle <= Millis::zero())
+        errors_.add(*v, "must be above 0 in mode automatic (the target must be seen healthy once traffic is on it)");
+    }
   }
 
  private:
-  // region -> non-empty string, keyed by the application's regions.
-  std::map<std::string, std::string> read_region_strings(const YamlValue& value, const ApplicationConfig& app) {
-    std::map<std::string, std::string> out;
+  // region -> non-empty string, keyed by the application's regions, each with its entry (for marks).
+  std::vector<std::pair<MappingEntry, std::string>> read_region_entries(const YamlValue& value,
+                                                                        const ApplicationConfig& app) {
+    std::vector<std::pair<MappingEntry, std::string>> out;
     const auto mapping = read_open_mapping(value, errors_);
     if (!mapping) return out;
     for (const auto& entry : mapping->entries()) {
       if (!check_application_region(entry, app, errors_)) continue;
-      if (const auto text = read_string(entry.value, errors_)) out[entry.key] = *text;
+      if (const auto text = read_string(entry.value, errors_)) out.emplace_back(entry, *text);
     }
     return out;
+  }
+
+  std::map<std::string, std::string> read_region_strings(const YamlValue& value, const ApplicationConfig& app) {
+    std::map<std::string, std::string> out;
+    for (const auto& [entry, text] : read_region_entries(value, app)) out[entry.key] = text;
+    return out;
+  }
+
+  // region -> replica id; each needs an rds check of that instance in that region, whose result
+  // (CloudWatch ReplicaLag) readiness compares with the rpo.
+  std::map<std::string, std::string> read_rds_replicas(const YamlValue& value, const ApplicationConfig& app) {
+    std::map<std::string, std::string> replicas;
+    for (const auto& [entry, replica] : read_region_entries(value, app)) {
+      replicas[entry.key] = replica;
+      const bool checked = std::ranges::any_of(config_.endpoints, [&](const EndpointConfig& endpoint) {
+        return endpoint.kind == ProbeKind::rds && endpoint.region == entry.key && endpoint.aws.resource == replica;
+      });
+      if (!checked)
+        errors_.add(entry.value, "`" + replica + "` has no rds check in " + entry.key + " (an endpoint with kind: rds, region: " +
+                                     entry.key + ", resource: " + replica + "), so its replica lag would be unknown");
+    }
+    return replicas;
   }
 
   // A region -> string mapping that must name every region of the application (a move may start
@@ -258,7 +297,7 @@ class FailoverPlanReader {
     } else if (const auto path = read_string(*secret_file, errors_)) {
       key.secret_file = std::filesystem::path(*path).is_absolute()
                             ? *path
-                            : (std::filesystem::path(config_file_).parent_path() / *path).lexically_normal().string();
+                            : (std::filesystem::path(config_.source_file).parent_path() / *path).lexically_normal().string();
     } else {
       complete = false;
     }
@@ -312,7 +351,10 @@ class FailoverPlanReader {
     return complete ? std::optional(target) : std::nullopt;
   }
 
-  std::optional<VerifyDnsConfig> read_verify_dns(const YamlValue& value, const ApplicationConfig& app) {
+  // Needs plan.dns_update and plan.route53 read: without values of its own, verify_dns expects
+  // theirs, and its timeout should cover their TTL.
+  std::optional<VerifyDnsConfig> read_verify_dns(const YamlValue& value, const ApplicationConfig& app,
+                                                 const FailoverPlanConfig& plan) {
     const auto fields = read_mapping(value, verify_dns_keys, errors_);
     if (!fields) return std::nullopt;
     VerifyDnsConfig verify;
@@ -345,12 +387,32 @@ class FailoverPlanReader {
     } else {
       complete = false;
     }
-    if (const auto v = fields->get("timeout"))
-      verify.timeout = read_positive_duration(*v, errors_).value_or(verify.timeout);
+    const auto timeout = fields->get("timeout");
+    if (timeout) verify.timeout = read_positive_duration(*timeout, errors_).value_or(verify.timeout);
+    // The record the plan changes: dns_update's, else route53's (as the plan builder takes them).
+    struct Record {
+      std::string section;  // empty: the plan changes no record
+      std::string type;
+      int ttl = 0;
+    };
+    const Record record = plan.dns_update ? Record{"dns_update", plan.dns_update->type, plan.dns_update->ttl}
+                          : plan.route53  ? Record{"route53", plan.route53->type, plan.route53->ttl}
+                                          : Record{};
     if (const auto v = fields->get("values")) {
       verify.values = read_every_region(*v, app, "a value");
-      if (!verify.type.empty()) check_record_values(*v, verify.type, verify.values);
+      // Without a type the answers are looked up as A records.
+      check_record_values(*v, verify.type.empty() ? "A" : verify.type, verify.values);
+    } else if (const auto type = fields->get("type"); type && !verify.type.empty() && !record.type.empty() &&
+                                                       verify.type != record.type) {
+      errors_.add(*type, verify.type + " does not fit the " + record.section + " values it expects (type " +
+                             record.type + "); give verify_dns values of its own");
     }
+    if (!record.section.empty() && verify.timeout < std::chrono::seconds(record.ttl))
+      errors_.warn(timeout.value_or(value),
+                   format_duration(verify.timeout) + (timeout ? "" : " (the default timeout)") +
+                       " is shorter than the TTL of the record it verifies (" +
+                       format_duration(std::chrono::seconds(record.ttl)) + ", " + record.section +
+                       ".ttl): resolvers may answer the old value until the plan gives up and rolls back");
     return complete ? std::optional(verify) : std::nullopt;
   }
 
@@ -359,12 +421,12 @@ class FailoverPlanReader {
     if (!fields) return std::nullopt;
     Route53TargetConfig target;
     bool complete = true;
-    for (const auto& [key, out] : {std::pair{"zone_id", &target.zone_id}, std::pair{"name", &target.name}}) {
-      const auto v = fields->require(key, errors_);
-      const auto text = v ? read_string(*v, errors_) : std::nullopt;
-      complete = complete && text.has_value();
-      if (text) *out = *text;
-    }
+    const auto zone_id = read_required_string(*fields, "zone_id");
+    const auto name_value = fields->require("name", errors_);
+    const auto name = name_value ? read_dns_name(*name_value) : std::nullopt;
+    complete = zone_id && name;
+    if (zone_id) target.zone_id = *zone_id;
+    if (name) target.name = *name;
     bool type_given = false;
     if (const auto v = fields->get("type")) {
       const auto type = read_string(*v, errors_);
@@ -393,7 +455,7 @@ class FailoverPlanReader {
     return complete ? std::optional(target) : std::nullopt;
   }
 
-  const std::string& config_file_;
+  const Config& config_;
   ErrorList& errors_;
 };
 
@@ -407,9 +469,9 @@ bool check_application_region(const MappingEntry& entry, const ApplicationConfig
   return false;
 }
 
-void read_failover_plan(const YamlValue& value, const ApplicationConfig& app, const std::string& config_file,
+void read_failover_plan(const YamlValue& value, const ApplicationConfig& app, const Config& config,
                         FailoverPlanConfig& plan, ErrorList& errors) {
-  FailoverPlanReader(config_file, errors).read(value, app, plan);
+  FailoverPlanReader(config, errors).read(value, app, plan);
 }
 
 }  // namespace rg

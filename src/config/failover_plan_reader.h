@@ -9,9 +9,11 @@
 
 namespace rg {
 
-// Needs app.primary and app.secondaries read first: every per-region value must name one of them.
-// A relative dns_update.key.secret_file is resolved against the directory of `config_file`.
-void read_failover_plan(const YamlValue& value, const ApplicationConfig& app, const std::string& config_file,
+// Needs app.primary, app.secondaries and app.policy read first: every per-region value must name
+// one of them, and mode automatic asks more of the plan. Needs config.endpoints read: a replica to
+// promote needs an rds check. A relative dns_update.key.secret_file is resolved against the
+// directory of config.source_file.
+void read_failover_plan(const YamlValue& value, const ApplicationConfig& app, const Config& config,
                         FailoverPlanConfig& plan, ErrorList& errors);
 
 // A key of a per-region mapping (plan values, the application's checks): true when it is the

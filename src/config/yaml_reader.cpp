@@ -114,13 +114,21 @@ void ErrorList::add(const YAML::Mark& mark, std::string path, std::string messag
   errors_.push_back({file_, one_based(mark.line), one_based(mark.column), std::move(path), std::move(message)});
 }
 
-std::vector<ConfigError> ErrorList::sorted() const {
-  std::vector<ConfigError> errors = errors_;
+void ErrorList::warn(const YamlValue& at, std::string message) {
+  warnings_.push_back({file_, one_based(at.mark.line), one_based(at.mark.column), at.path, std::move(message)});
+}
+
+namespace {
+std::vector<ConfigError> by_position(std::vector<ConfigError> errors) {
   std::ranges::stable_sort(errors, [](const ConfigError& a, const ConfigError& b) {
     return std::pair(a.line, a.column) < std::pair(b.line, b.column);
   });
   return errors;
 }
+}  // namespace
+
+std::vector<ConfigError> ErrorList::sorted() const { return by_position(errors_); }
+std::vector<ConfigError> ErrorList::sorted_warnings() const { return by_position(warnings_); }
 
 std::optional<YamlValue> Mapping::get(std::string_view key) const {
   const auto entry = std::ranges::find(entries_, key, &MappingEntry::key);

@@ -31,22 +31,26 @@ int line_of(const YAML::Mark& mark);
 // `mark` in `file`, kept in the Config for messages about a value after loading.
 SourceMark source_mark(const std::string& file, const YAML::Mark& mark);
 
-// Problems found so far in one file.
+// Problems found so far in one file, and warnings: values that load but may not do what the
+// user expects (Config::warnings; check-config and the daemon print them).
 class ErrorList {
  public:
   explicit ErrorList(std::string file) : file_(std::move(file)) {}
 
   void add(const YAML::Mark& mark, std::string path, std::string message);
   void add(const YamlValue& at, std::string message) { add(at.mark, at.path, std::move(message)); }
+  void warn(const YamlValue& at, std::string message);
 
   bool empty() const { return errors_.empty(); }
   const std::string& file() const { return file_; }
   // Ordered by line, then column; errors at the same position keep the order they were found in.
   std::vector<ConfigError> sorted() const;
+  std::vector<ConfigError> sorted_warnings() const;
 
  private:
   std::string file_;
   std::vector<ConfigError> errors_;
+  std::vector<ConfigError> warnings_;
 };
 
 // One entry of a mapping, in document order.

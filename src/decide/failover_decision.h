@@ -34,7 +34,11 @@ struct FailoverSnapshot {
 // How one region looks this round.
 struct RegionAssessment {
   std::string region;
-  bool reported = false;                 // some vantage point has results for its checks
+  // Fresh results for its checks (none older than stale_after) from enough vantage points for the
+  // quorum. An unreported region is neither failing nor healthy: it is never a target, and its
+  // counters wait for news.
+  bool reported = false;
+  std::string unreported_reason;         // why not reported, for the decision's reason
   double score = 0;                      // 0-100, worst of the vantage points' scores
   std::chrono::microseconds latency{0};  // mean of the successful checks, worst vantage point
   bool failing = false;                  // this round, by a quorum of vantage points

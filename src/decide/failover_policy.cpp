@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "analyze/region_score.h"
+#include "config/duration.h"
 
 namespace rg {
 
@@ -23,18 +24,34 @@ double seconds(std::chrono::microseconds d) { return std::chrono::duration<doubl
 std::string_view to_string(DecisionKind kind) { return decision_kind_names[static_cast<std::size_t>(kind)]; }
 std::string_view to_string(DecisionAction action) { return decision_action_names[static_cast<std::size_t>(action)]; }
 
-std::optional<FailoverPolicy::VantageVerdict> FailoverPolicy::judge(const VantageView& view,
-                                                                    const std::string& region) const {
+std::chrono::milliseconds FailoverPolicy::stale_after(const EndpointState& state) const {
+  return app_.policy.stale_after.value_or(3 * state.interval);
+}
+
+FailoverPolicy::RegionStates FailoverPolicy::region_states(const VantageView& view, const std::string& region,
+                                                           TimePoint now) const {
+  RegionStates out;
   const auto checks = app_.checks.find(region);
-  if (checks == app_.checks.end()) return std::nullopt;
-  std::vector<EndpointState> states;
-  for (const auto& state : view.states)
-    if (state.region == region && std::ranges::find(checks->second, state.endpoint_id) != checks->second.end())
-      states.push_back(state);
-  if (states.empty()) return std::nullopt;
+  if (checks == app_.checks.end()) return out;
+  for (const auto& state : view.states) {
+    if (state.region != region || std::ranges::find(checks->second, state.endpoint_id) == checks->second.end())
+      continue;
+    const auto age = now - state.last_check;
+    const auto limit = stale_after(state);
+    if (age <= limit) {
+      out.fresh.push_back(state);
+    } else if (!out.newest_stale_age || age < *out.newest_stale_age) {
+      out.newest_stale_age = age;
+      out.stale_after = limit;
+    }
+  }
+  return out;
+}
+
+FailoverPolicy::VantageVerdict FailoverPolicy::judge(std::vector<EndpointState> states) const {
   // The general region score (analyze/region_score.h), over this application's checks only: a
   // region can be fine for one application and failing for another that uses other services.
-  const auto scores = region_health_scores(states, {region}, weights_);
+  const auto scores = region_health_scores(states, {}, weights_);
   VantageVerdict verdict;
   verdict.score = scores.empty() ? 0 : scores.front().score;
   std::chrono::microseconds total{0};
@@ -48,7 +65,27 @@ std::optional<FailoverPolicy::VantageVerdict> FailoverPolicy::judge(const Vantag
   verdict.failing = verdict.score < app_.policy.health_threshold ||
                     verdict.latency > std::chrono::duration_cast<std::chrono::microseconds>(
                                           app_.policy.response_time_threshold);
+  verdict.states = std::move(states);
   return verdict;
+}
+
+bool FailoverPolicy::news(RegionMemory& memory, const std::vector<std::pair<std::string, VantageVerdict>>& verdicts,
+                          bool failing) const {
+  const auto pulls_down = [](const EndpointState& state) { return check_points(state) < 100; };
+  // Failing by latency alone, no check pulls the region down: then any new result is news.
+  const bool by_checks = failing && std::ranges::any_of(verdicts, [&](const auto& verdict) {
+                           return std::ranges::any_of(verdict.second.states, pulls_down);
+                         });
+  bool found = false;
+  for (const auto& [vantage, verdict] : verdicts) {
+    for (const auto& state : verdict.states) {
+      auto& counted = memory.counted[vantage + '\n' + state.endpoint_id];
+      if (state.last_check <= counted) continue;
+      counted = state.last_check;
+      if (!by_checks || pulls_down(state)) found = true;
+    }
+  }
+  return found;
 }
 
 RegionAssessment FailoverPolicy::assess(const FailoverSnapshot& snapshot, const std::string& region,
@@ -56,34 +93,57 @@ RegionAssessment FailoverPolicy::assess(const FailoverSnapshot& snapshot, const 
   RegionAssessment assessment;
   assessment.region = region;
   auto& memory = memory_[region];
-  int reporters = 0;
-  int failing_votes = 0;
+  std::vector<std::pair<std::string, VantageVerdict>> verdicts;
+  RegionStates stale;  // the newest stale state over the views, for the reason
   for (const auto& view : snapshot.views) {
-    const auto verdict = judge(view, region);
-    if (!verdict) continue;
-    // The worst vantage point's figures: a target must look good from everywhere.
-    assessment.score = reporters == 0 ? verdict->score : std::min(assessment.score, verdict->score);
-    assessment.latency = std::max(assessment.latency, verdict->latency);
-    ++reporters;
-    if (verdict->failing) ++failing_votes;
+    auto states = region_states(view, region, now);
+    if (states.newest_stale_age && (!stale.newest_stale_age || *states.newest_stale_age < *stale.newest_stale_age)) {
+      stale.newest_stale_age = states.newest_stale_age;
+      stale.stale_after = states.stale_after;
+    }
+    if (!states.fresh.empty()) verdicts.emplace_back(view.vantage, judge(std::move(states.fresh)));
   }
-  assessment.reported = reporters > 0;
+  int failing_votes = 0;
+  for (const auto& [vantage, verdict] : verdicts) {
+    // The worst vantage point's figures: a target must look good from everywhere.
+    const bool first = &verdict == &verdicts.front().second;
+    assessment.score = first ? verdict.score : std::min(assessment.score, verdict.score);
+    assessment.latency = std::max(assessment.latency, verdict.latency);
+    if (verdict.failing) ++failing_votes;
+  }
+  const int reporters = static_cast<int>(verdicts.size());
+  const int quorum = app_.policy.quorum;
+  if (reporters == 0 && stale.newest_stale_age) {
+    assessment.unreported_reason =
+        fmt::format("no fresh results: the newest is {:.0f}s old, stale after {}", seconds(*stale.newest_stale_age),
+                    format_duration(stale.stale_after));
+  } else if (reporters == 0) {
+    assessment.unreported_reason = "no results for its checks";
+  } else if (quorum > 0 && reporters < quorum) {
+    // The quorum does not shrink to those who report: too few voices is not knowing.
+    assessment.unreported_reason = fmt::format("{} vantage point{} it, the quorum is {}", reporters,
+                                               reporters == 1 ? " reports" : "s report", quorum);
+  }
+  assessment.reported = assessment.unreported_reason.empty();
   if (assessment.reported) {
     // One vantage point's bad network must not move traffic for everyone: a quorum must agree.
-    const int needed =
-        app_.policy.quorum > 0 ? std::min(app_.policy.quorum, reporters) : reporters / 2 + 1;
+    const int needed = quorum > 0 ? quorum : reporters / 2 + 1;
     assessment.failing = failing_votes >= needed;
-    if (assessment.failing) {
+    if (!news(memory, verdicts, assessment.failing)) {
+      // Nothing new about this region: the same observation is not another round of evidence.
+    } else if (assessment.failing) {
       ++memory.consecutive_failures;
       memory.healthy_since.reset();
     } else {
       memory.consecutive_failures = 0;
       if (!memory.healthy_since) memory.healthy_since = now;
     }
+  } else {
+    // No news is not good news: health must be seen without a gap. The failure count waits.
+    memory.healthy_since.reset();
   }
-  // A round without results leaves the counters as they were: no news is not good news.
   assessment.consecutive_failures = memory.consecutive_failures;
-  assessment.down = memory.consecutive_failures >= app_.policy.consecutive_failures_threshold;
+  assessment.down = assessment.reported && memory.consecutive_failures >= app_.policy.consecutive_failures_threshold;
   assessment.healthy_since = memory.healthy_since;
   return assessment;
 }
@@ -139,6 +199,11 @@ FailoverDecision FailoverPolicy::decide(const FailoverSnapshot& snapshot, TimePo
   if (snapshot.plan_in_progress) {
     decision.reason = "a plan is in progress";
     decision.rule = "plan-in-progress";
+    return decision;
+  }
+  if (!active->reported) {
+    decision.rule = "unreported";
+    decision.reason = active->region + " is unknown (" + active->unreported_reason + "): nothing moves on old or partial data";
     return decision;
   }
 

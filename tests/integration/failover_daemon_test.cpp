@@ -30,6 +30,10 @@ namespace http = boost::beast::http;
 
 constexpr std::string_view kPrimaryCheck = "app.us-east-1.example.test";
 constexpr std::string_view kSecondaryCheck = "app.us-west-2.example.test";
+// Automatic mode never acts on one probe: each region has a second check, which stays healthy
+// (one failing check of two scores 50, below the threshold of 70).
+constexpr std::string_view kPrimaryApiCheck = "api.us-east-1.example.test";
+constexpr std::string_view kSecondaryApiCheck = "api.us-west-2.example.test";
 const std::string kToken = "test-token-0123456789abcdef";
 constexpr std::uint16_t kTypeA = 1;
 constexpr std::string_view kSecret = "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0IQ==";
@@ -53,6 +57,8 @@ class FailoverDaemonTest : public test::MotoSuite {
       : knot_({.zone = "example.test.",
                .records = {{"app.us-east-1", "A", "192.0.2.10", 60},
                            {"app.us-west-2", "A", "192.0.2.20", 60},
+                           {"api.us-east-1", "A", "192.0.2.11", 60},
+                           {"api.us-west-2", "A", "192.0.2.21", 60},
                            {"www", "A", "192.0.2.10", 60}},  // the public name, moved by RFC 2136
                .update_key = test::TsigKey{"failover-key", "hmac-sha256", std::string(kSecret)}}),
         proxy_(knot_.address(), knot_.port()) {}
@@ -117,13 +123,16 @@ class FailoverDaemonTest : public test::MotoSuite {
     options.regions = {"us-east-1", "us-west-2"};
     options.services = {"app"};
     options.endpoints = {{std::string(kPrimaryCheck), "app", "us-east-1"},
-                         {std::string(kSecondaryCheck), "app", "us-west-2"}};
+                         {std::string(kPrimaryApiCheck), "app", "us-east-1"},
+                         {std::string(kSecondaryCheck), "app", "us-west-2"},
+                         {std::string(kSecondaryApiCheck), "app", "us-west-2"}};
     options.token = kToken;
     std::ostringstream yaml;
     yaml << "aws:\n  endpoint_url: " << moto_->endpoint() << "\n  timeout: 30s\n"
          << "notifiers:\n  - { name: hook, type: webhook, url: \"" << hook_.url("/echo") << "\", attempts: 1 }\n"
          << "applications:\n  web:\n    primary: us-east-1\n    secondaries: [us-west-2]\n"
-         << "    checks:\n      us-east-1: [" << kPrimaryCheck << "]\n      us-west-2: [" << kSecondaryCheck << "]\n"
+         << "    checks:\n      us-east-1: [" << kPrimaryCheck << ", " << kPrimaryApiCheck << "]\n      us-west-2: ["
+         << kSecondaryCheck << ", " << kSecondaryApiCheck << "]\n"
          << "    policy:\n      mode: " << mode << "\n      consecutive_failures_threshold: 2\n"
          << "      cooldown: 1h\n      failback_after: 1h\n"
          << "    plan:\n      autoscaling_groups: { us-west-2: web-west }\n      desired_capacity: 1\n"

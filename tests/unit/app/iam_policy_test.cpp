@@ -65,7 +65,9 @@ TEST(IamPolicy, EachAwsCheckKindGetsItsDescribeCalls) {
 }
 
 TEST(IamPolicy, FailoverPlanActionsAreScopedToTheNamedResources) {
-  const Config config = test::load_config(kDnsOnly + R"(applications:
+  // The replica to promote has its rds check (its lag), as the reader requires.
+  const Config config = test::load_config(kDnsOnly + R"(  - {kind: rds, service: app, region: us-west-2, resource: db-west}
+applications:
   shop-eu:
     primary: us-east-1
     secondaries: [us-west-2]

@@ -212,6 +212,69 @@ TEST(ApplicationPlanReader, VerifyDnsNeedsResolversAndSomethingToExpect) {
                           "a.yaml:20:33: applications.shop.plan.dynamodb_tables[1]: `orders` is listed twice"));
 }
 
+// Issue 15, section 8: a field a step needs, missing or unusable, used to pass check-config and
+// fail the plan at 3 a.m. Each is now refused at load, by check-config and the daemon alike.
+TEST(ApplicationPlanReader, EveryFieldAStepNeedsIsCheckedAtLoad) {
+  EXPECT_THAT(errors_of(head + R"(      ssm_parameters:
+        /app/rds-endpoint: { us-west-2: db-west.example }
+      route53:
+        zone_id: Z1
+        name: app.example.org
+        values: { us-east-1: 192.0.2.10, us-west-2: 198.51.100.10 }
+      verify_dns:
+        name: app.example.org
+        type: AAAA
+        resolvers: [127.0.0.1]
+)"),
+              ElementsAre("a.yaml:16:28: applications.shop.plan.ssm_parameters./app/rds-endpoint: needs a value for "
+                          "region us-east-1",
+                          "a.yaml:23:15: applications.shop.plan.verify_dns.type: AAAA does not fit the route53 values "
+                          "it expects (type A); give verify_dns values of its own"));
+  EXPECT_THAT(errors_of(head + R"(      route53:
+        zone_id: Z1
+        name: "app example.org"
+        values: { us-east-1: 192.0.2.10, us-west-2: 198.51.100.10 }
+)"),
+              ElementsAre(HasSubstr("a.yaml:17:15: applications.shop.plan.route53.name: `app example.org` is not a "
+                                    "valid DNS name")));
+  // Values of its own without a type are looked up as A records, so they must be addresses.
+  EXPECT_THAT(errors_of(head + R"(      verify_dns:
+        name: app.example.org
+        resolvers: [127.0.0.1]
+        values: { us-east-1: 192.0.2.1, us-west-2: west.example.org }
+)"),
+              ElementsAre("a.yaml:18:17: applications.shop.plan.verify_dns.values: value for us-west-2: "
+                          "`west.example.org` is not an IPv4 address (type A)"));
+}
+
+// Resolvers may answer the old value until its TTL runs out: a verification that gives up before
+// then rolls back a move that worked. Worth saying, not worth refusing (a resolver may honour a
+// shorter TTL, or not cache at all).
+TEST(ApplicationPlanReader, AVerifyTimeoutShorterThanTheRecordsTtlIsAWarning) {
+  const auto warnings = [](const std::string& yaml) {
+    const auto config = load_config_string(yaml, "a.yaml");
+    std::vector<std::string> out;
+    EXPECT_TRUE(config.has_value()) << to_string(config.error());
+    if (config)
+      for (const auto& warning : config->warnings) out.push_back(warning.to_string());
+    return out;
+  };
+  const std::string verify = "      verify_dns: { name: app.example.org, resolvers: [127.0.0.1], timeout: 20s }\n";
+  EXPECT_THAT(warnings(head + dns_update + verify),
+              ElementsAre("a.yaml:23:77: applications.shop.plan.verify_dns.timeout: 20s is shorter than the TTL of "
+                          "the record it verifies (30s, dns_update.ttl): resolvers may answer the old value until the "
+                          "plan gives up and rolls back"));
+  EXPECT_THAT(warnings(head + R"(      route53: { zone_id: Z1, name: app.example.org, ttl: 300,
+                 values: { us-east-1: 192.0.2.10, us-west-2: 198.51.100.10 } }
+      verify_dns: { name: app.example.org, resolvers: [127.0.0.1] }
+)"),
+              ElementsAre("a.yaml:17:19: applications.shop.plan.verify_dns: 1m (the default timeout) is shorter than the "
+                          "TTL of the record it verifies (5m, route53.ttl): resolvers may answer the old value until "
+                          "the plan gives up and rolls back"));
+  EXPECT_THAT(warnings(head + dns_update + "      verify_dns: { name: app.example.org, resolvers: [127.0.0.1] }\n"),
+              ElementsAre());
+}
+
 TEST(ApplicationPlanReader, UnknownKeysInTheNewSectionsAreCaught) {
   const auto errors = errors_of(head + dns_update + R"(      verify_dns: { name: app.example.org, resolvers: [127.0.0.1], timout: 5s }
 )");

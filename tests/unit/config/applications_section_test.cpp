@@ -25,19 +25,25 @@ endpoints:
 
 using test::errors_of;
 
+// Two checks per region, as automatic mode needs, and the rds check of the replica to promote.
+const std::string two_checks_each = base + R"(  - { id: db-east, kind: rds, service: dynamodb, region: us-east-1, resource: db-east }
+  - { id: db-west, kind: rds, service: dynamodb, region: us-west-2, resource: db-west }
+)";
+
 TEST(ApplicationsSection, ReadsEveryKey) {
-  const auto config = load_config_string(base + R"(applications:
+  const auto config = load_config_string(two_checks_each + R"(applications:
   shop:
     primary: us-east-1
     secondaries: [us-west-2]
     checks:
-      us-east-1: [dynamodb.us-east-1.amazonaws.com]
-      us-west-2: [dynamodb.us-west-2.amazonaws.com]
+      us-east-1: [dynamodb.us-east-1.amazonaws.com, db-east]
+      us-west-2: [dynamodb.us-west-2.amazonaws.com, db-west]
     policy:
       health_threshold: 60
       response_time_threshold: 800ms
       consecutive_failures_threshold: 4
       quorum: 2
+      stale_after: 45s
       cooldown: 15m
       max_moves_per_hour: 1
       margin: 25
@@ -52,6 +58,7 @@ TEST(ApplicationsSection, ReadsEveryKey) {
         us-west-2: { cluster: west, service: api, desired_count: 5 }
       rds_replicas: { us-west-2: db-west }
       rpo: 30s
+      rpo_unknown: allow
       ssm_parameters:
         /app/rds-endpoint: { us-east-1: db-east.example, us-west-2: db-west.example }
       route53:
@@ -68,11 +75,12 @@ TEST(ApplicationsSection, ReadsEveryKey) {
   EXPECT_EQ(app.name, "shop");
   EXPECT_EQ(app.primary, "us-east-1");
   EXPECT_THAT(app.secondaries, ElementsAre("us-west-2"));
-  EXPECT_THAT(app.checks.at("us-west-2"), ElementsAre("dynamodb.us-west-2.amazonaws.com"));
+  EXPECT_THAT(app.checks.at("us-west-2"), ElementsAre("dynamodb.us-west-2.amazonaws.com", "db-west"));
   EXPECT_EQ(app.policy.health_threshold, 60);
   EXPECT_EQ(app.policy.response_time_threshold, 800ms);
   EXPECT_EQ(app.policy.consecutive_failures_threshold, 4);
   EXPECT_EQ(app.policy.quorum, 2);
+  EXPECT_EQ(app.policy.stale_after, 45s);
   EXPECT_EQ(app.policy.cooldown, 15min);
   EXPECT_EQ(app.policy.max_moves_per_hour, 1);
   EXPECT_EQ(app.policy.margin, 25);
@@ -87,6 +95,7 @@ TEST(ApplicationsSection, ReadsEveryKey) {
   EXPECT_EQ(app.plan.ecs_services.at("us-west-2").desired_count, 5);
   EXPECT_EQ(app.plan.rds_replicas.at("us-west-2"), "db-west");
   EXPECT_EQ(app.plan.rpo, 30s);
+  EXPECT_EQ(app.plan.rpo_unknown, RpoUnknown::allow);
   EXPECT_EQ(app.plan.ssm_parameters.at("/app/rds-endpoint").at("us-west-2"), "db-west.example");
   ASSERT_TRUE(app.plan.route53.has_value());
   EXPECT_EQ(app.plan.route53->type, "CNAME");
@@ -109,7 +118,62 @@ TEST(ApplicationsSection, PolicyDefaultsToManualApproval) {
   EXPECT_EQ(policy.consecutive_failures_threshold, 3);
   EXPECT_EQ(policy.health_threshold, 70);
   EXPECT_FALSE(policy.automatic_failback);
+  EXPECT_EQ(policy.stale_after, std::nullopt);  // three of each check's intervals
   EXPECT_TRUE(config->applications.at(0).plan.autoscaling_groups.empty());
+  EXPECT_EQ(config->applications.at(0).plan.rpo_unknown, RpoUnknown::deny);
+}
+
+// "Never one probe": left alone, automatic mode moves traffic on what its checks say, so each
+// region needs two of them; a margin of 0 could move to a region no better than the one it
+// leaves, and a settle of 0 would call a move good without seeing the target take the traffic.
+TEST(ApplicationsSection, AutomaticModeNeedsTwoChecksPerRegionAMarginAndASettle) {
+  EXPECT_THAT(errors_of(two_checks_each + R"(applications:
+  shop:
+    primary: us-east-1
+    secondaries: [us-west-2]
+    checks:
+      us-east-1: [dynamodb.us-east-1.amazonaws.com, db-east]
+      us-west-2: [dynamodb.us-west-2.amazonaws.com]
+    policy: { mode: automatic, margin: 0, stale_after: 0s }
+    plan: { settle: 0s }
+)"),
+              ElementsAre("a.yaml:15:18: applications.shop.checks.us-west-2: needs at least two checks in mode "
+                          "automatic (never one probe)",
+                          "a.yaml:16:40: applications.shop.policy.margin: must be above 0 in mode automatic (a "
+                          "target must score better than the region it leaves)",
+                          "a.yaml:16:56: applications.shop.policy.stale_after: must be greater than 0",
+                          "a.yaml:17:21: applications.shop.plan.settle: must be above 0 in mode automatic (the "
+                          "target must be seen healthy once traffic is on it)"));
+  // The same in manual-approval: an operator looks before anything moves.
+  EXPECT_THAT(errors_of(two_checks_each + R"(applications:
+  shop:
+    primary: us-east-1
+    secondaries: [us-west-2]
+    checks:
+      us-east-1: [dynamodb.us-east-1.amazonaws.com]
+      us-west-2: [dynamodb.us-west-2.amazonaws.com]
+    policy: { margin: 0 }
+    plan: { settle: 0s }
+)"),
+              ElementsAre());
+}
+
+// The replica's lag comes from the rds check of that instance: without one, readiness could
+// never know whether promoting it loses writes.
+TEST(ApplicationsSection, AReplicaToPromoteNeedsAnRdsCheckOfThatInstance) {
+  EXPECT_THAT(errors_of(two_checks_each + R"(applications:
+  shop:
+    primary: us-east-1
+    secondaries: [us-west-2]
+    checks: { us-east-1: [db-east], us-west-2: [db-west] }
+    plan:
+      rds_replicas: { us-west-2: db-west, us-east-1: db-west }
+      rpo_unknown: maybe
+)"),
+              ElementsAre("a.yaml:15:54: applications.shop.plan.rds_replicas.us-east-1: `db-west` has no rds check "
+                          "in us-east-1 (an endpoint with kind: rds, region: us-east-1, resource: db-west), so its "
+                          "replica lag would be unknown",
+                          "a.yaml:16:20: applications.shop.plan.rpo_unknown: must be one of allow, deny"));
 }
 
 TEST(ApplicationsSection, DanglingReferencesAndBadValuesAreEachReported) {
@@ -134,7 +198,8 @@ TEST(ApplicationsSection, DanglingReferencesAndBadValuesAreEachReported) {
                           "a.yaml:13:50: applications.shop.policy.health_threshold: must be between 1 and 100",
                           "a.yaml:13:53: applications.shop.policy.cooldwn: unknown key (expected one of: health_threshold, "
                           "response_time_threshold, consecutive_failures_threshold, quorum, cooldown, "
-                          "max_moves_per_hour, margin, failback_after, automatic_failback, mode, max_resume_age, proposal_ttl); did you mean "
+                          "max_moves_per_hour, margin, failback_after, automatic_failback, mode, stale_after, "
+                          "max_resume_age, proposal_ttl); did you mean "
                           "`cooldown`?"));
 }
 

@@ -63,6 +63,23 @@ TEST(AwsChecksConfig, DefaultsWithoutTheSections) {
   EXPECT_EQ(ecs.interval, 60s);
   EXPECT_TRUE(config->aws.endpoint_url.empty());
   EXPECT_EQ(config->score_weights.dns, 40);
+  EXPECT_EQ(config->score_weights.weight_of(Priority::critical), 4);
+}
+
+// Within a kind each check weighs by its service's priority; the weights can be tuned.
+TEST(AwsChecksConfig, PriorityWeightsOfTheHealthScore) {
+  const std::string head = "regions: [us-east-1]\nservices: {app: {}}\nendpoints:\n"
+                           "  - {hostname: app.example.com, service: app, region: us-east-1}\n";
+  const auto config = load_config_string(head + "health_score: {priorities: {low: 1, critical: 10}}\n", "a.yaml");
+  ASSERT_TRUE(config) << to_string(config.error());
+  EXPECT_EQ(config->score_weights.weight_of(Priority::low), 1);
+  EXPECT_EQ(config->score_weights.weight_of(Priority::medium), 2);  // left at its default
+  EXPECT_EQ(config->score_weights.weight_of(Priority::critical), 10);
+  const auto bad = load_config_string(head + "health_score: {priorities: {high: 0, urgent: 5}}\n", "a.yaml");
+  ASSERT_FALSE(bad);
+  ASSERT_EQ(bad.error().size(), 2u);
+  EXPECT_EQ(bad.error()[0].to_string(), "a.yaml:5:35: health_score.priorities.high: must be between 1 and 1000");
+  EXPECT_EQ(bad.error()[1].path, "health_score.priorities.urgent");
 }
 
 }  // namespace

@@ -51,8 +51,12 @@ struct Controller {
 
   explicit Controller(ApplicationConfig app) : policy(std::move(app), HealthScoreWeights{}) {}
 
+  // Every check answers in every round unless a test says when it last answered.
   FailoverDecision step(std::vector<VantageView> views) {
     now += kRound;
+    for (auto& view : views)
+      for (auto& state : view.states)
+        if (state.last_check == TimePoint{}) state.last_check = now;
     snapshot.views = std::move(views);
     auto decision = policy.decide(snapshot, now);
     if (decision.action == DecisionAction::execute) {
@@ -277,6 +281,198 @@ TEST(FailoverPolicy, NothingNewWhileAPlanIsInProgress) {
   EXPECT_EQ(decision.kind, DecisionKind::stay);
   EXPECT_EQ(decision.reason, "a plan is in progress");
   EXPECT_TRUE(decision.regions[0].down);  // still counted, so the move comes when the plan is done
+}
+
+// An RDS check of the region, probed every 60 s as AWS checks are: it last answered at `at`.
+EndpointState rds(const std::string& region, bool ok, TimePoint at) {
+  EndpointState state = check(region, ok);
+  state.endpoint_id = "db." + region;
+  state.kind = ProbeKind::rds;
+  state.interval = 60s;
+  state.last_check = at;
+  return state;
+}
+
+// shop judged by two checks per region: its DNS check every 10 s and its database every 60 s.
+ApplicationConfig shop_with_database() {
+  auto app = shop();
+  for (const auto& region : app.regions()) app.checks[region].push_back("db." + region);
+  return app;
+}
+
+TEST(FailoverPolicy, OneFailedObservationCountsOnceHoweverManyRoundsShowIt) {
+  // The drill of issue 15: a 60 s AWS check failed once, and its one result was counted in six
+  // 10 s rounds, reaching the threshold of 3 failing rounds with a single observation. A round
+  // counts only when the checks that make the region fail bring new results.
+  Controller c(shop_with_database());
+  const auto view = [&](TimePoint east_db) {
+    return VantageView{"local", {check("us-east-1", true), rds("us-east-1", false, east_db), check("us-west-2", true),
+                                 rds("us-west-2", true, c.now + kRound), check("eu-west-1", true),
+                                 rds("eu-west-1", true, c.now + kRound)}};
+  };
+  // The database fails once; its DNS check stays fine. Six rounds show that same result.
+  const TimePoint failed_at = c.now + kRound;
+  FailoverDecision decision;
+  for (int i = 0; i < 6; ++i) {
+    decision = c.step(view(failed_at));
+    EXPECT_EQ(decision.kind, DecisionKind::stay) << decision.reason;
+    EXPECT_TRUE(decision.regions[0].failing) << "a 57 point region is failing, but only one round of it is known";
+    EXPECT_EQ(decision.regions[0].consecutive_failures, 1);
+  }
+  // A minute later it fails again: two observations, two failing rounds...
+  decision = c.step(view(c.now + kRound));
+  EXPECT_EQ(decision.regions[0].consecutive_failures, 2);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(c.step(view(failed_at + 60s)).regions[0].consecutive_failures, 2);
+  // ...and the third observation makes it down: the move comes after three real failures.
+  decision = c.step(view(c.now + kRound));
+  EXPECT_EQ(decision.kind, DecisionKind::failover) << decision.reason;
+  EXPECT_EQ(c.moves, 1);
+}
+
+TEST(FailoverPolicy, ARoundWithoutNewResultsNeitherAdvancesNorResetsTheCount) {
+  Controller c(shop());
+  // Two failing rounds, then the primary's prober falls behind: its last (failing) result is shown
+  // again for two rounds. The count stays at 2; it is not "healthy" either.
+  c.step(round(false, true));
+  const TimePoint last = c.now + kRound;
+  auto decision = c.step(round(false, true));
+  ASSERT_EQ(decision.regions[0].consecutive_failures, 2);
+  for (int i = 0; i < 2; ++i) {
+    auto view = round(false, true);
+    view.states[0].last_check = last;
+    decision = c.step(view);
+    EXPECT_EQ(decision.regions[0].consecutive_failures, 2);
+    EXPECT_EQ(decision.kind, DecisionKind::stay);
+  }
+  // Its next real result fails too: three failures, down.
+  EXPECT_EQ(c.step(round(false, true)).kind, DecisionKind::failover);
+}
+
+TEST(FailoverPolicy, AStateOlderThanStaleAfterIsUnreportedNeverFailingNorHealthy) {
+  Controller c(shop());
+  // us-west-2's checks stopped answering 40 s ago (three of their 10 s intervals is 30 s): its last
+  // "healthy" must not make it the target. The primary fails; eu-west-1 is fresh and takes over.
+  const TimePoint west_last = c.now - 20s;
+  FailoverDecision decision;
+  for (int i = 0; i < 3; ++i) {
+    auto view = round(false, true);
+    view.states[1].last_check = west_last;
+    decision = c.step(view);
+  }
+  EXPECT_FALSE(decision.regions[1].reported);
+  EXPECT_FALSE(decision.regions[1].failing);
+  EXPECT_NE(decision.regions[1].unreported_reason.find("stale after 30s"), std::string::npos)
+      << decision.regions[1].unreported_reason;
+  ASSERT_EQ(decision.kind, DecisionKind::failover) << decision.reason;
+  EXPECT_EQ(decision.to, "eu-west-1");
+}
+
+TEST(FailoverPolicy, APrimaryWhoseResultsAreStaleIsNotDownAndNothingMoves) {
+  auto app = shop();
+  app.policy.stale_after = 15s;  // the policy's own setting wins over three intervals
+  Controller c(app);
+  // Two failing rounds, then the primary's results stop: 20 s later they are stale, and the
+  // region is unknown. No move on old data, and no news is not good news either.
+  c.step(round(false, true));
+  c.step(round(false, true));
+  const TimePoint last = c.now;
+  FailoverDecision decision;
+  for (int i = 0; i < 6; ++i) {
+    auto view = round(false, true);
+    view.states[0].last_check = last;
+    decision = c.step(view);
+  }
+  EXPECT_FALSE(decision.regions[0].reported);
+  EXPECT_FALSE(decision.regions[0].down);
+  EXPECT_EQ(decision.regions[0].consecutive_failures, 2);
+  EXPECT_EQ(decision.kind, DecisionKind::stay);
+  EXPECT_EQ(decision.rule, "unreported");
+  EXPECT_NE(decision.reason.find("stale after 15s"), std::string::npos) << decision.reason;
+  EXPECT_EQ(c.moves, 0);
+}
+
+TEST(FailoverPolicy, APrimaryMustBeSeenHealthyWithoutAGapBeforeFailingBack) {
+  Controller c(shop());
+  for (int i = 0; i < 3; ++i) c.step(round(false, true));
+  ASSERT_EQ(c.snapshot.active_region, "us-west-2");
+  // The primary looks healthy for 20 minutes, then its results stop for 15 minutes (the last one
+  // healthy), then it answers again: the half hour of health starts over after the gap.
+  for (int i = 0; i < 6 * 20; ++i) c.step(round(true, true));
+  const TimePoint last = c.now;
+  for (int i = 0; i < 6 * 15; ++i) {
+    auto view = round(true, true);
+    view.states[0].last_check = last;
+    ASSERT_NE(c.step(view).kind, DecisionKind::failback);
+  }
+  FailoverDecision decision;
+  for (int i = 0; i < 6 * 29; ++i) {
+    decision = c.step(round(true, true));
+    ASSERT_NE(decision.kind, DecisionKind::failback) << "after " << i << " fresh rounds";
+  }
+  for (int i = 0; i < 12 && decision.kind != DecisionKind::failback; ++i) decision = c.step(round(true, true));
+  EXPECT_EQ(decision.kind, DecisionKind::failback);
+}
+
+TEST(FailoverPolicy, TooFewVantagePointsForTheQuorumMakeTheRegionUnknown) {
+  auto app = shop();
+  app.policy.quorum = 2;
+  Controller c(app);
+  // Of the two vantage points the quorum needs, only "a" reports (b lost its network). Its view
+  // alone says us-east-1 fails: one vote is not a quorum of two, so the region is unknown — not
+  // failing, and the quorum does not shrink to the one that reports.
+  FailoverDecision decision;
+  for (int i = 0; i < 6; ++i) {
+    decision = c.step(round(false, true, true, "a"));
+    EXPECT_FALSE(decision.regions[0].failing);
+    EXPECT_FALSE(decision.regions[0].reported);
+  }
+  EXPECT_EQ(decision.kind, DecisionKind::stay);
+  EXPECT_EQ(decision.rule, "unreported");
+  EXPECT_NE(decision.reason.find("1 vantage point reports it, the quorum is 2"), std::string::npos) << decision.reason;
+  EXPECT_EQ(c.moves, 0);
+  // b is back and agrees: three rounds later shop moves.
+  for (int i = 0; i < 3; ++i) decision = c.step({round(false, true, true, "a"), round(false, true, true, "b")});
+  EXPECT_EQ(decision.kind, DecisionKind::failover) << decision.reason;
+}
+
+TEST(FailoverPolicy, AFailingCriticalServiceWeighsMoreThanAMediumOne) {
+  // The drill of issue 15: `priority: critical` did not weigh in the score. shop is judged in each
+  // region by DynamoDB (critical) and three medium services; one failing check of four scored 75
+  // whichever it was, and shop stayed while the database it cannot run without was gone. Each
+  // check now weighs by its service's priority (low 1, medium 2, high 3, critical 4).
+  auto app = shop();
+  const std::vector<std::string> services{"dynamodb", "s3", "lambda", "ec2"};
+  for (const auto& region : app.regions()) {
+    app.checks[region].clear();
+    for (const auto& service : services) app.checks[region].push_back(service + "." + region);
+  }
+  const auto region_checks = [&](const std::string& region, const std::string& failing) {
+    std::vector<EndpointState> states;
+    for (const auto& service : services) {
+      auto state = check(region, service != failing);
+      state.endpoint_id = service + "." + region;
+      state.service = service;
+      state.priority = service == "dynamodb" ? Priority::critical : Priority::medium;
+      states.push_back(state);
+    }
+    return states;
+  };
+  const auto view = [&](const std::string& east_failing) {
+    VantageView all{"local", region_checks("us-east-1", east_failing)};
+    for (const auto& region : {"us-west-2", "eu-west-1"})
+      for (auto& state : region_checks(region, "")) all.states.push_back(state);
+    return all;
+  };
+  Controller c(app);
+  // A medium service failing: 8 of 10 weighted points, 80, above the threshold of 70. Stays.
+  FailoverDecision decision;
+  for (int i = 0; i < 6; ++i) decision = c.step(view("s3"));
+  EXPECT_EQ(decision.kind, DecisionKind::stay) << decision.reason;
+  EXPECT_DOUBLE_EQ(decision.regions[0].score, 80);
+  // DynamoDB failing: 6 of 10, 60. Three rounds of it move shop.
+  for (int i = 0; i < 3; ++i) decision = c.step(view("dynamodb"));
+  EXPECT_DOUBLE_EQ(decision.regions[0].score, 60);
+  EXPECT_EQ(decision.kind, DecisionKind::failover) << decision.reason;
 }
 
 }  // namespace

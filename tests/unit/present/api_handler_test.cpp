@@ -116,9 +116,10 @@ TEST_F(ApiHandlerTest, TheSummaryCountsTheLatestRound) {
   EXPECT_EQ(summary["critical"], 1);
   EXPECT_EQ(summary["average_latency_ms"], 50.0);  // (20 + 80) / 2: failures do not count
   ASSERT_EQ(summary["regions"].size(), 2u);
-  // Health score: one DNS probe healthy (100), one critical (0).
+  // Health score: one DNS probe healthy (100, dynamodb: critical priority, weight 4), one critical
+  // (0, s3: medium, weight 2): 400 / 6.
   EXPECT_EQ(summary["regions"][0], (json{{"region", "us-east-1"}, {"healthy", 1}, {"total", 2}, {"status", "critical"},
-                                         {"health_score", 50.0}}));
+                                         {"health_score", 66.7}}));
   EXPECT_EQ(summary["regions"][1]["region"], "eu-west-1");
 }
 

@@ -124,7 +124,8 @@ TEST_F(RoundViews, MetricsDescribeEveryProbedEndpoint) {
       "kind=\"http\",phase=\"transfer\"} 0.01");
   has("regionguard_region_healthy_endpoints{region=\"us-east-1\"} 1");
   has("regionguard_region_endpoints{region=\"us-east-1\"} 2");
-  has("regionguard_region_health_score{region=\"us-east-1\"} 50");  // one DNS probe of two healthy
+  // One DNS probe of two healthy: dynamodb (critical, weight 4) up, s3 (medium, weight 2) down.
+  has("regionguard_region_health_score{region=\"us-east-1\"} 66.66666666666667");
   has("regionguard_endpoints{status=\"critical\"} 1");
   has("regionguard_store_written_total 12");
   has("regionguard_store_dropped_total 3");
