@@ -316,7 +316,9 @@ std::optional<double> FailoverController::replica_lag(const Application& app, co
   for (const auto& endpoint : config_.endpoints) {
     if (endpoint.kind != ProbeKind::rds || endpoint.region != to || endpoint.aws.resource != replica->second) continue;
     const auto state = std::ranges::find(latest_states_, endpoint.id, &EndpointState::endpoint_id);
-    if (state != latest_states_.end() && state->resource) return state->resource->replica_lag_seconds;
+    // A lag older than twice the check's period is no longer known (issue 15, section 5).
+    if (state != latest_states_.end() && state->resource && now_us() - state->last_check <= 2 * state->interval)
+      return state->resource->replica_lag_seconds;
   }
   return std::nullopt;
 }

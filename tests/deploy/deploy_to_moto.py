@@ -173,6 +173,9 @@ applications:
       desired_capacity: 1
       rds_replicas: {{ {DR}: {d['DBInstanceIdentifier']} }}
       rpo: 60s
+      # moto publishes no CloudWatch ReplicaLag, so the replica's lag is unknown here; on AWS the
+      # rds check reads it and this line is not needed (an unknown lag is not ready by default).
+      rpo_unknown: allow
       ssm_parameters:
         /app/rds-endpoint: {{ {PRIMARY}: {p['DBEndpoint']}, {DR}: {d['DBEndpoint']} }}
         /app/s3-bucket-name: {{ {PRIMARY}: {p['BucketName']}, {DR}: {d['BucketName']} }}

@@ -84,9 +84,10 @@ std::expected<Plan, std::string> build_failover_plan(const ApplicationConfig& ap
   std::optional<PlanStep> promote;
   if (rds) {
     const auto source = config.rds_replicas.find(from);
-    const RdsReplicaTarget target{replica->second, source != config.rds_replicas.end()
-                                                       ? std::optional<std::string>(source->second)
-                                                       : std::nullopt};
+    const RdsReplicaTarget target{replica->second,
+                                  source != config.rds_replicas.end() ? std::optional<std::string>(source->second)
+                                                                      : std::nullopt,
+                                  config.rpo_unknown == RpoUnknown::allow};
     promote = promote_replica_step(*rds, context.scheduler, target, context.wait);
     plan.readiness.push_back(replica_ready_check(*rds, target, context.replica_lag_seconds, config.rpo, promote->memory));
   }

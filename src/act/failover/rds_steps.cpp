@@ -81,8 +81,12 @@ ReadinessCheck replica_ready_check(aws::AwsClient& client, RdsReplicaTarget targ
                 return done(std::unexpected("replica lag " + std::to_string(static_cast<long>(*lag_seconds)) +
                                             "s is over the RPO of " + std::to_string(static_cast<long>(rpo_seconds)) +
                                             "s"));
+              if (!lag_seconds && !target.unknown_lag_allowed)
+                return done(std::unexpected(
+                    "replica lag unknown (no fresh ReplicaLag from an rds check of " + target.replica +
+                    "): promoting it could lose any amount of writes; set plan.rpo_unknown: allow to accept that"));
               done(*judged + (lag_seconds ? ", lag " + std::to_string(static_cast<long>(*lag_seconds)) + "s"
-                                          : std::string(", lag unknown (no ReplicaLag check)")));
+                                          : std::string(", lag unknown (allowed by plan.rpo_unknown)")));
             });
           }};
 }

@@ -21,6 +21,7 @@ struct RdsReplicaTarget {
   std::string replica;                // the instance in the target region (its client's region)
   std::optional<std::string> source;  // the writer it must replicate from, by name or ARN
                                       // (plan.rds_replicas[from]); none: any source will do
+  bool unknown_lag_allowed = false;   // plan.rpo_unknown: allow (a lag nobody knows is ready)
 };
 
 // The judgement of one DescribeDBInstances answer for `instance`, the instance to be promoted:
@@ -34,7 +35,8 @@ std::expected<std::string, std::string> judge_rds_replica(const aws::rds::DbInst
                                                           bool own_promotion);
 
 // Readiness: judge_rds_replica on DescribeDBInstances, then `lag_seconds` (the monitor's latest
-// CloudWatch ReplicaLag of the replica, probe/aws_resource_prober.cpp) under `rpo`.
+// fresh CloudWatch ReplicaLag of the replica, probe/aws_resource_prober.cpp) under `rpo`; an
+// unknown lag is not ready unless the target allows it.
 // `own_promotion`: the memory of the plan's promote_replica_step (its `memory`), so that a plan
 // resumed after its promotion is ready; null: a standalone instance is never ready.
 ReadinessCheck replica_ready_check(aws::AwsClient& client, RdsReplicaTarget target, std::optional<double> lag_seconds,

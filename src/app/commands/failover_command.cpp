@@ -8,6 +8,7 @@
 #include "act/failover/failover_plan_builder.h"
 #include "act/failover/plan_executor.h"
 #include "app/commands/daemon_client.h"
+#include "app/probers.h"
 #include "aws/aws_session.h"
 #include "net/curl_multi.h"
 #include "store/open_store.h"
@@ -144,6 +145,29 @@ int answer_proposal(FailoverJournal& journal, const JournalPlan& proposal, bool 
   return 0;
 }
 
+// No monitor runs in this process: the replica's rds check is asked once for its ReplicaLag, so
+// that readiness judges a known lag (an unknown one is not ready unless the plan allows it).
+std::optional<double> probe_replica_lag(boost::asio::io_context& io, CurlMulti& curl, aws::AwsSession& aws,
+                                        const Config& config, const ApplicationConfig& app, const std::string& to) {
+  const auto replica = app.plan.rds_replicas.find(to);
+  if (replica == app.plan.rds_replicas.end()) return std::nullopt;
+  const auto check = std::ranges::find_if(config.endpoints, [&](const EndpointConfig& endpoint) {
+    return endpoint.kind == ProbeKind::rds && endpoint.region == to && endpoint.aws.resource == replica->second;
+  });
+  if (check == config.endpoints.end()) return std::nullopt;
+  Probers probers(io, curl, aws);
+  ProbeScheduler scheduler(io, {*check}, ProbeScheduler::Options{std::chrono::milliseconds(0)});
+  probers.register_with(scheduler);
+  std::optional<double> lag;
+  scheduler.run_once([&](ProbeRound&& round) {
+    if (!round.results.empty() && round.results.front().resource) lag = round.results.front().resource->replica_lag_seconds;
+    io.stop();
+  });
+  io.run();
+  io.restart();
+  return lag;
+}
+
 }  // namespace
 
 CLI::App* add_failover_command(CLI::App& cli, FailoverCommandOptions& options) {
@@ -230,12 +254,14 @@ int run_failover_command(const Config& config, const FailoverCommandOptions& opt
   CurlMulti curl(io);
   aws::AwsSession session(io, curl, config.aws);
   aws::AsioScheduler scheduler(io);
+  const bool in_place_rollback = options.action == "rollback" && left_running;
   act::PlanContext context{session.lookup(config.aws.timeout), scheduler, act::WaitOptions{}, std::nullopt, false,
-                           std::nullopt, io.get_executor()};
+                           in_place_rollback ? std::nullopt : probe_replica_lag(io, curl, session, config, *app, to),
+                           io.get_executor()};
   const LeaseHolder me = this_process_holder();
   act::PlanExecutor executor(io.get_executor(), journal, [] { return now_us(); }, act::ExecutorSettings{me.owner});
   std::optional<act::PlanReport> report;
-  const bool in_place = options.action == "rollback" && left_running;
+  const bool in_place = in_place_rollback;
   // A client that cannot be made (no credentials) stops the plan before it starts, with the reason.
   auto plan = act::build_failover_plan(*app, in_place ? (*latest)->from : from, to, context);
   if (!plan) {

@@ -177,3 +177,34 @@ TEST_F(PromoteStep, TheWaitForAvailableKeepsPollingThroughThrottling) {
 
 }  // namespace
 }  // namespace rg::act
+
+namespace rg::act {
+namespace {
+
+// Issue 15, section 5: nobody knows how far behind the replica is (no fresh ReplicaLag from its
+// rds check). Promoting it could lose any amount of data: not ready, unless the plan says
+// rpo_unknown: allow.
+class ReplicaReadiness : public ::testing::Test {
+ protected:
+  StepResult check(std::optional<double> lag, bool allow_unknown) {
+    aws_.transport.answer(200, describe_xml("available", kEastArn));
+    RdsReplicaTarget target{"db-west", "db-east"};
+    target.unknown_lag_allowed = allow_unknown;
+    return aws_.run(replica_ready_check(*aws_.client, target, lag, 60s).check);
+  }
+  test::ScriptedAws aws_{"rds", "us-west-2"};
+};
+
+TEST_F(ReplicaReadiness, AnUnknownLagIsNotReadyUnlessThePlanAllowsIt) {
+  const auto denied = check(std::nullopt, false);
+  ASSERT_FALSE(denied);
+  EXPECT_NE(denied.error().find("rpo_unknown: allow"), std::string::npos) << denied.error();
+  const auto allowed = check(std::nullopt, true);
+  ASSERT_TRUE(allowed) << allowed.error();
+  EXPECT_NE(allowed->find("lag unknown"), std::string::npos) << *allowed;
+  EXPECT_TRUE(check(3.0, false));
+  EXPECT_FALSE(check(90.0, true)) << "a known lag over the RPO is never ready";
+}
+
+}  // namespace
+}  // namespace rg::act
