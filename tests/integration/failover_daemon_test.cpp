@@ -430,5 +430,31 @@ TEST_F(FailoverDaemonTest, TheCliHandsItsCommandsToTheDaemonThatOwnsTheApplicati
   EXPECT_EQ(gate(daemon, "us-east-1"), 200u);
 }
 
+// Issue 15, section 2: a proposal is withdrawn as soon as the region it would leave recovers, so
+// an operator cannot approve a move the outage no longer needs; and approving it afterwards is
+// refused with the reason.
+TEST_F(FailoverDaemonTest, AProposalIsWithdrawnWhenItsSourceRecovers) {
+  test::Daemon daemon(options("manual-approval"));
+  proxy_.set_fault_for(std::string(kPrimaryCheck), DnsFault::nodata);
+  const auto proposed = daemon.wait_for("/api/v1/applications", [](const test::HttpReply& r) {
+    return r.json()[0]["state"] == "awaiting_approval";
+  });
+  ASSERT_EQ(proposed.json()[0]["state"], "awaiting_approval") << proposed.body << test::file_tail(daemon.log(), 40);
+  proxy_.set_fault_for(std::string(kPrimaryCheck), DnsFault::none);
+  const auto withdrawn = daemon.wait_for("/api/v1/applications", [](const test::HttpReply& r) {
+    const auto app = r.json()[0];
+    return !app["history"].empty() && app["history"][0]["state"] == "withdrawn";
+  });
+  const auto app = withdrawn.json()[0];
+  ASSERT_EQ(app["history"][0]["state"], "withdrawn") << app.dump(2) << test::file_tail(daemon.log(), 40);
+  EXPECT_EQ(app["state"], "idle");
+  EXPECT_NE(app["history"][0]["detail"].get<std::string>().find("us-east-1 recovered"), std::string::npos)
+      << app.dump(2);
+  const auto approve = post(daemon, "/api/v1/failover/web/approve");
+  EXPECT_EQ(approve.status, 409u) << approve.body;
+  EXPECT_EQ(desired_capacity(), 0);
+  EXPECT_EQ(record(), "app-east.example.com");
+}
+
 }  // namespace
 }  // namespace rg
