@@ -501,5 +501,28 @@ TEST_F(FailoverPlanMotoTest, ARollbackAfterACrashPutsBackWhatWasThereBeforeThePl
   EXPECT_EQ((*journal)->latest("shop").value()->state, PlanState::rolled_back);
 }
 
+// Issue 15, section 1: two operators type `failover execute` at once, with no daemon running. One
+// takes the application's lease and runs the plan; the other is refused (or, when it comes after,
+// finds the application already there). Exactly one plan's mutations reach AWS.
+TEST_F(FailoverPlanMotoTest, TwoCommandLinesRacingRunExactlyOnePlan) {
+  write_cli_config();
+  proxy_->clear_log();
+  const auto first_out = dir_.path() / "first.out";
+  const auto second_out = dir_.path() / "second.out";
+  test::ChildProcess first(cli_args({"execute", "shop", "--to", "us-west-2"}), first_out);
+  test::ChildProcess second(cli_args({"execute", "shop", "--to", "us-west-2"}), second_out);
+  const int first_status = first.wait();
+  const int second_status = second.wait();
+  const auto said = "first (" + std::to_string(first_status) + "):\n" + test::file_tail(first_out, 40) +
+                    "\nsecond (" + std::to_string(second_status) + "):\n" + test::file_tail(second_out, 40);
+  EXPECT_EQ((first_status == 0) + (second_status == 0), 1) << said;
+  EXPECT_EQ(proxy_->count("ssm", "", "PutParameter"), 1u) << said;
+  const auto journal = SqliteFailoverJournal::open((dir_.path() / "cli.db").string()).value();
+  const auto plans = journal->plans("shop", 10).value();
+  ASSERT_EQ(plans.size(), 1u) << said;
+  EXPECT_EQ(plans[0].state, PlanState::completed) << said;
+  EXPECT_EQ(world().parameter, "db-west.example");
+}
+
 }  // namespace
 }  // namespace rg::act

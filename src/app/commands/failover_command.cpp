@@ -3,7 +3,9 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <functional>
 #include <iostream>
+#include <memory>
 
 #include "act/failover/failover_plan_builder.h"
 #include "act/failover/plan_executor.h"
@@ -110,7 +112,10 @@ int ask_daemon(const Config& config, const FailoverCommandOptions& options, cons
   if (!options.to.empty()) body["to"] = options.to;
   const auto answer = post_to_daemon(config.server, "/api/v1/failover/" + options.app + "/" + options.action, body);
   if (!answer) {
-    out << answer.error() << "\n";
+    // The holder may be another command rather than a daemon: either way it is not ours to act.
+    out << "refused: " << owner.holder.owner << " holds " << options.app << "'s failover until "
+        << format_iso8601(owner.expires_at) << " and its API does not answer (" << answer.error()
+        << "); if it is another `regionguard failover` command, try again when it ends\n";
     return kNotCompleted;
   }
   const bool accepted = answer->status >= 200 && answer->status < 300;
@@ -200,6 +205,20 @@ int run_failover_command(const Config& config, const FailoverCommandOptions& opt
   const bool changes = !options.dry_run && options.action != "plan";
   if (changes)
     if (const auto owner = live_owner(journal, app->name)) return ask_daemon(config, options, *owner, out);
+  // The lease first, then the journal: what this command reads (the active region, a plan left
+  // running, a proposal) cannot change under it, since nobody else may begin a plan meanwhile.
+  const LeaseHolder me = this_process_holder();
+  if (changes) {
+    const auto lease = journal.acquire_lease(app->name, me, now_us(), kCliLeaseTtl);
+    if (!lease || !lease->ours) {
+      out << "refused: " << (lease ? "another process holds " + app->name + "'s failover: " + lease->lease.holder.owner
+                                   : "journal: " + lease.error().message)
+          << "\n";
+      return kNotCompleted;
+    }
+  }
+  const std::unique_ptr<const LeaseHolder, std::function<void(const LeaseHolder*)>> release(
+      changes ? &me : nullptr, [&](const LeaseHolder* holder) { journal.release_lease(app->name, holder->owner); });
 
   const auto latest = journal.latest(app->name);
   if (!latest) {
@@ -258,7 +277,6 @@ int run_failover_command(const Config& config, const FailoverCommandOptions& opt
   act::PlanContext context{session.lookup(config.aws.timeout), scheduler, act::WaitOptions{}, std::nullopt, false,
                            in_place_rollback ? std::nullopt : probe_replica_lag(io, curl, session, config, *app, to),
                            io.get_executor()};
-  const LeaseHolder me = this_process_holder();
   act::PlanExecutor executor(io.get_executor(), journal, [] { return now_us(); }, act::ExecutorSettings{me.owner});
   std::optional<act::PlanReport> report;
   const bool in_place = in_place_rollback;
@@ -267,15 +285,6 @@ int run_failover_command(const Config& config, const FailoverCommandOptions& opt
   if (!plan) {
     out << "cannot reach AWS: " << plan.error() << "\n";
     return kNotCompleted;
-  }
-  if (changes) {
-    const auto lease = journal.acquire_lease(app->name, me, now_us(), kCliLeaseTtl);
-    if (!lease || !lease->ours) {
-      out << "refused: " << (lease ? "another process took " + app->name + "'s failover: " + lease->lease.holder.owner
-                                   : "journal: " + lease.error().message)
-          << "\n";
-      return kNotCompleted;
-    }
   }
   const auto done = [&](act::PlanReport r) {
     report = std::move(r);
@@ -323,7 +332,6 @@ int run_failover_command(const Config& config, const FailoverCommandOptions& opt
   if (changes) keep_lease();
   auto work = boost::asio::make_work_guard(io);
   if (!report) io.run();
-  if (changes) journal.release_lease(app->name, me.owner);
   if (!report) {
     out << "the plan did not finish\n";
     return kNotCompleted;
