@@ -242,7 +242,8 @@ FailoverRound FailoverController::on_round(std::span<const EndpointState> states
     if (app.lock.locked) {
       journal_failed(app, "locked since " + format_iso8601(app.lock.at) + " (" + app.lock.reason +
                               "): no automation until `regionguard failover unlock " + app.config.name +
-                              " --reason ...`; the policy says: " + decision.reason);
+                              " --reason ...`; the policy would " + std::string(to_string(decision.kind)) +
+                              " to " + decision.to);  // no figures: said once, not every round
       continue;
     }
     carry_out(app, decision, now);
