@@ -350,7 +350,10 @@ TEST(ApiSlowClient, AClientThatNeverReadsIsDroppedWhileAnotherKeepsReceiving) {
   test::http_request(daemon.port(), http::verb::post, "/api/v1/probe", {{"Authorization", bearer()}});
   const auto until = std::chrono::steady_clock::now() + 15s;
   while (good_messages == seen && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(50ms);
-  const auto page = daemon.get("/metrics").body;
+  // Asked until it answers: under load one request can be refused while the flood drains.
+  const auto page = daemon.wait_for("/metrics", [](const test::HttpReply& r) {
+                            return r.status == 200 && test::metric_value(r.body, "regionguard_ws_clients").has_value();
+                          }).body;
   stop = true;
   good_reader.join();
   EXPECT_GT(good_messages, seen);
