@@ -273,13 +273,13 @@ int run_failover_command(const Config& config, const FailoverCommandOptions& opt
   CurlMulti curl(io);
   aws::AwsSession session(io, curl, config.aws);
   aws::AsioScheduler scheduler(io);
-  const bool in_place_rollback = options.action == "rollback" && left_running;
+  // A plan left running is undone in place (as a new generation that fences it).
+  const bool in_place = options.action == "rollback" && left_running;
   act::PlanContext context{session.lookup(config.aws.timeout), scheduler, act::WaitOptions{}, std::nullopt, false,
-                           in_place_rollback ? std::nullopt : probe_replica_lag(io, curl, session, config, *app, to),
+                           in_place ? std::nullopt : probe_replica_lag(io, curl, session, config, *app, to),
                            io.get_executor()};
   act::PlanExecutor executor(io.get_executor(), journal, [] { return now_us(); }, act::ExecutorSettings{me.owner});
   std::optional<act::PlanReport> report;
-  const bool in_place = in_place_rollback;
   // A client that cannot be made (no credentials) stops the plan before it starts, with the reason.
   auto plan = act::build_failover_plan(*app, in_place ? (*latest)->from : from, to, context);
   if (!plan) {
