@@ -12,14 +12,15 @@
 #include "app/alerting.h"
 #include "app/anomaly_runner.h"
 #include "present/cloudwatch/cloudwatch_publisher.h"
-#include "app/failover_controller.h"
 #include "app/job_scheduler.h"
 #include "app/scheduled_jobs.h"
 #include "app/score_records.h"
 #include "app/store_maintenance.h"
 #include "core/worker_pool.h"
 #include "app/probers.h"
+#include "act/failover/failover_controller.h"
 #include "present/api_server.h"
+#include "present/failover_api.h"
 #include "probe/probe_scheduler.h"
 #include "store/batch_writer.h"
 #include "store/open_store.h"
@@ -80,9 +81,10 @@ int run_pipeline(const Config& config, const PipelineOptions& options) {
   Probers probers(io, curl, aws);
 
   // Each application's policy every round; plans journaled, resumed after a crash.
-  auto failover = FailoverController::start(io, config, aws,
-                                            [&](const Notification& n) { (*alerting)->notify(n); },
-                                            std::move(opened->journal));
+  act::ControllerSetup failover_setup;
+  failover_setup.clients = aws.lookup(config.aws.timeout);
+  failover_setup.notify = [&](const Notification& n) { (*alerting)->notify(n); };
+  auto failover = act::FailoverController::start(io, config, std::move(opened->journal), std::move(failover_setup));
   if (!failover) {
     spdlog::critical("cannot start the failover controller: {}", failover.error());
     return 1;
@@ -99,7 +101,7 @@ int run_pipeline(const Config& config, const PipelineOptions& options) {
   // REST API, WebSocket stream, /metrics and the dashboard, on the same loop.
   auto server = ApiServer::start(io, config,
                                  {[&] { return scheduler.trigger_round(); }, [&] { return writer.stats(); },
-                                  [&] { return anomaly.stats(); }, (*alerting)->api_hooks(), (*failover)->api_hooks(),
+                                  [&] { return anomaly.stats(); }, (*alerting)->api_hooks(), failover_hooks(**failover),
                                   cloudwatch.enabled() ? std::function([&] { return cloudwatch.stats(); }) : nullptr});
   if (!server) {
     spdlog::critical("cannot start the HTTP server: {}", server.error());
@@ -135,7 +137,7 @@ int run_pipeline(const Config& config, const PipelineOptions& options) {
     auto failovers = (*failover)->on_round(analyzed.states, now_us());
     (*alerting)->on_round(analyzed, anomalies.signals, failovers.signals);
     if (cloudwatch.enabled()) cloudwatch.on_round(analyzed, failovers.active_regions);
-    (*server)->publish(round.number, analyzed, anomalies.signals, std::move(failovers.applications));
+    (*server)->publish(round.number, analyzed, anomalies.signals, applications_json(failovers.applications));
     log_round(analyzed, round);
     if (options.max_rounds != 0 && ++rounds >= options.max_rounds) shut_down();
   });

@@ -43,7 +43,7 @@ class ApiServer {
     std::function<AnomalyStats()> anomaly_stats;
     // The alert list, silences and alert metrics (app/alerting.h). Members may be empty.
     AlertHooks alerts;
-    // Applications, failover operations and the data-plane gate (app/failover_controller.h).
+    // Applications, failover operations and the data-plane gate (act/failover/failover_controller.h, via present/failover_api.h).
     FailoverHooks failover;
     // For /metrics: the CloudWatch publisher's counters (present/cloudwatch/cloudwatch_publisher.h). May be empty.
     std::function<CloudWatchStats()> cloudwatch_stats;

@@ -1,5 +1,5 @@
 #pragma once
-// What the API asks of the failover controller (app/failover_controller.h): the applications'
+// What the API asks of the failover controller (act/failover/failover_controller.h, via present/failover_api.h): the applications'
 // state for GET /api/v1/applications, the operations of POST /api/v1/failover/{app}/{op}, and the
 // data-plane gate GET /gate/{app}/{region}. Every member may be empty when no controller runs.
 #include <cstdint>
@@ -21,7 +21,7 @@ struct GateAnswer {
 
 struct FailoverHooks {
   std::function<nlohmann::json()> applications;
-  // op: plan, execute, approve, rollback; body: {"to": REGION} (plan, execute; optional). The
+  // op: plan, execute, approve, decline, rollback, unlock; body: {"to": REGION} (plan, execute; optional). The
   // token is checked before this is called.
   std::function<ApiResponse(const std::string& app, const std::string& op, const nlohmann::json& body)> act;
   // nullopt: no such application, region, or the application serves no gate.

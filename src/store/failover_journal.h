@@ -142,5 +142,7 @@ class FailoverJournal {
 LeaseHolder this_process_holder();
 // Whether the holder's process still runs (only knowable on this host; elsewhere: true).
 bool holder_alive(const LeaseHolder& holder);
+// Whether `lease` still keeps others out at `now`: unexpired, and its process not known to be gone.
+bool lease_is_live(const Lease& lease, TimePoint now);
 
 }  // namespace rg

@@ -70,6 +70,8 @@ bool holder_alive(const LeaseHolder& holder) {
   return kill(static_cast<pid_t>(holder.pid), 0) == 0 || errno != ESRCH;
 }
 
+bool lease_is_live(const Lease& lease, TimePoint now) { return lease.expires_at > now && holder_alive(lease.holder); }
+
 StoreResult<std::unique_ptr<FailoverJournal>> SqliteFailoverJournal::open(const std::string& path) {
   // SqliteStore::open creates the file and applies every migration (the journal tables included).
   if (auto migrated = SqliteStore::open(path); !migrated) return std::unexpected(migrated.error());
@@ -309,8 +311,7 @@ StoreResult<LeaseAnswer> SqliteFailoverJournal::acquire_lease(const std::string&
   if (!transaction) return failed(transaction);
   auto current = read_lease(app);
   if (!current) return failed(current);
-  if (*current && (*current)->holder.owner != holder.owner && (*current)->expires_at > now &&
-      holder_alive((*current)->holder))
+  if (*current && (*current)->holder.owner != holder.owner && lease_is_live(**current, now))
     return LeaseAnswer{false, **current};
   const Lease taken{holder, now, now + std::chrono::duration_cast<std::chrono::microseconds>(ttl)};
   auto upsert = Statement::prepare(db_.get(), R"sql(

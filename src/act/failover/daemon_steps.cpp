@@ -1,8 +1,8 @@
-#include "app/failover_steps.h"
+#include "act/failover/daemon_steps.h"
 
 #include <memory>
 
-namespace rg {
+namespace rg::act {
 namespace {
 
 constexpr std::string_view kGatePrefix = "open the gate of ";
@@ -11,15 +11,15 @@ long whole_seconds(std::chrono::microseconds d) { return static_cast<long>(d.cou
 
 }  // namespace
 
-act::PlanStep gate_step(std::function<void(const std::string&)> open_gate, std::string from, std::string to) {
-  act::PlanStep step;
+PlanStep gate_step(std::function<void(const std::string&)> open_gate, std::string from, std::string to) {
+  PlanStep step;
   step.name = std::string(kGatePrefix) + to;
   step.description = "GET /gate/<app>/" + to + " answers 200 and the other regions 503 (Route 53 health checks follow)";
-  step.action = [open_gate, to](act::StepCallback done) {
+  step.action = [open_gate, to](StepCallback done) {
     open_gate(to);
     done("");
   };
-  step.undo = [open_gate, from](act::StepCallback done) {
+  step.undo = [open_gate, from](StepCallback done) {
     open_gate(from);
     done("gate of " + from + " open again");
   };
@@ -34,28 +34,28 @@ bool gate_opened(const JournalPlan& record) {
   return last == StepPhase::done;
 }
 
-act::PlanStep settle_step(aws::AwsScheduler& scheduler, std::string to, Millis settle,
+PlanStep settle_step(aws::AwsScheduler& scheduler, std::string to, Millis settle,
                           std::function<std::optional<std::string>()> problem) {
-  act::PlanStep step;
+  PlanStep step;
   step.name = "settle: " + to + " healthy for " + std::to_string(settle.count() / 1000) + "s";
   step.description = "the checks of " + to + " must stay healthy while traffic moves; a failure rolls back";
-  step.action = [](act::StepCallback done) { done(""); };  // the verification is the step
-  step.verify = [&scheduler, to, settle, problem = std::move(problem)](act::StepCallback done) {
+  step.action = [](StepCallback done) { done(""); };  // the verification is the step
+  step.verify = [&scheduler, to, settle, problem = std::move(problem)](StepCallback done) {
     auto since = std::make_shared<std::optional<TimePoint>>();
     // Polled every second: the round interval decides how often the verdict changes.
-    act::WaitOptions wait{std::chrono::seconds(1), settle + std::chrono::minutes(1)};
-    act::wait_until(
+    WaitOptions wait{std::chrono::seconds(1), settle + std::chrono::minutes(1)};
+    wait_until(
         scheduler, wait, to + " settling",
-        [&scheduler, settle, problem, since](act::PollCallback look) {
+        [&scheduler, settle, problem, since](PollCallback look) {
           const auto now = scheduler.wall_now();
           if (!*since) *since = now;
           if (auto why = problem()) return look(std::unexpected(*why));
           const auto healthy_for = now - **since;
-          look(act::PollResult{healthy_for >= settle, "healthy for " + std::to_string(whole_seconds(healthy_for)) + "s"});
+          look(PollResult{healthy_for >= settle, "healthy for " + std::to_string(whole_seconds(healthy_for)) + "s"});
         },
         std::move(done));
   };
   return step;
 }
 
-}  // namespace rg
+}  // namespace rg::act
