@@ -254,7 +254,8 @@ FailoverRound FailoverController::on_round(std::span<const EndpointState> states
     }
     app.logged_rule = std::move(rule);
     app.decision = decision;
-    if (!app.owned) continue;
+    // Renewed before acting too, not only on the timer: a round may come just as the lease ends.
+    if (!hold_lease(app, now)) continue;
     if (app.left_running && !app.running) decide_recovery(app, now);
     if (app.pending) expire_or_withdraw_proposal(app, now);
     if (decision.kind != DecisionKind::failover && decision.kind != DecisionKind::failback) continue;
