@@ -152,9 +152,39 @@ class PlanRun : public std::enable_shared_from_this<PlanRun> {
     return true;
   }
 
-  bool journal_step(std::size_t index, StepPhase phase, const std::string& detail) {
-    return journaled(journal_->record_step(plan_.app, report_.generation,
-                                           {static_cast<int>(index), plan_.steps[index].name, phase, clock_(), detail, ""}));
+  // A journal write that fails (the store itself, not a fence) stops the plan where it is: no AWS
+  // call runs until the write lands. It is tried again, after pauses that double from
+  // journal_retry, journal_attempts times in all (a lock released, space freed); then the plan
+  // ends journal_failed, and the controller locks the application.
+  void write(std::function<StoreResult<JournalWrite>()> attempt, std::function<void()> next, int attempt_number = 1) {
+    auto result = attempt();
+    if (!result && attempt_number < settings_.journal_attempts) {
+      const auto pause = settings_.journal_retry * (1 << (attempt_number - 1));
+      note("the journal could not be written (" + result.error().message + "): no AWS call until it is; attempt " +
+           std::to_string(attempt_number + 1) + " of " + std::to_string(settings_.journal_attempts) + " in " +
+           std::to_string(pause.count()) + " ms");
+      auto timer = std::make_shared<boost::asio::steady_timer>(executor_, pause);
+      timer->async_wait([self = shared_from_this(), timer, attempt = std::move(attempt), next = std::move(next),
+                         attempt_number](const boost::system::error_code&) mutable {
+        self->write(std::move(attempt), std::move(next), attempt_number + 1);
+      });
+      return;
+    }
+    if (!result && settings_.journal_attempts > 1)
+      result = std::unexpected(StoreError{result.error().code, result.error().message + " (" +
+                                                                    std::to_string(settings_.journal_attempts) +
+                                                                    " attempts; the plan stopped there)"});
+    if (!journaled(result)) return;
+    next();
+  }
+
+  void journal_step(std::size_t index, StepPhase phase, std::string detail, std::function<void()> next) {
+    write(
+        [this, index, phase, detail = std::move(detail)] {
+          return journal_->record_step(plan_.app, report_.generation,
+                                       {static_cast<int>(index), plan_.steps[index].name, phase, clock_(), detail, ""});
+        },
+        std::move(next));
   }
 
   // Calls `function` and continues on the loop with its result (posted, so synchronous fakes do
@@ -196,8 +226,8 @@ class PlanRun : public std::enable_shared_from_this<PlanRun> {
   }
 
   void readiness_passed(std::size_t first) {
-    if (!journaled(journal_->mark_ready(plan_.app, report_.generation, clock_()))) return;
-    run_step(first);
+    write([this] { return journal_->mark_ready(plan_.app, report_.generation, clock_()); },
+          [self = shared_from_this(), first] { self->run_step(first); });
   }
 
   void finish_not_ready() {
@@ -212,15 +242,21 @@ class PlanRun : public std::enable_shared_from_this<PlanRun> {
 
   void finish(PlanOutcome outcome) {
     report_.outcome = outcome;
-    if (!journaled(journal_->finish_plan(plan_.app, report_.generation, PlanState::running, state_of(outcome), clock_(),
-                                         report_.reason)))
-      return;
-    done_(std::move(report_));
+    write(
+        [this, outcome] {
+          return journal_->finish_plan(plan_.app, report_.generation, PlanState::running, state_of(outcome), clock_(),
+                                       report_.reason);
+        },
+        [self = shared_from_this()] { self->done_(std::move(self->report_)); });
   }
 
   void run_step(std::size_t index) {
     if (index == plan_.steps.size()) return finish(PlanOutcome::completed);
-    if (!journal_step(index, StepPhase::started, "")) return;
+    journal_step(index, StepPhase::started, "", [self = shared_from_this(), index] { self->act(index); });
+  }
+
+  // Step `index`'s action, once its start is journaled.
+  void act(std::size_t index) {
     if (const auto& memory = plan_.steps[index].memory) {
       // The action runs while this run is alive; weak all the same, as the step owns the memory.
       memory->persist_with([weak = weak_from_this(), index](const nlohmann::json& state) -> std::expected<void, std::string> {
@@ -237,12 +273,13 @@ class PlanRun : public std::enable_shared_from_this<PlanRun> {
       const auto& step = self->plan_.steps[index];
       if (!result) {
         self->log(ProgressKind::failed, "FAILED: " + step.name + ": " + result.error());
-        if (!self->journal_step(index, StepPhase::failed, result.error())) return;
-        // Its undo state was journaled: the action read the world and then failed, so its change
-        // may have landed (a lost response). Undos are idempotent: undo it too.
-        if (step.memory && step.memory->state()) self->note_applied(index);
-        return self->step_failed(index, "step " + std::to_string(index + 1) + " (" + step.name +
-                                            ") failed: " + result.error());
+        return self->journal_step(index, StepPhase::failed, result.error(), [self, index, error = result.error()] {
+          const auto& failed = self->plan_.steps[index];
+          // Its undo state was journaled: the action read the world and then failed, so its change
+          // may have landed (a lost response). Undos are idempotent: undo it too.
+          if (failed.memory && failed.memory->state()) self->note_applied(index);
+          self->step_failed(index, "step " + std::to_string(index + 1) + " (" + failed.name + ") failed: " + error);
+        });
       }
       self->log(ProgressKind::done, "done: " + step.name + (result->empty() ? "" : " (" + *result + ")"));
       self->note_applied(index);
@@ -251,9 +288,12 @@ class PlanRun : public std::enable_shared_from_this<PlanRun> {
         const auto& name = self->plan_.steps[index].name;
         if (!verified) {
           self->log(ProgressKind::failed, "VERIFY FAILED: " + name + ": " + verified.error());
-          if (!self->journal_step(index, StepPhase::failed, "verification: " + verified.error())) return;
-          return self->step_failed(index, "verification of step " + std::to_string(index + 1) + " (" + name +
-                                              ") failed: " + verified.error());
+          return self->journal_step(index, StepPhase::failed, "verification: " + verified.error(),
+                                    [self, index, error = verified.error()] {
+                                      self->step_failed(index, "verification of step " + std::to_string(index + 1) +
+                                                                   " (" + self->plan_.steps[index].name +
+                                                                   ") failed: " + error);
+                                    });
         }
         self->log(ProgressKind::verified, "verified: " + name + (verified->empty() ? "" : " (" + *verified + ")"));
         self->step_verified(index, *verified);
@@ -280,9 +320,10 @@ class PlanRun : public std::enable_shared_from_this<PlanRun> {
   }
 
   void step_verified(std::size_t index, const std::string& detail) {
-    if (!journal_step(index, StepPhase::done, detail)) return;
-    rolling_forward_since_.reset();
-    run_step(index + 1);
+    journal_step(index, StepPhase::done, detail, [self = shared_from_this(), index] {
+      self->rolling_forward_since_.reset();
+      self->run_step(index + 1);
+    });
   }
 
   void note_applied(std::size_t index) {
@@ -305,9 +346,16 @@ class PlanRun : public std::enable_shared_from_this<PlanRun> {
       log(ProgressKind::note, "nothing to undo: " + step.name);
       return undo(std::move(order), position + 1, all_undone);
     }
-    if (!journal_step(index, StepPhase::undo_started, "")) return;
-    call(step.undo, [self = shared_from_this(), order = std::move(order), position, all_undone,
-                     index](StepResult result) mutable {
+    journal_step(index, StepPhase::undo_started, "",
+                 [self = shared_from_this(), order = std::move(order), position, all_undone, index]() mutable {
+                   self->undo_step(std::move(order), position, all_undone, index);
+                 });
+  }
+
+  // Step `index`'s undo, once its start is journaled; then the next in `order`.
+  void undo_step(std::vector<std::size_t> order, std::size_t position, bool all_undone, std::size_t index) {
+    call(plan_.steps[index].undo, [self = shared_from_this(), order = std::move(order), position, all_undone,
+                                   index](StepResult result) mutable {
       const auto& name = self->plan_.steps[index].name;
       if (result) {
         self->log(ProgressKind::undone, "undone: " + name + (result->empty() ? "" : " (" + *result + ")"));
@@ -315,10 +363,11 @@ class PlanRun : public std::enable_shared_from_this<PlanRun> {
         // Keep undoing the rest: a half rolled-back plan is worse than one with a known gap.
         self->log(ProgressKind::undo_failed, "UNDO FAILED: " + name + ": " + result.error());
       }
-      if (!self->journal_step(index, result ? StepPhase::undone : StepPhase::undo_failed,
-                              result ? *result : result.error()))
-        return;
-      self->undo(std::move(order), position + 1, all_undone && result.has_value());
+      const bool undone = result.has_value();
+      self->journal_step(index, undone ? StepPhase::undone : StepPhase::undo_failed, undone ? *result : result.error(),
+                         [self, order = std::move(order), position, all_undone, undone]() mutable {
+                           self->undo(std::move(order), position + 1, all_undone && undone);
+                         });
     });
   }
 

@@ -64,6 +64,10 @@ struct ExecutorSettings {
   // After an irreversible step: how long a failing later step is retried, and how often.
   std::chrono::milliseconds roll_forward_for{std::chrono::minutes(5)};
   std::chrono::milliseconds roll_forward_retry{std::chrono::seconds(5)};
+  // A journal write that fails is tried this many times in all, the pauses doubling from
+  // journal_retry (250 ms, 500 ms, 1 s), before the plan ends journal_failed; no step runs meanwhile.
+  int journal_attempts = 4;
+  std::chrono::milliseconds journal_retry{250};
 };
 
 enum class Recovery { resume, rollback };

@@ -9,6 +9,7 @@
 #include "act/failover/plan_executor.h"
 #include "store/sqlite_failover_journal.h"
 #include "support/temp_dir.h"
+#include "unit/act/failing_journal.h"
 
 namespace rg::act {
 namespace {
@@ -465,6 +466,42 @@ TEST_F(CrashRecoveryTest, ARollbackOfARunningPlanIsANewGenerationThatFencesTheOl
   EXPECT_EQ(plans[1].state, PlanState::fenced);
   // The old runner wakes up: its next write is fenced, so it changes nothing more.
   EXPECT_EQ(journal->record_step("shop", 1, {1, "step 2", StepPhase::done, t0, "", ""}).value(), JournalWrite::fenced);
+}
+
+// Section 6: the journal cannot be written between two steps (an I/O error that passes). No step
+// runs until the write lands; it is tried again, and the plan carries on.
+TEST_F(PlanExecutorTest, AJournalWriteThatFailsMidPlanIsTriedAgainBeforeAnyMoreStepRuns) {
+  test::FailingJournal failing(*journal);
+  failing.fail_step_writes(3, 2);  // step 2's "started": fails twice, then lands
+  PlanExecutor patient{io.get_executor(), failing, [] { return t0; },
+                       ExecutorSettings{owner.owner, std::chrono::milliseconds(30), std::chrono::milliseconds(1), 4,
+                                        std::chrono::milliseconds(1)}};
+  PlanReport report;
+  patient.run(plan({step(1), step(2)}), 1, [&](PlanReport r) { report = std::move(r); });
+  io.run();
+  EXPECT_EQ(report.outcome, PlanOutcome::completed) << report.reason;
+  EXPECT_EQ(trace, (std::vector<std::string>{"do 1", "do 2"}));
+  EXPECT_EQ(std::ranges::count_if(report.log, [](const std::string& line) {
+              return line.starts_with("the journal could not be written (disk I/O error): no AWS call until it is");
+            }),
+            2);
+}
+
+// Section 6: the journal stays broken. The plan stops before its next change, ends journal_failed
+// (the controller locks the application) and says how often it tried.
+TEST_F(PlanExecutorTest, AJournalThatStaysBrokenStopsThePlanBeforeItsNextChange) {
+  test::FailingJournal failing(*journal);
+  failing.fail_step_writes(3, -1);
+  PlanExecutor patient{io.get_executor(), failing, [] { return t0; },
+                       ExecutorSettings{owner.owner, std::chrono::milliseconds(30), std::chrono::milliseconds(1), 4,
+                                        std::chrono::milliseconds(1)}};
+  PlanReport report;
+  patient.run(plan({step(1), step(2)}), 1, [&](PlanReport r) { report = std::move(r); });
+  io.run();
+  EXPECT_EQ(report.outcome, PlanOutcome::journal_failed);
+  EXPECT_EQ(trace, (std::vector<std::string>{"do 1"})) << "step 2 never ran without its journal row";
+  EXPECT_EQ(failing.step_writes(), 6) << "two writes, then step 2's start tried four times";
+  EXPECT_NE(report.reason.find("4 attempts"), std::string::npos) << report.reason;
 }
 
 }  // namespace
