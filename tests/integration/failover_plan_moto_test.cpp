@@ -167,12 +167,13 @@ class FailoverPlanMotoTest : public test::MotoSuite {
   }
 
   PlanReport run_plan(const ApplicationConfig& app) { return run_plan_with(executor_, app); }
-  PlanReport run_plan_with(PlanExecutor& executor, const ApplicationConfig& app) {
+  PlanReport run_plan_with(PlanExecutor& executor, const ApplicationConfig& app, const std::string& from = "us-east-1",
+                           const std::string& to = "us-west-2") {
     const auto lookup = [this](std::string_view s, const std::string& r) -> std::expected<AwsClient*, std::string> {
       return &client(s, r);
     };
     PlanContext context{lookup, aws_.scheduler(), WaitOptions{200ms, 60s}, std::nullopt, true, 2.0};
-    auto plan = build_failover_plan(app, "us-east-1", "us-west-2", context).value();
+    auto plan = build_failover_plan(app, from, to, context).value();
     std::optional<PlanReport> report;
     const auto generation = journal_->next_generation("shop").value();
     executor.run(std::move(plan), generation, [&](PlanReport r) { report = std::move(r); });
@@ -400,6 +401,22 @@ TEST_F(FailoverPlanMotoTest, AReadinessFailureChangesNothing) {
   EXPECT_EQ(world(), before);
   EXPECT_EQ(proxy_->count("ssm", "", "PutParameter"), 0u);
   EXPECT_EQ(proxy_->count("autoscaling", "", "UpdateAutoScalingGroup"), 0u);
+}
+
+// Issue 15, section 3: shop failed over and db-west was promoted; db-east, the old writer, missed
+// every write since. Failing back with no replica of db-west in us-east-1 would point the
+// application at it: not ready, saying what to create, and nothing changes.
+TEST_F(FailoverPlanMotoTest, AFailBackWithoutAReplicaOfTheCurrentWriterIsNotReadyAndSaysWhatToCreate) {
+  proxy_->clear_log();
+  const auto report = run_plan_with(executor_, shop(), "us-west-2", "us-east-1");
+  EXPECT_EQ(report.outcome, PlanOutcome::not_ready);
+  EXPECT_NE(report.reason.find("no read replica of db-west (the writer in us-west-2) is configured in us-east-1"),
+            std::string::npos)
+      << report.reason;
+  EXPECT_NE(report.reason.find("aws rds create-db-instance-read-replica --region us-east-1"), std::string::npos)
+      << report.reason;
+  EXPECT_EQ(proxy_->count("ssm", "", "PutParameter"), 0u);
+  EXPECT_EQ(proxy_->count("route53", "", "ChangeResourceRecordSets"), 0u);
 }
 
 TEST_F(FailoverPlanMotoTest, AnEcsServiceMissingFromItsClusterIsNotReady) {

@@ -29,6 +29,18 @@ std::string describe(const JournalPlan& plan) {
 
 Refusal refuse(RefusalKind kind, std::string message) { return Refusal{kind, std::move(message)}; }
 
+// What an operator does when a plan stopped past its point of no return: the page's runbook.
+std::string halted_runbook(const std::string& app, const JournalPlan& record, const PlanReport& report) {
+  std::string taken;
+  for (const auto& step : report.not_undone) taken += (taken.empty() ? "" : ", ") + step;
+  return "left as it is (irreversible): " + taken + ". Runbook: (1) " + record.to +
+         "'s database is the writer now: make sure nothing writes to the old one in " + record.from +
+         " (stop its writers or make it read-only), so there are never two writers; (2) finish by hand the " +
+         "steps that did not run (`regionguard failover status " + app + "` lists them; the last one failed: " +
+         report.reason + "), pointing traffic at " + record.to + "; (3) when one database takes the writes and " +
+         "traffic points at it, `regionguard failover unlock " + app + " --reason \"...\"`";
+}
+
 }  // namespace
 
 std::string_view to_string(RefusalKind kind) {
@@ -69,6 +81,8 @@ struct FailoverController::Application {
   std::optional<JournalPlan> left_running;  // by a crash: resumed or rolled back at the first round that judges it
   std::optional<JournalPlan> superseded;    // a running plan an operator rolls back: undone once its runner stops
   std::int64_t rollback_generation = 0;     // the generation that undoes it
+  // Outside automatic mode a plan left running waits for an operator: what approving it does.
+  std::optional<Recovery> recovery_proposed;
 
   const RegionAssessment* assessment(const std::string& region) const {
     if (!decision) return nullptr;
@@ -224,16 +238,33 @@ void FailoverController::decide_recovery(Application& app, TimePoint now) {
     why = record.from + " is no longer down";
   }
   if (!mode) return;  // no fresh news of the source yet: ask again next round
+  // Outside automatic mode an operator decides (a plan too old to resume is rolled back anyway).
+  if (app.config.policy.mode != FailoverMode::automatic && age <= app.config.policy.max_resume_age) {
+    if (app.recovery_proposed != mode)
+      announce(app, AlertSeverity::critical,
+               "#" + std::to_string(record.generation) + " (" + record.from + " -> " + record.to +
+                   ") was left running by a restart and " + why + ": approve to " +
+                   (*mode == Recovery::resume ? "resume it" : "roll it back") + " (`regionguard failover approve " +
+                   app.config.name + "`), or roll it back (`regionguard failover rollback " + app.config.name + "`)");
+    app.recovery_proposed = mode;
+    return;
+  }
+  recover_left_running(app, *mode, why);
+}
+
+void FailoverController::recover_left_running(Application& app, Recovery mode, const std::string& why) {
+  const auto record = *app.left_running;
   auto plan = build_plan(app, record.from, record.to);
   if (!plan) return announce(app, AlertSeverity::critical, plan.error());
   app.left_running.reset();
+  app.recovery_proposed.reset();
   announce(app, AlertSeverity::warning,
-           std::string(*mode == Recovery::resume ? "resuming" : "rolling back") + " #" +
+           std::string(mode == Recovery::resume ? "resuming" : "rolling back") + " #" +
                std::to_string(record.generation) + " (" + record.from + " -> " + record.to +
                ") left running by a restart: " + why);
   app.running = record;
   app.log.clear();
-  executor_.recover(std::move(*plan), record, *mode, [this, alive = alive_, &app](PlanReport report) {
+  executor_.recover(std::move(*plan), record, mode, [this, alive = alive_, &app](PlanReport report) {
     if (*alive) finished(app, report);
   });
 }
@@ -388,10 +419,7 @@ void FailoverController::finished(Application& app, const PlanReport& report) {
     announce(app, AlertSeverity::critical, what);
   }
   if (!report.not_undone.empty() && report.outcome != PlanOutcome::completed)
-    announce(app, AlertSeverity::critical, "left as it is (irreversible): " + report.not_undone.front() +
-                                               ". Runbook: make sure one database takes writes, point the "
-                                               "application at it, then `regionguard failover unlock " +
-                                               app.config.name + " --reason ...`");
+    announce(app, AlertSeverity::critical, halted_runbook(app.config.name, record, report));
   // Outcomes an operator must look at before automation acts again.
   if (report.outcome == PlanOutcome::rollback_failed || report.outcome == PlanOutcome::halted ||
       report.outcome == PlanOutcome::journal_failed || report.outcome == PlanOutcome::fenced)
@@ -525,7 +553,8 @@ void FailoverController::sync_with_journal(Application& app) {
   set_gate(app, app.active);
   app.moves = app.dry_run_moves;
   for (const auto& plan : *plans)
-    if (is_move(plan.state)) app.moves.push_back({plan.created_at, plan.kind == "failback"});
+    // A plan that ran counts from when it started (readiness passed), not from its proposal.
+    if (is_move(plan.state)) app.moves.push_back({plan.ready_at.value_or(plan.created_at), plan.kind == "failback"});
   if (!app.pending) return;
   const auto proposal = std::ranges::find(*plans, app.pending->generation, &JournalPlan::generation);
   if (proposal == plans->end()) return;
@@ -664,6 +693,18 @@ Answer<Approved> FailoverController::approve(const std::string& name, std::strin
   if (auto refusal = may_change(*app, false)) return std::unexpected(*refusal);
   if (app->running)
     return std::unexpected(refuse(RefusalKind::conflict, describe(*app->running) + " is running"));
+  if (app->left_running) {
+    // Outside automatic mode, the operator's word on a plan a restart left running.
+    if (!app->recovery_proposed)
+      return std::unexpected(refuse(RefusalKind::conflict, describe(*app->left_running) +
+                                                               " was left running by a restart: no round has judged " +
+                                                               app->left_running->from + " yet"));
+    const auto generation = app->left_running->generation;
+    recover_left_running(*app, *app->recovery_proposed, "approved on " + std::string(by));
+    if (!app->running) return std::unexpected(refuse(RefusalKind::unavailable, "the plan cannot be rebuilt (see the log)"));
+    return Approved{generation, true,
+                    Started{generation, app->running->kind, app->running->from, app->running->to, std::nullopt}};
+  }
   if (!app->pending || app->pending->state != PlanState::proposed)
     return std::unexpected(refuse(RefusalKind::conflict, name + " has no proposal waiting for approval (see "
                                                                 "`regionguard failover status " + name + "`)"));

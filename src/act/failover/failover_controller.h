@@ -128,6 +128,7 @@ class FailoverController {
   void recover(Application& app);
   // A plan left running by a crash, decided on at the first round that judges its source.
   void decide_recovery(Application& app, TimePoint now);
+  void recover_left_running(Application& app, Recovery mode, const std::string& why);
   void renew_leases();
   bool hold_lease(Application& app, TimePoint now);
   // For an operation that changes `app`: the lease (taken first by a command line), no lock.

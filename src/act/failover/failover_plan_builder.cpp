@@ -90,6 +90,11 @@ std::expected<Plan, std::string> build_failover_plan(const ApplicationConfig& ap
                                   config.rpo_unknown == RpoUnknown::allow};
     promote = promote_replica_step(*rds, context.scheduler, target, context.wait);
     plan.readiness.push_back(replica_ready_check(*rds, target, context.replica_lag_seconds, config.rpo, promote->memory));
+  } else if (const auto writer = config.rds_replicas.find(from); writer != config.rds_replicas.end()) {
+    // Leaving the region whose replica a failover promoted: its instance is the writer now, and
+    // the database of `to` (the old writer, typically) missed every write since. Going there is
+    // ready only with a replica of that writer in `to` to promote.
+    plan.readiness.push_back(missing_replica_check(writer->second, from, to));
   }
 
   aws::AwsClient* dynamodb = config.dynamodb_tables.empty() ? nullptr : client("dynamodb", to);

@@ -66,6 +66,18 @@ std::expected<std::string, std::string> judge_rds_replica(const rds::DbInstance&
   return instance.identifier + " replicates from " + *instance.read_replica_source;
 }
 
+ReadinessCheck missing_replica_check(const std::string& writer, const std::string& from, const std::string& to) {
+  return {"a replica of " + writer + " in " + to, [writer, from, to](StepCallback done) {
+            done(std::unexpected(
+                "no read replica of " + writer + " (the writer in " + from + ") is configured in " + to + ": " + to +
+                "'s database missed every write since the failover. Create one (aws rds "
+                "create-db-instance-read-replica --region " + to + " --db-instance-identifier " + writer + "-" + to +
+                " --source-db-instance-identifier arn:aws:rds:" + from + ":ACCOUNT:db:" + writer +
+                "), wait until it is available and in sync, set plan.rds_replicas." + to + ": " + writer + "-" + to +
+                ", then fail back"));
+          }};
+}
+
 ReadinessCheck replica_ready_check(aws::AwsClient& client, RdsReplicaTarget target, std::optional<double> lag_seconds,
                                    std::chrono::milliseconds rpo, std::shared_ptr<const UndoMemory> own_promotion) {
   return {"replica " + target.replica + " within RPO",

@@ -43,6 +43,11 @@ ReadinessCheck replica_ready_check(aws::AwsClient& client, RdsReplicaTarget targ
                                    std::chrono::milliseconds rpo,
                                    std::shared_ptr<const UndoMemory> own_promotion = nullptr);
 
+// Readiness that always fails: the plan leaves `from`, whose instance `writer` takes the writes,
+// for `to`, where the configuration names no replica of it (plan.rds_replicas[to]). Says what to
+// create: a read replica of the writer in `to`, then its name under plan.rds_replicas.
+ReadinessCheck missing_replica_check(const std::string& writer, const std::string& from, const std::string& to);
+
 // PromoteReadReplica, then wait until the instance is available (polling through throttling and
 // 5xx until the deadline). No undo: a promoted instance cannot become a replica again, which is why
 // the plan does capacity first and this just before traffic.

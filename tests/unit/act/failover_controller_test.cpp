@@ -383,5 +383,61 @@ TEST_F(FailoverControllerTest, APlanLeftRunningLongerThanMaxResumeAgeIsRolledBac
   EXPECT_EQ(journal_states(), (std::vector{PlanState::rolled_back}));
 }
 
+// Section 2: outside automatic mode nothing resumes on its own. The operator is told what the
+// rounds say and approves the resume (or rolls back).
+TEST_F(FailoverControllerTest, InManualApprovalAPlanLeftRunningWaitsForTheOperatorsWord) {
+  config = shop_config(FailoverMode::manual_approval);
+  {
+    auto journal = open_journal();
+    ASSERT_TRUE(journal->acquire_lease("shop", crashed_holder, t0 - 31s, 10s)->ours);
+    JournalPlan crashed{"shop", 1, "failover", "us-east-1", "us-west-2", PlanState::running,
+                        t0 - 30s, t0 - 30s, "", {}, {}, {}, {}};
+    ASSERT_EQ(journal->begin_plan(crashed, crashed_holder.owner).value(), JournalWrite::ok);
+  }
+  start_daemon();
+  for (int i = 0; i < 4; ++i) round(false);
+  EXPECT_TRUE(trace.empty()) << "us-east-1 is down, but resuming is the operator's call";
+  EXPECT_TRUE(std::ranges::any_of(notifications, [](const std::string& n) {
+    return n.find("us-east-1 is still down: approve to resume it") != std::string::npos;
+  }));
+  const auto approved = controller->approve("shop", "the API");
+  ASSERT_TRUE(approved) << approved.error().message;
+  run_until_idle();
+  EXPECT_EQ(trace, (std::vector<std::string>{"do scale us-west-2", "do point at us-west-2"}));
+  EXPECT_EQ(journal_states(), (std::vector{PlanState::completed}));
+}
+
+// Section 3: the page of a halted plan is a runbook: which irreversible step took effect, that the
+// old writer must not take writes, what is left to do, and how to unlock.
+TEST_F(FailoverControllerTest, AHaltedPlanPagesWithARunbookThatNamesTheWriterAndTheUnlock) {
+  promote = true;
+  fail_point = true;
+  start_daemon();
+  for (int i = 0; i < 4; ++i) round(false);
+  const auto page = std::ranges::find_if(notifications, [](const std::string& n) {
+    return n.find("left as it is (irreversible): promote us-west-2") != std::string::npos;
+  });
+  ASSERT_NE(page, notifications.end());
+  EXPECT_NE(page->find("us-west-2's database is the writer now"), std::string::npos) << *page;
+  EXPECT_NE(page->find("nothing writes to the old one in us-east-1"), std::string::npos) << *page;
+  EXPECT_NE(page->find("regionguard failover unlock shop --reason"), std::string::npos) << *page;
+}
+
+// Section 2: cool-down counts from when a plan actually starts. A proposal approved 20 minutes
+// after it was made ran then; a relapse 5 minutes after the run is still within the cool-down.
+TEST_F(FailoverControllerTest, CoolDownCountsFromWhenAnApprovedPlanRanNotFromItsProposal) {
+  config = shop_config(FailoverMode::manual_approval);
+  start_daemon();
+  for (int i = 0; i < 3; ++i) round(false);
+  now += 20min;
+  round(false);
+  ASSERT_TRUE(controller->approve("shop", "the API"));
+  run_until_idle();
+  ASSERT_EQ(status().active_region, "us-west-2");
+  now += 5min;
+  for (int i = 0; i < 3; ++i) round(true, false);  // us-west-2 now fails in turn
+  EXPECT_EQ(status().decision->rule, "cool-down") << status().decision->reason;
+}
+
 }  // namespace
 }  // namespace rg::act
