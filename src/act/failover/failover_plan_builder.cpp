@@ -140,10 +140,11 @@ std::expected<Plan, std::string> build_failover_plan(const ApplicationConfig& ap
   // Traffic last (control plane, in us-east-1: a second path beside the data-plane gate).
   if (config.route53) {
     const auto& r53 = *config.route53;
-    if (auto* route53 = client("route53", "us-east-1"))
-      plan.steps.push_back(route53_record_step(*route53, context.scheduler,
-                                               {r53.zone_id, r53.name, r53.type, r53.ttl, r53.values.at(to)},
-                                               context.wait));
+    if (auto* route53 = client("route53", "us-east-1")) {
+      const RecordTarget target{r53.zone_id, r53.name, r53.type, r53.ttl, r53.values.at(to)};
+      plan.readiness.push_back(route53_record_type_check(*route53, target));
+      plan.steps.push_back(route53_record_step(*route53, context.scheduler, target, context.wait));
+    }
   }
   if (config.cloudfront)
     if (auto* cloudfront = client("cloudfront", "us-east-1"))

@@ -229,4 +229,23 @@ PlanStep route53_record_step(aws::AwsClient& client, aws::AwsScheduler& schedule
   return step;
 }
 
+ReadinessCheck route53_record_type_check(aws::AwsClient& client, RecordTarget target) {
+  target.name = absolute(target.name);
+  return {"Route 53 " + target.name + " can be " + target.type, [&client, target](StepCallback done) {
+            r53::ListResourceRecordSetsRequest list{target.zone_id, target.name, std::nullopt, std::nullopt, 10};
+            r53::list_resource_record_sets(client, list, [target, done](auto listed) {
+              if (!listed) return done(std::unexpected("cannot list " + target.name + ": " + listed.error().message));
+              for (const auto& record : listed->record_sets) {
+                if (record.name != target.name || record.type == target.type) continue;
+                if (record.type != "CNAME" && target.type != "CNAME") continue;  // A and AAAA live side by side
+                return done(std::unexpected(
+                    target.name + " is a " + record.type + " record (" + text(as_listed(record)) +
+                    ") and the plan writes " + target.type + ": a CNAME cannot share its name with another type. "
+                    "Set route53.type: " + record.type + " with values of that type, or change the zone first"));
+              }
+              done("no other record type at " + target.name);
+            });
+          }};
+}
+
 }  // namespace rg::act

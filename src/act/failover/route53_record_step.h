@@ -34,4 +34,10 @@ struct RecordTarget {
 PlanStep route53_record_step(aws::AwsClient& client, aws::AwsScheduler& scheduler, RecordTarget target,
                              WaitOptions wait);
 
+// Readiness: the record sets the zone holds at the target's name leave room for the target's type.
+// A CNAME cannot share its name with another type, so a plan writing A where a CNAME is (or a
+// CNAME where an A is) would fail at Route 53 in the middle of an outage, or add a second record
+// set; it is not ready, and says which type the name has now.
+ReadinessCheck route53_record_type_check(aws::AwsClient& client, RecordTarget target);
+
 }  // namespace rg::act

@@ -150,5 +150,32 @@ TEST_F(Route53RecordStep, TheUndoLeavesARecordSomeoneElseChangedAndSaysSo) {
   EXPECT_EQ(batches().size(), 1u);
 }
 
+// Issue 15, section 10: the drill's record was a CNAME and the plan wrote an A record (its values
+// are addresses). Route 53 refuses an A beside a CNAME: the plan is not ready, before anything
+// changes, and says which type the name has.
+TEST_F(Route53RecordStep, APlanWritingAnARecordWhereACnameIsIsNotReady) {
+  aws_.transport.answer(200, listed("east.example.com"));
+  const auto check = route53_record_type_check(*aws_.client, {"Z1", "app.example.com", "A", 60, "198.51.100.10"});
+  const auto judged = aws_.run(check.check);
+  ASSERT_FALSE(judged);
+  EXPECT_NE(judged.error().find("app.example.com. is a CNAME record (CNAME east.example.com) and the plan writes A"),
+            std::string::npos)
+      << judged.error();
+  EXPECT_NE(judged.error().find("Set route53.type: CNAME"), std::string::npos) << judged.error();
+}
+
+TEST_F(Route53RecordStep, ARecordOfTheSameTypeOrNoneAtAllIsReady) {
+  aws_.transport.answer(200, listed("east.example.com"));
+  const auto same = route53_record_type_check(*aws_.client, {"Z1", "app.example.com", "CNAME", 60, "west.example.com"});
+  EXPECT_TRUE(aws_.run(same.check));
+  aws_.transport.answer(200, listed(std::nullopt));
+  const auto none = route53_record_type_check(*aws_.client, {"Z1", "app.example.com", "A", 60, "198.51.100.10"});
+  EXPECT_TRUE(aws_.run(none.check));
+  // A CNAME at another name listed after ours does not count.
+  aws_.transport.answer(200, listed("x.example.com", "b.example.com."));
+  const auto other = route53_record_type_check(*aws_.client, {"Z1", "app.example.com", "A", 60, "198.51.100.10"});
+  EXPECT_TRUE(aws_.run(other.check));
+}
+
 }  // namespace
 }  // namespace rg::act
