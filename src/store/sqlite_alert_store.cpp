@@ -9,7 +9,6 @@ namespace {
 
 using sqlite::Statement;
 
-constexpr int kBusyTimeoutMs = 5000;
 
 constexpr const char* kUpsertSql = R"sql(
 INSERT INTO alerts (id, rule, severity, state, group_key, summary, labels, active_since, fired_at, resolved_at,
@@ -74,13 +73,9 @@ StoreResult<void> read_alerts(Statement& statement, std::vector<Alert>& out) {
 StoreResult<std::unique_ptr<SqliteAlertStore>> SqliteAlertStore::open(const std::string& path) {
   // SqliteStore::open creates the file and applies every migration (the alert tables included).
   if (auto migrated = SqliteStore::open(path); !migrated) return std::unexpected(migrated.error());
-  sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
-  sqlite::Connection db(raw);
-  if (rc != SQLITE_OK) return std::unexpected(sqlite::error_from(raw, rc, "opening the alert store"));
-  sqlite3_extended_result_codes(db.get(), 1);
-  sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);  // the BatchWriter's connection may be mid-batch
-  return std::unique_ptr<SqliteAlertStore>(new SqliteAlertStore(std::move(db)));
+  auto db = sqlite::open_connection(path, SQLITE_OPEN_READWRITE, "opening the alert store");
+  if (!db) return std::unexpected(db.error());
+  return std::unique_ptr<SqliteAlertStore>(new SqliteAlertStore(std::move(*db)));
 }
 
 StoreResult<void> SqliteAlertStore::save(std::span<const Alert> alerts, std::span<const AlertHistoryEntry> history) {

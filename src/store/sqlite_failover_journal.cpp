@@ -13,7 +13,6 @@ namespace {
 
 using sqlite::Statement;
 
-constexpr int kBusyTimeoutMs = 5000;
 constexpr std::array plan_state_names{"running",  "completed", "rolled_back", "rollback_failed",
                                       "not_ready", "fenced",    "proposed",    "approved",
                                       "declined",  "halted",    "expired",     "withdrawn"};
@@ -75,16 +74,12 @@ bool lease_is_live(const Lease& lease, TimePoint now) { return lease.expires_at 
 StoreResult<std::unique_ptr<FailoverJournal>> SqliteFailoverJournal::open(const std::string& path) {
   // SqliteStore::open creates the file and applies every migration (the journal tables included).
   if (auto migrated = SqliteStore::open(path); !migrated) return std::unexpected(migrated.error());
-  sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
-  sqlite::Connection db(raw);
-  if (rc != SQLITE_OK) return std::unexpected(sqlite::error_from(raw, rc, "opening the failover journal"));
-  sqlite3_extended_result_codes(db.get(), 1);
-  sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);
+  auto db = sqlite::open_connection(path, SQLITE_OPEN_READWRITE, "opening the failover journal");
+  if (!db) return std::unexpected(db.error());
   // A journal entry that is not on disk when the step runs is worth nothing after a crash.
-  if (auto sync = sqlite::exec(db.get(), "PRAGMA synchronous = FULL", "setting synchronous"); !sync)
+  if (auto sync = sqlite::exec(db->get(), "PRAGMA synchronous = FULL", "setting synchronous"); !sync)
     return std::unexpected(sync.error());
-  return std::unique_ptr<FailoverJournal>(new SqliteFailoverJournal(std::move(db)));
+  return std::unique_ptr<FailoverJournal>(new SqliteFailoverJournal(std::move(*db)));
 }
 
 StoreResult<std::int64_t> SqliteFailoverJournal::newest_generation(const std::string& app) {

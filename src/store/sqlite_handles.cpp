@@ -112,4 +112,14 @@ Transaction::~Transaction() {
   if (db_ != nullptr && sqlite3_get_autocommit(db_) == 0) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
+StoreResult<Connection> open_connection(const std::string& path, int flags, std::string_view what) {
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+  Connection db(raw);  // a handle comes back even on failure and must be closed
+  if (rc != SQLITE_OK) return std::unexpected(error_from(raw, rc, what));
+  sqlite3_extended_result_codes(db.get(), 1);
+  sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);
+  return db;
+}
+
 }  // namespace rg::sqlite

@@ -25,6 +25,14 @@ StoreError error_from(sqlite3* db, int rc, std::string_view what);
 // Runs SQL that returns no rows (may hold several statements).
 StoreResult<void> exec(sqlite3* db, const char* sql, std::string_view what);
 
+// How long a connection waits for another connection's write before failing (the BatchWriter's
+// connection may be mid-batch).
+inline constexpr int kBusyTimeoutMs = 5000;
+// Opens a connection with `flags` (SQLITE_OPEN_NOMUTEX is added: each owner serializes its own
+// calls) as every connection of the process is set up: extended result codes, busy timeout.
+// `what` names it in the error ("opening the alert store").
+StoreResult<Connection> open_connection(const std::string& path, int flags, std::string_view what);
+
 class Statement {
  public:
   // Resets the statement when the scope ends. A statement left mid-run holds its read

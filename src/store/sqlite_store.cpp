@@ -14,7 +14,6 @@ using sqlite::Connection;
 using sqlite::Statement;
 using sqlite::Transaction;
 
-constexpr int kBusyTimeoutMs = 5000;
 constexpr std::int64_t kMinuteUs = 60'000'000;
 
 constexpr const char* kInsertSql = R"sql(
@@ -168,14 +167,9 @@ StoreResult<int> read_user_version(sqlite3* db) {
 }
 
 StoreResult<Connection> open_connection(const std::string& path, bool read_only = false) {
-  sqlite3* raw = nullptr;
-  // NOMUTEX: SqliteStore serializes its own calls, so SQLite's per-connection mutex is redundant.
   const int mode = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, mode | SQLITE_OPEN_NOMUTEX, nullptr);
-  Connection db(raw);  // a handle comes back even on failure and must be closed
-  if (rc != SQLITE_OK) return open_failed(path, sqlite::error_from(raw, rc, "sqlite3_open_v2"));
-  sqlite3_extended_result_codes(db.get(), 1);
-  sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);  // wait for another connection's write instead of failing
+  auto db = sqlite::open_connection(path, mode, "sqlite3_open_v2");
+  if (!db) return open_failed(path, db.error());
   return db;
 }
 

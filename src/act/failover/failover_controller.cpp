@@ -646,7 +646,7 @@ Answer<DryRunStarted> FailoverController::plan(const std::string& name, std::str
     return std::unexpected(refuse(RefusalKind::invalid, "`" + to + "` is not a region of " + name));
   if (to == app->active) return std::unexpected(refuse(RefusalKind::conflict, name + " is already active in " + to));
   dry_run(*app, to, "requested");
-  return DryRunStarted{to};
+  return DryRunStarted{to == app->config.primary ? "failback" : "failover", app->active, to};
 }
 
 Answer<Started> FailoverController::execute(const std::string& name, std::string to, std::string_view by) {

@@ -60,6 +60,8 @@ struct RolledBack {
 };
 
 struct DryRunStarted {
+  std::string kind;  // failover, failback
+  std::string from;
   std::string to;
 };
 

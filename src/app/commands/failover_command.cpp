@@ -199,7 +199,7 @@ int run_failover_command(const Config& config, const FailoverCommandOptions& opt
   if (!changes) {
     const auto started = failover.plan(name, options.to);
     if (!started) return refused(started.error(), out);
-    out << "plan of " << name << ": " << failover.status(name)->active_region << " -> " << started->to << "\n";
+    out << "plan " << started->kind << " of " << name << ": " << started->from << " -> " << started->to << "\n";
     wait_until_idle();
     const auto status = failover.status(name);
     if (!status->dry_run) {
