@@ -57,7 +57,7 @@ file(READ ${unit_source} unit_text)
 rg_replace_checked(unit_text "/usr/local/bin/regionguard" "${CMAKE_INSTALL_FULL_BINDIR}/regionguard" ${unit_source})
 rg_replace_checked(unit_text "file:/usr/local/share/doc/regionguard/README.md" "man:regionguard(1)" ${unit_source})
 rg_replace_checked(unit_text "/etc/regionguard/" "${RG_CONFIG_DIR}/" ${unit_source})
-rg_replace_checked(unit_text "a transient user" "the regionguard system user (made by the package)" ${unit_source})
+rg_replace_checked(unit_text "a transient user" "the package's system user" ${unit_source})
 rg_replace_checked(unit_text "DynamicUser=yes\n" "User=regionguard\nGroup=regionguard\n" ${unit_source})
 rg_replace_checked(unit_text "LoadCredential=token:${RG_CONFIG_DIR}/regionguard.token\n"
                    "# (the package installs no token: add LoadCredential= in a drop-in to use one)\n" ${unit_source})
