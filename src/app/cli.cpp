@@ -1,5 +1,6 @@
 #include "app/cli.h"
 
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -27,15 +28,30 @@ namespace {
 // Exit code for usage and configuration errors; 0/1/2 are health results for `probe`.
 constexpr int kUsageError = 3;
 
+// Set from --log-format before any configuration is read: with JSON logs, the configuration's
+// errors and warnings are log records too, so that stderr stays one JSON object a line.
+bool json_logs = false;
+
 std::optional<Config> load_or_report(const std::string& path) {
   auto config = load_config_file(path);
   if (!config) {
-    std::cerr << to_string(config.error());
-    std::cerr << config.error().size() << (config.error().size() == 1 ? " error" : " errors") << " in " << path
-              << "\n";
+    const auto count = std::to_string(config.error().size()) + (config.error().size() == 1 ? " error" : " errors") +
+                       " in " + path;
+    if (json_logs) {
+      for (const auto& error : config.error()) spdlog::error("{}", error.to_string());
+      spdlog::error("{}", count);
+    } else {
+      std::cerr << to_string(config.error()) << count << "\n";
+    }
     return std::nullopt;
   }
-  for (const auto& warning : config->warnings) std::cerr << "warning: " << warning.to_string() << '\n';
+  for (const auto& warning : config->warnings) {
+    if (json_logs) {
+      spdlog::warn("{}", warning.to_string());
+    } else {
+      std::cerr << "warning: " << warning.to_string() << '\n';
+    }
+  }
   return std::move(*config);
 }
 
@@ -142,6 +158,7 @@ int run_cli(int argc, char** argv) {
     return code == 0 ? 0 : kUsageError;
   }
   set_up_logging(log_format, log_level);
+  json_logs = log_format == "json";
 
   if (*check) {
     auto config = load_or_report(check_file);

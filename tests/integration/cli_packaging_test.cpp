@@ -106,6 +106,27 @@ TEST(CliPackaging, LogFormatJsonWritesOneJsonObjectPerLineOnStderr) {
   EXPECT_EQ(regionguard({"--log-format", "xml", "check-config", config}, dir).exit_code, 3);
 }
 
+// Under journald a daemon's configuration errors are log records too: with --log-format json they
+// come as JSON lines, each naming its file:line:col, never as bare text among the records.
+TEST(CliPackaging, LogFormatJsonReportsConfigurationErrorsAsJsonLines) {
+  const test::TempDir dir;
+  const auto bad = (dir.path() / "bad.yaml").string();
+  std::ofstream(bad) << "regions: [us-east-1]\nservices: { s3: {} }\nendpoints:\n"
+                        "  - { hostname: a.example.test, service: s3, region: us-east-1, timeout: 20s }\n";
+  const auto r = regionguard({"--log-format", "json", "check-config", bad}, dir);
+  EXPECT_EQ(r.exit_code, 1);
+  const auto lines = lines_of(r.err);
+  ASSERT_EQ(lines.size(), 2u) << r.err;  // the error, then the count
+  for (const auto& line : lines) {
+    const auto record = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    ASSERT_TRUE(record.is_object()) << "not a JSON object: " << line;
+    EXPECT_EQ(record["level"], "error") << line;
+  }
+  EXPECT_EQ(nlohmann::json::parse(lines[0])["message"],
+            bad + ":4:74: endpoints[0].timeout: must be less than interval");
+  EXPECT_EQ(nlohmann::json::parse(lines[1])["message"], "1 error in " + bad);
+}
+
 TEST(CliPackaging, IamPolicyWithoutAwsPrintsItsNoteOnStderrAndNothingOnStdout) {
   const test::TempDir dir;
   const auto r = regionguard({"iam-policy", "-c", write_dns_only_config(dir)}, dir);
