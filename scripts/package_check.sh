@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 start=$(date +%s)
 
 fail() { echo "package_check: FAIL: $*" >&2; exit 1; }
-step() { printf '\n== package_check: %s\n' "$*"; }
+step() { printf '\n== package_check (%d s): %s\n' "$(( $(date +%s) - start ))" "$*"; }
 
 missing=()
 for tool in lintian:lintian dpkg:dpkg dpkg-deb:dpkg systemd-analyze:systemd readelf:binutils \
@@ -42,10 +42,11 @@ dpkg-deb --info "$deb" | sed -n '/Package:/,$p'
 mapfile -t shipped < <(dpkg-deb --fsys-tarfile "$deb" | tar -t | sed 's|^\./|/|; s|/$||' | grep -v '^/$\|^\.$')
 for path in /usr/bin/regionguard /usr/share/regionguard/web/index.html /etc/regionguard/regionguard.yaml \
             /lib/systemd/system/regionguard.service /var/lib/regionguard; do
-  printf '%s\n' "${shipped[@]}" | grep -qx "$path" || fail "$path is not in the package"
+  grep -qx -- "$path" <<<"$(printf '%s\n' "${shipped[@]}")" || fail "$path is not in the package"
 done
-dpkg-deb --fsys-tarfile "$ddeb" | tar -t | grep -q '^\./usr/lib/debug/\.build-id/.*\.debug$' \
-  || fail "no .build-id/*.debug file in $ddeb"
+# Listed first and searched after: grep -q stopping early would SIGPIPE tar under pipefail.
+debug_files=$(dpkg-deb --fsys-tarfile "$ddeb" | tar -t)
+grep -q '^\./usr/lib/debug/\.build-id/.*\.debug$' <<<"$debug_files" || fail "no .build-id/*.debug file in $ddeb"
 echo "ok: ${#shipped[@]} paths, debug symbols in $(basename "$ddeb")"
 
 # A package left by an earlier, interrupted run would hide what this one installs.
@@ -67,8 +68,10 @@ dpkg-query -W -f='${Conffiles}\n' regionguard | grep -q '^ /etc/regionguard/regi
 if [ -d /run/systemd/system ]; then
   ! systemctl is-active --quiet regionguard.service || fail "the unit was started on install"
 fi
-if readelf -S /usr/bin/regionguard | grep -q '\.debug_info'; then fail "/usr/bin/regionguard is not stripped"; fi
-if ldd /usr/bin/regionguard | grep -q 'not found'; then fail "libraries missing: $(ldd /usr/bin/regionguard | grep 'not found')"; fi
+sections=$(readelf -S /usr/bin/regionguard)
+if grep -q '\.debug_info' <<<"$sections"; then fail "/usr/bin/regionguard is not stripped"; fi
+libraries=$(ldd /usr/bin/regionguard)
+if grep -q 'not found' <<<"$libraries"; then fail "libraries missing: $(grep 'not found' <<<"$libraries")"; fi
 echo "ok: user, /var/lib/regionguard 750, conffile, unit enabled and not started, binary stripped"
 
 step "regionguard check-config /etc/regionguard/regionguard.yaml (as the regionguard user)"
