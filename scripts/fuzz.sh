@@ -4,7 +4,7 @@
 # time. Fails when a target crashes, leaks, trips a sanitizer, spends over 10 s on one input or
 # goes over 2 GB. scripts/test.sh runs it after the tests; README.md ("Fuzzing") says more.
 #
-#   scripts/fuzz.sh                          # every target for 60 s (CI)
+#   scripts/fuzz.sh                          # every target for 60 s (CI: --time 30, scripts/test.sh)
 #   scripts/fuzz.sh --time 3600 fuzz_config  # one target (or several) for an hour each
 #   scripts/fuzz.sh --jobs 1 --keep          # one at a time; keep what the runs found
 #

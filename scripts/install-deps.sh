@@ -19,6 +19,10 @@ packages=(
   libbenchmark-dev dnsperf prometheus-blackbox-exporter procps nginx wrk
   # tests: promtool lints /metrics; headless Chromium runs the dashboard's browser test
   prometheus chromium
+  # the Debian package (scripts/package.sh, scripts/package_check.sh): dpkg-shlibdeps, strip and
+  # objcopy for the -dbgsym split, lintian, systemd-analyze (and man, for the unit's man: link), and
+  # what the maintainer scripts call
+  dpkg-dev binutils file lintian systemd adduser init-system-helpers man-db
 )
 # The dashboard is built with Node.js and npm. Debian 12's own npm conflicts with the newer
 # nodejs some machines carry (and playwright-core needs node >= 18), so they are installed only

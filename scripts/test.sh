@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Installs what is needed, builds with warnings as errors, and runs every test (unit and
-# integration, against real knotd servers on loopback). Usage: scripts/test.sh [ctest args...]
+# integration, against real knotd servers on loopback), then checks the Debian package built from
+# the same tree and fuzzes. Usage: scripts/test.sh [ctest args...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 cmake --preset ci
 cmake --build --preset ci -j "$(nproc)"
 ctest --preset ci -j "$(nproc)" "$@"
-scripts/fuzz.sh
+# Build, lint, install and purge the .deb (seconds: nothing is compiled again).
+scripts/package_check.sh
+# 30 s a target keeps CI under its 30 minutes; scripts/fuzz.sh alone runs 60 s.
+scripts/fuzz.sh --time 30

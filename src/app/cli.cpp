@@ -1,6 +1,5 @@
 #include "app/cli.h"
 
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -16,7 +15,9 @@
 #include "app/commands/failover_command.h"
 #include "app/commands/probe_command.h"
 #include "app/iam_policy.h"
+#include "app/logging.h"
 #include "app/pipeline.h"
+#include "app/version_text.h"
 #include "config/config_loader.h"
 #include "config/duration.h"
 #include "dns/record_type.h"
@@ -27,15 +28,30 @@ namespace {
 // Exit code for usage and configuration errors; 0/1/2 are health results for `probe`.
 constexpr int kUsageError = 3;
 
+// Set from --log-format before any configuration is read: with JSON logs, the configuration's
+// errors and warnings are log records too, so that stderr stays one JSON object a line.
+bool json_logs = false;
+
 std::optional<Config> load_or_report(const std::string& path) {
   auto config = load_config_file(path);
   if (!config) {
-    std::cerr << to_string(config.error());
-    std::cerr << config.error().size() << (config.error().size() == 1 ? " error" : " errors") << " in " << path
-              << "\n";
+    const auto count = std::to_string(config.error().size()) + (config.error().size() == 1 ? " error" : " errors") +
+                       " in " + path;
+    if (json_logs) {
+      for (const auto& error : config.error()) spdlog::error("{}", error.to_string());
+      spdlog::error("{}", count);
+    } else {
+      std::cerr << to_string(config.error()) << count << "\n";
+    }
     return std::nullopt;
   }
-  for (const auto& warning : config->warnings) std::cerr << "warning: " << warning.to_string() << '\n';
+  for (const auto& warning : config->warnings) {
+    if (json_logs) {
+      spdlog::warn("{}", warning.to_string());
+    } else {
+      std::cerr << "warning: " << warning.to_string() << '\n';
+    }
+  }
   return std::move(*config);
 }
 
@@ -59,11 +75,20 @@ CLI::Validator duration_validator() {
 
 int run_cli(int argc, char** argv) {
   CLI::App app{"regionguard: multi-region resilience monitor and failover controller"};
-  app.set_version_flag("--version", "regionguard 0.1.0");
+  // CLI11 prints the text and a newline: version_text() ends in one already.
+  app.set_version_flag("--version", [] {
+    auto text = version_text();
+    text.pop_back();
+    return text;
+  });
   app.require_subcommand(1);
   std::string log_level = "info";
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  std::string log_format = "text";
+  app.add_option("--log-format", log_format, "text, or json: one JSON object a line (journald, CloudWatch Logs)")
+      ->check(CLI::IsMember(kLogFormats))
+      ->capture_default_str();
 
   // run
   std::string run_config = "config/regionguard.yaml";
@@ -132,8 +157,8 @@ int run_cli(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? 0 : kUsageError;
   }
-  spdlog::set_default_logger(spdlog::stderr_color_mt("regionguard"));
-  spdlog::set_level(spdlog::level::from_str(log_level));
+  set_up_logging(log_format, log_level);
+  json_logs = log_format == "json";
 
   if (*check) {
     auto config = load_or_report(check_file);

@@ -172,7 +172,7 @@ struct ServerConfig {
   std::string token;
   std::string token_file;  // resolved against the config file's directory
   bool auth_reads = false;  // reads need the token too
-  std::string web_root;     // the built dashboard; default ../web/dist next to the config file
+  std::string web_root;     // the built dashboard; default ../web/dist next to the config file, else the installed one
   int max_clients = 1024;   // open connections (HTTP and WebSocket together)
   // Open connections from one client address (an IPv6 client: its /64), so that one source
   // cannot take every connection. /healthz, /readyz and /gate keep a small reserve beyond both.

@@ -5,6 +5,7 @@
 
 #include "config/dns_name.h"
 #include "config/duration.h"
+#include "config/install_paths.h"
 
 namespace rg {
 
@@ -137,11 +138,21 @@ std::optional<std::string> read_token(const YamlValue& value, ErrorList& errors)
   return token;
 }
 
+// web_root left out: a checkout's dashboard build (../web/dist beside config/) when there is one,
+// else the installed dashboard, so that /etc/regionguard/regionguard.yaml works without naming it
+// and a checkout keeps serving what `cmake --build` just built. Only a stat: nothing is read.
+std::string default_web_root(const std::string& config_file) {
+  const std::string checkout = resolve_path("../web/dist", config_file);
+  std::error_code missing;
+  if (std::filesystem::exists(std::filesystem::path(checkout) / "index.html", missing)) return checkout;
+  return installed_web_root();
+}
+
 }  // namespace
 
 void read_server_section(const std::optional<YamlValue>& value, const std::string& config_file,
                          ServerConfig& server, ErrorList& errors) {
-  server.web_root = "../web/dist";
+  server.web_root.clear();
   const auto fields = value ? read_mapping(*value, server_keys, errors) : std::nullopt;
   if (value) server.mark = {config_file, std::max(value->mark.line, 0) + 1, std::max(value->mark.column, 0) + 1};
   if (fields) {
@@ -202,7 +213,7 @@ void read_server_section(const std::optional<YamlValue>& value, const std::strin
       if (!gate_listen) errors.add(*allow, "needs server.gate_listen (the allowlist applies to the gate's own listener)");
     }
   }
-  server.web_root = resolve_path(server.web_root, config_file);
+  server.web_root = server.web_root.empty() ? default_web_root(config_file) : resolve_path(server.web_root, config_file);
 }
 
 }  // namespace rg

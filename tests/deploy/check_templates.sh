@@ -4,7 +4,9 @@
 #   2. systemd-analyze verify the unit (when systemd-analyze is present), with the binary's path
 #      swapped in, since verify insists that ExecStart exists;
 #   3. regionguard check-config on every example configuration in deploy/examples/;
-#   4. tests/deploy/deploy_to_moto.py: the reference application into moto's CloudFormation
+#   4. scripts/release.sh makes release.tar.gz from this binary, and every file the monitor
+#      template's UserData copies out of "$work" is in it;
+#   5. tests/deploy/deploy_to_moto.py: the reference application into moto's CloudFormation
 #      (primary, then DR), and `regionguard failover plan refapp --dry-run` against those stacks.
 # usage: check_templates.sh REGIONGUARD_BINARY
 # A missing tool fails the test with how to install it; nothing is skipped silently.
@@ -56,6 +58,31 @@ for example in "$root"/deploy/examples/*.yaml; do
     echo "FAIL: $example"; status=1
   fi
 done
+
+step "release.tar.gz holds what deploy/regionguard-monitor.yaml's UserData copies"
+release_dir=$(mktemp -d)
+if "$root/scripts/release.sh" --binary "$binary" --output "$release_dir/release.tar.gz" >/dev/null; then
+  listing=$(tar -tzf "$release_dir/release.tar.gz")
+  # "$work/NAME" in the UserData: the archive unpacks into $work, and release.tar.gz is the download.
+  mapfile -t copied < <(grep -o '"\$work/[^"]*"' "$root/deploy/regionguard-monitor.yaml" | sed 's|^"\$work/||; s|"$||' |
+                        grep -vx 'release.tar.gz' | sort -u)
+  if [ ${#copied[@]} -lt 3 ]; then
+    echo "FAIL: found only ${#copied[@]} files copied from \$work in the UserData (${copied[*]}): has the template changed?"
+    status=1
+  fi
+  for name in "${copied[@]}"; do
+    if grep -qx -e "$name" -e "$name/" <<<"$listing"; then echo "ok: $name"; else echo "FAIL: $name is not in release.tar.gz"; status=1; fi
+  done
+  grep -qx 'web/index.html' <<<"$listing" || { echo "FAIL: web/index.html is not in release.tar.gz"; status=1; }
+  tar -xzf "$release_dir/release.tar.gz" -C "$release_dir"
+  if ! cmp -s "$release_dir/regionguard.service" "$root/deploy/systemd/regionguard.service"; then
+    echo "FAIL: the archive's regionguard.service is not deploy/systemd/regionguard.service"; status=1
+  fi
+  if ! "$release_dir/regionguard" --version >/dev/null; then echo "FAIL: the archive's binary does not run"; status=1; fi
+else
+  echo "FAIL: scripts/release.sh"; status=1
+fi
+rm -rf "$release_dir"
 
 step "reference application in moto, then failover plan --dry-run"
 python=${PYTHON:-python3}

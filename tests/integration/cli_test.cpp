@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "integration/example_zone.h"
+#include "integration/regionguard_command.h"
 #include "store/sqlite_store.h"
 #include "support/child_process.h"
 #include "support/dns_fault_proxy.h"
@@ -24,34 +25,7 @@ namespace {
 using namespace std::chrono_literals;
 using test::DnsFault;
 
-struct CommandOutput {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string shell_quote(const std::string& arg) {
-  std::string quoted = "'";
-  for (char c : arg) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
-
-CommandOutput regionguard(const std::vector<std::string>& args, const test::TempDir& dir) {
-  std::string command = shell_quote(RG_BINARY);
-  for (const auto& a : args) command += " " + shell_quote(a);
-  const auto err_file = dir.path() / "stderr.txt";
-  command += " 2>" + shell_quote(err_file.string());
-  CommandOutput output;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return output;
-  char buffer[4096];
-  while (std::size_t n = fread(buffer, 1, sizeof buffer, pipe)) output.out.append(buffer, n);
-  const int status = pclose(pipe);
-  output.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  std::ifstream err(err_file);
-  output.err.assign(std::istreambuf_iterator<char>(err), {});
-  return output;
-}
+using test::regionguard;
 
 class CliTest : public testing::Test {
  protected:

@@ -1,7 +1,12 @@
 // The server section's limits against hostile clients: their defaults, and what a valid file sets.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "config/config_loader.h"
+#include "config/install_paths.h"
+#include "support/temp_dir.h"
 
 namespace rg {
 namespace {
@@ -27,6 +32,30 @@ TEST(ServerSection, LimitsDefaultToWhatOneSourceCannotExhaust) {
   EXPECT_EQ(server.gate_max_clients, 1024);
   // A small max_clients pulls the per-address default down with it.
   EXPECT_EQ(load("server: { max_clients: 10 }\n").server.max_clients_per_address, 10);
+}
+
+// A checkout keeps serving its own dashboard build; an installed configuration (no web/dist beside
+// its folder) finds the installed one without naming it; a web_root given is always taken.
+TEST(ServerSection, WebRootDefaultsToTheCheckoutsBuildElseTheInstalledDashboard) {
+  const test::TempDir dir;
+  const auto config_dir = dir.path() / "config";
+  std::filesystem::create_directories(config_dir);
+  const std::string file = (config_dir / "regionguard.yaml").string();
+
+  auto loaded = load_config_string(kHead, file);
+  ASSERT_TRUE(loaded) << to_string(loaded.error());
+  EXPECT_EQ(loaded->server.web_root, installed_web_root());
+  EXPECT_TRUE(installed_web_root().ends_with("/share/regionguard/web")) << installed_web_root();
+
+  std::filesystem::create_directories(dir.path() / "web" / "dist");
+  std::ofstream(dir.path() / "web" / "dist" / "index.html") << "<!doctype html>";
+  loaded = load_config_string(kHead, file);
+  ASSERT_TRUE(loaded) << to_string(loaded.error());
+  EXPECT_EQ(std::filesystem::path(loaded->server.web_root).lexically_normal(), dir.path() / "web" / "dist");
+
+  loaded = load_config_string(std::string(kHead) + "server: { web_root: dashboard }\n", file);
+  ASSERT_TRUE(loaded) << to_string(loaded.error());
+  EXPECT_EQ(std::filesystem::path(loaded->server.web_root).lexically_normal(), config_dir / "dashboard");
 }
 
 TEST(ServerSection, ReadsHostsTheGateListenerAndItsAllowlist) {
