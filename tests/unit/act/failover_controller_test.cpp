@@ -135,6 +135,16 @@ class FailoverControllerTest : public ::testing::Test {
     run_until_idle();
   }
 
+  // Another monitor began plan #1 at `began` (its lease, taken just before, long expired since)
+  // and died; `steps` are the journal rows it wrote.
+  void journal_left_running(TimePoint began, std::vector<JournalStep> steps = {}) {
+    auto journal = open_journal();
+    ASSERT_TRUE(journal->acquire_lease("shop", crashed_holder, began - 1s, 10s)->ours);
+    JournalPlan crashed{"shop", 1, "failover", "us-east-1", "us-west-2", PlanState::running, began, began, "", {}, {}, {}, {}};
+    ASSERT_EQ(journal->begin_plan(crashed, crashed_holder.owner).value(), JournalWrite::ok);
+    for (const auto& step : steps) ASSERT_EQ(journal->record_step("shop", 1, step).value(), JournalWrite::ok);
+  }
+
   ApplicationStatus status() { return controller->status("shop").value(); }
   std::vector<PlanState> journal_states() {
     std::vector<PlanState> states;
@@ -216,17 +226,10 @@ TEST_F(FailoverControllerTest, RollingBackARunningPlanFencesItAndUndoesItOnceIts
 TEST_F(FailoverControllerTest, APlanLeftRunningByACrashIsRolledBackAtOnceWhenAnOperatorAsks) {
   // Another monitor began a plan and died inside "point at"; its lease ran out long ago.
   {
-    auto journal = open_journal();
-    ASSERT_TRUE(journal->acquire_lease("shop", crashed_holder, t0 - 60min, 10min)->ours);
-    JournalPlan crashed{"shop", 1, "failover", "us-east-1", "us-west-2", PlanState::running,
-                        t0 - 59min, t0 - 59min, "", {}, {}, {}, {}};
-    ASSERT_EQ(journal->begin_plan(crashed, crashed_holder.owner).value(), JournalWrite::ok);
-    ASSERT_EQ(journal->record_step("shop", 1, {0, "scale us-west-2", StepPhase::started, t0 - 59min, "", ""}).value(),
-              JournalWrite::ok);
-    ASSERT_EQ(journal->record_step("shop", 1, {0, "scale us-west-2", StepPhase::done, t0 - 59min, "", ""}).value(),
-              JournalWrite::ok);
-    ASSERT_EQ(journal->record_step("shop", 1, {1, "point at us-west-2", StepPhase::started, t0 - 59min, "", ""}).value(),
-              JournalWrite::ok);
+    const TimePoint began = t0 - 59min;
+    journal_left_running(began, {{0, "scale us-west-2", StepPhase::started, began, "", ""},
+                                 {0, "scale us-west-2", StepPhase::done, began, "", ""},
+                                 {1, "point at us-west-2", StepPhase::started, began, "", ""}});
   }
   start_daemon();
   EXPECT_EQ(status().state, "running") << "it waits for the first round that judges us-east-1";
@@ -351,13 +354,7 @@ TEST_F(FailoverControllerTest, ACommandLineTakesTheLeaseOnlyForAnOperationThatCh
 }
 
 TEST_F(FailoverControllerTest, APlanLeftRunningIsResumedWhileItsSourceIsStillDown) {
-  {
-    auto journal = open_journal();
-    ASSERT_TRUE(journal->acquire_lease("shop", crashed_holder, t0 - 31s, 10s)->ours);
-    JournalPlan crashed{"shop", 1, "failover", "us-east-1", "us-west-2", PlanState::running,
-                        t0 - 30s, t0 - 30s, "", {}, {}, {}, {}};
-    ASSERT_EQ(journal->begin_plan(crashed, crashed_holder.owner).value(), JournalWrite::ok);
-  }
+  journal_left_running(t0 - 30s);
   start_daemon();
   round(false);
   round(false);
@@ -369,13 +366,8 @@ TEST_F(FailoverControllerTest, APlanLeftRunningIsResumedWhileItsSourceIsStillDow
 
 TEST_F(FailoverControllerTest, APlanLeftRunningLongerThanMaxResumeAgeIsRolledBackWhateverTheRoundsSay) {
   {
-    auto journal = open_journal();
-    ASSERT_TRUE(journal->acquire_lease("shop", crashed_holder, t0 - 17min, 2min)->ours);
-    JournalPlan crashed{"shop", 1, "failover", "us-east-1", "us-west-2", PlanState::running,
-                        t0 - 16min, t0 - 16min, "", {}, {}, {}, {}};
-    ASSERT_EQ(journal->begin_plan(crashed, crashed_holder.owner).value(), JournalWrite::ok);
-    ASSERT_EQ(journal->record_step("shop", 1, {0, "scale us-west-2", StepPhase::started, t0 - 16min, "", ""}).value(),
-              JournalWrite::ok);
+    const TimePoint began = t0 - 16min;
+    journal_left_running(began, {{0, "scale us-west-2", StepPhase::started, began, "", ""}});
   }
   start_daemon();
   round(false);  // us-east-1 is failing, but what the plan knew is 16 minutes old
@@ -387,13 +379,7 @@ TEST_F(FailoverControllerTest, APlanLeftRunningLongerThanMaxResumeAgeIsRolledBac
 // rounds say and approves the resume (or rolls back).
 TEST_F(FailoverControllerTest, InManualApprovalAPlanLeftRunningWaitsForTheOperatorsWord) {
   config = shop_config(FailoverMode::manual_approval);
-  {
-    auto journal = open_journal();
-    ASSERT_TRUE(journal->acquire_lease("shop", crashed_holder, t0 - 31s, 10s)->ours);
-    JournalPlan crashed{"shop", 1, "failover", "us-east-1", "us-west-2", PlanState::running,
-                        t0 - 30s, t0 - 30s, "", {}, {}, {}, {}};
-    ASSERT_EQ(journal->begin_plan(crashed, crashed_holder.owner).value(), JournalWrite::ok);
-  }
+  journal_left_running(t0 - 30s);
   start_daemon();
   for (int i = 0; i < 4; ++i) round(false);
   EXPECT_TRUE(trace.empty()) << "us-east-1 is down, but resuming is the operator's call";

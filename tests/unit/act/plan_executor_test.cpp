@@ -46,6 +46,19 @@ class PlanExecutorTest : public ::testing::Test {
     return {"shop", "failover", "us-east-1", "us-west-2", std::move(readiness), std::move(steps)};
   }
 
+  // Runs `p` as generation 1 on `other` (a journal in front of the real one), journal writes
+  // retried every millisecond.
+  PlanReport run_with(FailoverJournal& other, Plan p) {
+    PlanExecutor patient{io.get_executor(), other, [] { return t0; },
+                         ExecutorSettings{owner.owner, std::chrono::milliseconds(30), std::chrono::milliseconds(1), 4,
+                                          std::chrono::milliseconds(1)}};
+    PlanReport report;
+    patient.run(std::move(p), 1, [&](PlanReport r) { report = std::move(r); });
+    io.run();
+    io.restart();
+    return report;
+  }
+
   PlanReport execute(Plan p, std::int64_t generation = 1) {
     PlanReport out;
     bool finished = false;
@@ -473,12 +486,7 @@ TEST_F(CrashRecoveryTest, ARollbackOfARunningPlanIsANewGenerationThatFencesTheOl
 TEST_F(PlanExecutorTest, AJournalWriteThatFailsMidPlanIsTriedAgainBeforeAnyMoreStepRuns) {
   test::FailingJournal failing(*journal);
   failing.fail_step_writes(3, 2);  // step 2's "started": fails twice, then lands
-  PlanExecutor patient{io.get_executor(), failing, [] { return t0; },
-                       ExecutorSettings{owner.owner, std::chrono::milliseconds(30), std::chrono::milliseconds(1), 4,
-                                        std::chrono::milliseconds(1)}};
-  PlanReport report;
-  patient.run(plan({step(1), step(2)}), 1, [&](PlanReport r) { report = std::move(r); });
-  io.run();
+  const auto report = run_with(failing, plan({step(1), step(2)}));
   EXPECT_EQ(report.outcome, PlanOutcome::completed) << report.reason;
   EXPECT_EQ(trace, (std::vector<std::string>{"do 1", "do 2"}));
   EXPECT_EQ(std::ranges::count_if(report.log, [](const std::string& line) {
@@ -492,12 +500,7 @@ TEST_F(PlanExecutorTest, AJournalWriteThatFailsMidPlanIsTriedAgainBeforeAnyMoreS
 TEST_F(PlanExecutorTest, AJournalThatStaysBrokenStopsThePlanBeforeItsNextChange) {
   test::FailingJournal failing(*journal);
   failing.fail_step_writes(3, -1);
-  PlanExecutor patient{io.get_executor(), failing, [] { return t0; },
-                       ExecutorSettings{owner.owner, std::chrono::milliseconds(30), std::chrono::milliseconds(1), 4,
-                                        std::chrono::milliseconds(1)}};
-  PlanReport report;
-  patient.run(plan({step(1), step(2)}), 1, [&](PlanReport r) { report = std::move(r); });
-  io.run();
+  const auto report = run_with(failing, plan({step(1), step(2)}));
   EXPECT_EQ(report.outcome, PlanOutcome::journal_failed);
   EXPECT_EQ(trace, (std::vector<std::string>{"do 1"})) << "step 2 never ran without its journal row";
   EXPECT_EQ(failing.step_writes(), 6) << "two writes, then step 2's start tried four times";
