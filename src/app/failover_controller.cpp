@@ -226,7 +226,7 @@ FailoverRound FailoverController::on_round(std::span<const EndpointState> states
     sync_with_journal(app);
     FailoverSnapshot snapshot{{VantageView{"local", latest_states_}}, app.active, app.moves,
                               app.running.has_value() || app.pending.has_value() || app.left_running.has_value()};
-    auto decision = app.policy.decide(snapshot, now);
+    auto decision = app.policy.decide(snapshot, {now, steady_now_us()});
     // The reason's figures (failing rounds, seconds of cool-down) change every round; its rule does not.
     auto rule = fmt::format("{}/{}/{}", to_string(decision.kind), decision.rule, decision.to);
     if (rule != app.logged_rule && (decision.kind != DecisionKind::stay || !app.logged_rule.empty())) {
