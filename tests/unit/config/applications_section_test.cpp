@@ -221,7 +221,7 @@ TEST(ApplicationsSection, DanglingReferencesAndBadValuesAreEachReported) {
                           "a.yaml:13:53: applications.shop.policy.cooldwn: unknown key (expected one of: health_threshold, "
                           "response_time_threshold, consecutive_failures_threshold, quorum, cooldown, "
                           "max_moves_per_hour, margin, failback_after, automatic_failback, mode, stale_after, "
-                          "max_resume_age, proposal_ttl); did you mean "
+                          "max_resume_age, proposal_ttl, promote_after); did you mean "
                           "`cooldown`?"));
 }
 

@@ -105,6 +105,24 @@ TEST(FailoverPolicyClock, AWallClockSetBackDoesNotFreezeTheFailureCount) {
   EXPECT_EQ(decision.kind, DecisionKind::failover) << decision.reason;
 }
 
+TEST(FailoverPolicyClock, AJournalMoveDatedInTheFutureHoldsOneCoolDownAtMost) {
+  // The daemon starts after the wall clock was set back an hour: the journal's last move is dated
+  // 30 minutes ahead. How long ago it really was cannot be known; it counts as just now — one
+  // cool-down at most, not the 35 minutes until the wall clock passes it plus the cool-down.
+  auto app = shop();
+  app.policy.cooldown = 5min;
+  Controller c(app);
+  c.snapshot.active_region = "us-west-2";
+  c.snapshot.moves.push_back({c.now.wall + 30min, false});
+  FailoverDecision decision;
+  for (int i = 0; i < 3; ++i) decision = c.step(round(false, false));
+  EXPECT_EQ(decision.rule, "cool-down") << decision.reason;
+  c.pass(5min);
+  decision = c.step(round(false, false));
+  EXPECT_EQ(decision.kind, DecisionKind::failover) << decision.reason;
+  EXPECT_EQ(decision.to, "eu-west-1");
+}
+
 TEST(FailoverPolicyClock, AMoveTheCallerDatedOnTheMonotonicClockIsTakenAsIs) {
   // A controller that read the monotonic clock when the plan started passes it: no conversion.
   Controller c(shop());
