@@ -2,11 +2,20 @@
 // The cast of the failover policy's stories (failover_policy*_test.cpp): the application shop,
 // check results, one vantage point's round, and a fake controller with a fake clock that feeds
 // rounds every 10 s and carries out what the policy decides.
+#include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "decide/failover_policy.h"
+
+namespace rg {
+
+// A failed expectation says "hold", not "4-byte object <01-00 00-00>".
+inline void PrintTo(DecisionKind kind, std::ostream* out) { *out << to_string(kind); }
+inline void PrintTo(DecisionAction action, std::ostream* out) { *out << to_string(action); }
+
+}  // namespace rg
 
 namespace rg::policy_story {
 
