@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <set>
 
+#include "analyze/failover_advice.h"
 #include "config/alerts_reader.h"
 
 namespace rg {
@@ -27,6 +28,18 @@ std::string upper(std::string_view text) {
   std::string out(text);
   for (char& c : out) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
   return out;
+}
+
+// The runbook's failover line for each impacted application whose traffic is in the root's
+// region, as the failover policy decided it this round. Without the policy's word nothing is
+// recommended: the configuration alone cannot tell whether the region is down for it.
+void add_failover_lines(std::span<const FailoverAdvice> advice, CascadeRoot& root) {
+  for (const auto& application : root.impacted_applications) {
+    const auto found = std::ranges::find(advice, application, &FailoverAdvice::application);
+    if (found == advice.end() || found->region != root.region) continue;
+    if (!root.runbook.empty()) root.runbook += "\n";
+    root.runbook += failover_runbook_line(*found);
+  }
 }
 
 }  // namespace
@@ -266,6 +279,7 @@ void AlertEngine::notify_groups(const AlertInputs& inputs, std::vector<Alert>& j
         if (root.service + "/" + root.region == group) {
           notification.root = root;
           notification.cascade_score = risk.score;
+          add_failover_lines(inputs.failover_advice, *notification.root);
         }
   };
 

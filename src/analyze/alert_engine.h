@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "analyze/anomaly_signal.h"
+#include "analyze/failover_advice.h"
 #include "analyze/failover_signal.h"
 #include "analyze/notification.h"
 #include "analyze/cascade_risk.h"
@@ -30,6 +31,9 @@ struct AlertInputs {
   std::span<const RegionCascadeRisk> cascade;  // this round's cascade risk
   std::span<const AnomalySignal> anomalies;
   std::span<const FailoverSignal> failovers;
+  // The failover policy's conclusion this round, per application: the runbook's failover line
+  // says what the policy says (none for an application without one).
+  std::span<const FailoverAdvice> failover_advice{};
 };
 
 struct AlertUpdate {

@@ -44,17 +44,6 @@ void add_applications_by_checks(const Config& config, const std::string& region,
   std::ranges::sort(root.impacted_applications);
 }
 
-// The failover plan, when an impacted application runs in this region as its primary.
-void add_failover_advice(const Config& config, CascadeRoot& root) {
-  for (const auto& application : config.applications) {
-    if (application.primary != root.region || application.secondaries.empty()) continue;
-    if (std::ranges::find(root.impacted_applications, application.name) == root.impacted_applications.end()) continue;
-    if (!root.runbook.empty()) root.runbook += "\n";
-    root.runbook += "Fail " + application.name + " over to " + application.secondaries.front() +
-                    ": regionguard failover plan " + application.name + " --to " + application.secondaries.front();
-  }
-}
-
 RegionCascadeRisk assess_region(const Config& config, const DependencyGraph& graph, const RegionSummary& region) {
   RegionCascadeRisk risk{region.region, 0, {}};
   std::map<std::string, HealthStatus, std::less<>> failing;
@@ -81,7 +70,8 @@ RegionCascadeRisk assess_region(const Config& config, const DependencyGraph& gra
       if (failing.contains(dependent)) root.failing_dependents.push_back(dependent);
     if (const auto runbook = config.dependencies.runbooks.find(service); runbook != config.dependencies.runbooks.end())
       root.runbook = runbook->second;
-    add_failover_advice(config, root);
+    // No failover line here: whether to move is the failover policy's to say, and it runs after
+    // this; the alert engine adds its line to the notification (failover_advice.h).
     for (const auto& name : root.impacted_services) at_risk[name] = std::max(at_risk[name], factor_of(status));
     at_risk[service] = std::max(at_risk[service], factor_of(status));
     risk.roots.push_back(std::move(root));

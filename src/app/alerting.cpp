@@ -51,11 +51,11 @@ void Alerting::notify(const Notification& notification) {
 }
 
 void Alerting::on_round(const AnalyzedRound& analyzed, std::span<const AnomalySignal> anomalies,
-                        std::span<const FailoverSignal> failovers) {
+                        std::span<const FailoverSignal> failovers, std::span<const FailoverAdvice> advice) {
   cascade_ = analyzed.cascade;  // for /metrics
   const TimePoint now = now_us();
   const AlertInputs inputs{now,    analyzed.states, analyzed.observations, analyzed.events, analyzed.cascade,
-                           anomalies, failovers};
+                           anomalies, failovers, advice};
   auto update = engine_.evaluate(inputs);
   for (const auto& entry : update.history) {
     if (entry.state == AlertState::firing) spdlog::warn("alert {} firing: {}", entry.alert_id, entry.summary);

@@ -46,9 +46,9 @@ class Alerting {
   Alerting& operator=(const Alerting&) = delete;
 
   // On the loop, once per analysed round, with the failover controller's events of the round
-  // (the `failover` rule's input).
+  // (the `failover` rule's input) and its policies' decisions (the runbooks' recommendation).
   void on_round(const AnalyzedRound& analyzed, std::span<const AnomalySignal> anomalies,
-                std::span<const FailoverSignal> failovers = {});
+                std::span<const FailoverSignal> failovers = {}, std::span<const FailoverAdvice> advice = {});
   // Sends `notification` to the notifiers that want its severity, bypassing the rules: the
   // failover controller's step-by-step messages are events to report, not conditions to alert on.
   void notify(const Notification& notification);

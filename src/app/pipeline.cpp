@@ -134,8 +134,8 @@ int run_pipeline(const Config& config, const PipelineOptions& options) {
     for (const auto& observation : analyzed.observations) writer.submit(observation);
     writer.submit_scores(score_records(analyzed.scores, round.started_at));
     const auto anomalies = anomaly.on_round(analyzed);  // logs its own signals
-    auto failovers = (*failover)->on_round(analyzed.states, now_us());
-    (*alerting)->on_round(analyzed, anomalies.signals, failovers.signals);
+    auto failovers = (*failover)->on_round(analyzed.states, {now_us(), steady_now_us()});
+    (*alerting)->on_round(analyzed, anomalies.signals, failovers.signals, failovers.advice);
     if (cloudwatch.enabled()) cloudwatch.on_round(analyzed, failovers.active_regions);
     (*server)->publish(round.number, analyzed, anomalies.signals, applications_json(failovers.applications));
     log_round(analyzed, round);

@@ -42,6 +42,12 @@ struct FailoverPolicyConfig {
   std::chrono::milliseconds max_resume_age{15 * 60'000};
   // A proposal nobody answered expires after this long (and is withdrawn as soon as its source recovers).
   std::chrono::milliseconds proposal_ttl{30 * 60'000};
+  // Mode automatic, a plan that promotes a database replica in the target (an irreversible step):
+  // the region it leaves must have been failing this long, counted from the first failing round
+  // of its streak, so that one bad minute does not split the data. Unset: twice the time the
+  // policy needs to decide, i.e. 2 x consecutive_failures_threshold x the longest interval of the
+  // region's checks (3 failures of 10 s checks: 60 s).
+  std::optional<std::chrono::milliseconds> promote_after;
   FailoverMode mode = FailoverMode::manual_approval;
 };
 

@@ -15,7 +15,7 @@ const std::vector<std::string_view> policy_keys{
     "quorum",           "cooldown",                "max_moves_per_hour",
     "margin",           "failback_after",          "automatic_failback",
     "mode",             "stale_after",             "max_resume_age",
-    "proposal_ttl"};
+    "proposal_ttl",     "promote_after"};
 
 // Application names go into URLs (/gate/<app>/<region>) and journal rows.
 bool is_application_name(std::string_view name) {
@@ -133,6 +133,7 @@ class ApplicationReader {
       policy.mode = mode.value_or(policy.mode);
     }
     if (const auto v = fields->get("stale_after")) policy.stale_after = read_positive_duration(*v, errors_);
+    if (const auto v = fields->get("promote_after")) policy.promote_after = read_positive_duration(*v, errors_);
     const auto margin = fields->get("margin");
     if (margin && policy.mode == FailoverMode::automatic && policy.margin <= 0)
       errors_.add(*margin, "must be above 0 in mode automatic (a target must score better than the region it leaves)");

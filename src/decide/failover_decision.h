@@ -9,6 +9,7 @@
 
 #include "analyze/health_summary.h"  // EndpointState
 #include "core/time.h"
+#include "decide/round_time.h"
 
 namespace rg {
 
@@ -20,8 +21,12 @@ struct VantageView {
 
 // A move made before (from the journal), for the cool-down and the hourly limit.
 struct PastMove {
-  TimePoint started_at{};
-  bool failback = false;  // back to the primary; else a failover away from the active region
+  TimePoint started_at{};  // wall clock, as journaled
+  bool failback = false;   // back to the primary; else a failover away from the active region
+  // When it started on the monotonic clock, if the caller knows (it read steady_now_us() when it
+  // started the plan). Unset: the policy converts started_at the first round it sees the move
+  // (steady_at() in round_time.h) and keeps that, so a later wall-clock jump does not move it.
+  std::optional<SteadyPoint> steady_at{};
 };
 
 struct FailoverSnapshot {
@@ -44,7 +49,11 @@ struct RegionAssessment {
   bool failing = false;                  // this round, by a quorum of vantage points
   int consecutive_failures = 0;          // failing rounds in a row
   bool down = false;                     // consecutive_failures reached the threshold
-  std::optional<TimePoint> healthy_since;  // passing without a break since then
+  std::optional<TimePoint> healthy_since;  // passing without a break since then (wall clock, for display)
+  // How long it has passed every round without a break, and how long it has failed every round
+  // of its current streak: measured on the monotonic clock.
+  std::chrono::microseconds healthy_for{0};
+  std::chrono::microseconds failing_for{0};
 };
 
 enum class DecisionKind {

@@ -80,7 +80,7 @@ bool FailoverPolicy::news(RegionMemory& memory, const std::vector<std::pair<std:
   for (const auto& [vantage, verdict] : verdicts) {
     for (const auto& state : verdict.states) {
       auto& counted = memory.counted[vantage + '\n' + state.endpoint_id];
-      if (state.last_check <= counted) continue;
+      if (state.last_check == counted) continue;
       counted = state.last_check;
       if (!by_checks || pulls_down(state)) found = true;
     }
@@ -89,14 +89,14 @@ bool FailoverPolicy::news(RegionMemory& memory, const std::vector<std::pair<std:
 }
 
 RegionAssessment FailoverPolicy::assess(const FailoverSnapshot& snapshot, const std::string& region,
-                                        TimePoint now) {
+                                        RoundTime now) {
   RegionAssessment assessment;
   assessment.region = region;
   auto& memory = memory_[region];
   std::vector<std::pair<std::string, VantageVerdict>> verdicts;
   RegionStates stale;  // the newest stale state over the views, for the reason
   for (const auto& view : snapshot.views) {
-    auto states = region_states(view, region, now);
+    auto states = region_states(view, region, now.wall);
     if (states.newest_stale_age && (!stale.newest_stale_age || *states.newest_stale_age < *stale.newest_stale_age)) {
       stale.newest_stale_age = states.newest_stale_age;
       stale.stale_after = states.stale_after;
@@ -132,26 +132,64 @@ RegionAssessment FailoverPolicy::assess(const FailoverSnapshot& snapshot, const 
     if (!news(memory, verdicts, assessment.failing)) {
       // Nothing new about this region: the same observation is not another round of evidence.
     } else if (assessment.failing) {
-      ++memory.consecutive_failures;
+      if (memory.consecutive_failures++ == 0) memory.failing_since = now.steady;
       memory.healthy_since.reset();
+      memory.healthy_since_wall.reset();
     } else {
       memory.consecutive_failures = 0;
-      if (!memory.healthy_since) memory.healthy_since = now;
+      memory.failing_since.reset();
+      if (!memory.healthy_since) {
+        memory.healthy_since = now.steady;
+        memory.healthy_since_wall = now.wall;
+      }
     }
   } else {
     // No news is not good news: health must be seen without a gap. The failure count waits.
     memory.healthy_since.reset();
+    memory.healthy_since_wall.reset();
   }
   assessment.consecutive_failures = memory.consecutive_failures;
   assessment.down = assessment.reported && memory.consecutive_failures >= app_.policy.consecutive_failures_threshold;
-  assessment.healthy_since = memory.healthy_since;
+  assessment.healthy_since = memory.healthy_since_wall;
+  if (memory.healthy_since) assessment.healthy_for = now.steady - *memory.healthy_since;
+  if (memory.failing_since) assessment.failing_for = now.steady - *memory.failing_since;
   return assessment;
 }
 
-std::optional<FailoverPolicy::Blocker> FailoverPolicy::move_blocker(const FailoverSnapshot& snapshot,
-                                                                     DecisionKind kind, TimePoint now) const {
-  if (!snapshot.moves.empty()) {
-    const TimePoint last = std::ranges::max(snapshot.moves, {}, &PastMove::started_at).started_at;
+SteadyPoint FailoverPolicy::to_steady(TimePoint started_at, RoundTime now) const {
+  // A move started since the previous round — the controller carries a decision out right after
+  // it, and the policy sees the move first at the next round — is dated by that round's clocks:
+  // a wall-clock jump between then and now must not move it.
+  if (previous_round_ && started_at >= previous_round_->wall)
+    return std::min(previous_round_->steady + (started_at - previous_round_->wall), now.steady);
+  // Older (read from the journal at start): as long ago as the wall clock says now.
+  return steady_at(started_at, now);
+}
+
+std::vector<FailoverPolicy::SteadyMove> FailoverPolicy::steady_moves(const std::vector<PastMove>& moves,
+                                                                      RoundTime now) {
+  std::vector<SteadyMove> out;
+  std::map<std::pair<TimePoint, bool>, SteadyPoint> seen;
+  for (const auto& move : moves) {
+    if (move.steady_at) {
+      out.push_back({*move.steady_at, move.failback});
+      continue;
+    }
+    const std::pair key{move.started_at, move.failback};
+    const auto known = converted_moves_.find(key);
+    const SteadyPoint at = known != converted_moves_.end() ? known->second : to_steady(move.started_at, now);
+    seen.emplace(key, at);
+    out.push_back({at, move.failback});
+  }
+  converted_moves_ = std::move(seen);  // forget moves the journal no longer lists
+  previous_round_ = now;
+  return out;
+}
+
+std::optional<FailoverPolicy::Blocker> FailoverPolicy::move_blocker(const std::vector<SteadyMove>& moves,
+                                                                     DecisionKind kind, SteadyPoint now) const {
+  if (!moves.empty()) {
+    const SteadyPoint last = std::ranges::max(moves, {}, &SteadyMove::at).at;
     const auto since = now - last;
     if (since < app_.policy.cooldown)
       return Blocker{"cool-down", fmt::format("cool-down: the last move was {:.0f}s ago, the cool-down is {:.0f}s",
@@ -160,14 +198,47 @@ std::optional<FailoverPolicy::Blocker> FailoverPolicy::move_blocker(const Failov
   // Failing back counts every move; failing over counts failovers only, so that a failback does
   // not keep traffic on a primary that relapses.
   const bool counting_all = kind == DecisionKind::failback;
-  const auto in_last_hour = std::ranges::count_if(snapshot.moves, [&](const PastMove& move) {
-    return (counting_all || !move.failback) && move.started_at <= now && now - move.started_at < 1h;
+  const auto in_last_hour = std::ranges::count_if(moves, [&](const SteadyMove& move) {
+    return (counting_all || !move.failback) && move.at <= now && now - move.at < 1h;
   });
   if (in_last_hour >= app_.policy.max_moves_per_hour)
     return Blocker{"rate-limit", fmt::format("rate limit: {} {} in the last hour (max_moves_per_hour {})",
                                              in_last_hour, counting_all ? "moves" : "failovers",
                                              app_.policy.max_moves_per_hour)};
   return std::nullopt;
+}
+
+std::chrono::microseconds FailoverPolicy::promote_after(const FailoverSnapshot& snapshot,
+                                                       const std::string& region) const {
+  if (app_.policy.promote_after) return *app_.policy.promote_after;
+  // Twice the time the policy needs to decide: the threshold's rounds of the region's slowest
+  // check (a round counts only with news, so the slowest check sets the pace).
+  std::chrono::milliseconds slowest{0};
+  const auto checks = app_.checks.find(region);
+  for (const auto& view : snapshot.views)
+    for (const auto& state : view.states)
+      if (state.region == region && checks != app_.checks.end() &&
+          std::ranges::find(checks->second, state.endpoint_id) != checks->second.end())
+        slowest = std::max(slowest, state.interval);
+  if (slowest == 0ms) slowest = EndpointState{}.interval;
+  return 2 * app_.policy.consecutive_failures_threshold * slowest;
+}
+
+std::optional<std::string> FailoverPolicy::promotion_wait(const FailoverSnapshot& snapshot,
+                                                          const RegionAssessment& source,
+                                                          const std::string& target) const {
+  // An operator approving a proposal is the wait in the other modes; dry runs promote nothing.
+  if (app_.policy.mode != FailoverMode::automatic) return std::nullopt;
+  const auto replica = app_.plan.rds_replicas.find(target);
+  if (replica == app_.plan.rds_replicas.end()) return std::nullopt;  // nothing irreversible
+  const auto needed = promote_after(snapshot, source.region);
+  if (source.failing_for >= needed) return std::nullopt;
+  return fmt::format(
+      "{} is down ({} failing rounds in {:.0f}s) but promoting {} in {} waits until {} has failed for {} "
+      "(promote_after): {:.0f}s left",
+      source.region, source.consecutive_failures, seconds(source.failing_for), replica->second, target,
+      source.region, format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(needed)),
+      seconds(needed - source.failing_for));
 }
 
 DecisionAction FailoverPolicy::action_for(DecisionKind kind) const {
@@ -182,13 +253,14 @@ DecisionAction FailoverPolicy::action_for(DecisionKind kind) const {
   return DecisionAction::propose;
 }
 
-FailoverDecision FailoverPolicy::decide(const FailoverSnapshot& snapshot, TimePoint now) {
+FailoverDecision FailoverPolicy::decide(const FailoverSnapshot& snapshot, RoundTime now) {
   FailoverDecision decision;
   decision.from = snapshot.active_region.empty() ? app_.primary : snapshot.active_region;
   for (const auto& region : app_.regions()) decision.regions.push_back(assess(snapshot, region, now));
   const auto find = [&](const std::string& region) {
     return std::ranges::find(decision.regions, region, &RegionAssessment::region);
   };
+  const auto moves = steady_moves(snapshot.moves, now);
   const auto active = find(decision.from);
   if (active == decision.regions.end()) {
     decision.reason = "the active region " + decision.from + " is not one of the application's regions";
@@ -230,9 +302,14 @@ FailoverDecision FailoverPolicy::decide(const FailoverSnapshot& snapshot, TimePo
           active->region, active->consecutive_failures, active->score, app_.policy.margin);
       return decision;
     }
-    if (const auto blocker = move_blocker(snapshot, DecisionKind::failover, now)) {
+    if (const auto blocker = move_blocker(moves, DecisionKind::failover, now.steady)) {
       decision.rule = blocker->rule;
       decision.reason = active->region + " is down but " + blocker->reason;
+      return decision;
+    }
+    if (auto wait = promotion_wait(snapshot, *active, candidates.front()->region)) {
+      decision.rule = "promote-after";
+      decision.reason = std::move(*wait);
       return decision;
     }
     decision.kind = DecisionKind::failover;
@@ -248,10 +325,10 @@ FailoverDecision FailoverPolicy::decide(const FailoverSnapshot& snapshot, TimePo
   if (active->region != app_.primary) {
     const auto primary = find(app_.primary);
     const bool settled = primary->reported && !primary->failing && primary->healthy_since &&
-                         now - *primary->healthy_since >= app_.policy.failback_after;
+                         primary->healthy_for >= app_.policy.failback_after;
     // Not back to a primary that is worse than where the application is now.
     if (settled && primary->score >= app_.policy.health_threshold && primary->score >= active->score) {
-      if (const auto blocker = move_blocker(snapshot, DecisionKind::failback, now)) {
+      if (const auto blocker = move_blocker(moves, DecisionKind::failback, now.steady)) {
         decision.kind = DecisionKind::hold;
         decision.rule = blocker->rule;
         decision.reason = "fail back to " + app_.primary + " waits: " + blocker->reason;
@@ -262,7 +339,7 @@ FailoverDecision FailoverPolicy::decide(const FailoverSnapshot& snapshot, TimePo
       decision.to = app_.primary;
       decision.action = action_for(decision.kind);
       decision.reason = fmt::format("{} has been healthy for {:.0f}s (score {:.0f})", app_.primary,
-                                    seconds(now - *primary->healthy_since), primary->score);
+                                    seconds(primary->healthy_for), primary->score);
       return decision;
     }
   }

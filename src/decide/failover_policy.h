@@ -1,7 +1,9 @@
 #pragma once
 // FailoverPolicy::decide(snapshot, now): whether an application should move, and where. Pure —
 // no clock, no I/O; the only memory is per-region counters across rounds (consecutive failures,
-// healthy-since), so tests narrate time with a fake clock and replay rounds.
+// healthy-since) and when past moves started, so tests narrate time with a fake clock and replay
+// rounds. `now` is read on two clocks (round_time.h): the wall clock only to judge how fresh an
+// observation is, the monotonic clock for every duration the policy measures itself.
 //
 // The rules (ARCHITECTURE.md, "Failover safety, by design"):
 //  - decisions use fresh data only: a check's state older than stale_after (default three of its
@@ -16,11 +18,15 @@
 //    vantage points that report it; it is down after consecutive_failures_threshold such rounds;
 //  - a move waits for the cool-down after the previous one; max_moves_per_hour counts failovers
 //    when failing over (so leaving a primary that relapses after a failback stays possible) and
-//    every move when failing back (going back is what flaps);
+//    every move when failing back (going back is what flaps); both on the monotonic clock, a past
+//    move's start converted once, the first round it is seen, unless the caller gives it;
+//  - in mode automatic, a failover whose plan promotes a replica in the target (irreversible)
+//    waits until the region it leaves has failed for promote_after since the first failing round
+//    of its streak (unset: 2 x consecutive_failures_threshold x its slowest check's interval);
 //  - fail-open: the target must not be down or failing, must pass health_threshold, and must score
 //    at least `margin` points above the region it leaves — else the application stays put;
 //  - the target is the best score, then the lowest latency, then the configured order;
-//  - fail back once the primary has passed every round for failback_after.
+//  - fail back once the primary has passed every round for failback_after (monotonic clock).
 #include <map>
 #include <string>
 #include <utility>
@@ -38,16 +44,25 @@ class FailoverPolicy {
 
   // Call once per round. A region that no view reports freshly keeps its failure count and loses
   // its healthy-since (health must be seen without a gap).
-  FailoverDecision decide(const FailoverSnapshot& snapshot, TimePoint now);
+  FailoverDecision decide(const FailoverSnapshot& snapshot, RoundTime now);
 
   const ApplicationConfig& application() const { return app_; }
 
  private:
   struct RegionMemory {
     int consecutive_failures = 0;
-    std::optional<TimePoint> healthy_since;
-    // The newest result counted, per vantage point and check ("vantage\nendpoint id").
+    // Since when it has passed without a break, on the monotonic clock (and on the wall clock, to show).
+    std::optional<SteadyPoint> healthy_since;
+    std::optional<TimePoint> healthy_since_wall;
+    std::optional<SteadyPoint> failing_since;  // the first failing round of the current streak
+    // The last result counted, per vantage point and check ("vantage\nendpoint id"): a result
+    // dated otherwise is news, even dated earlier (the wall clock was set back).
     std::map<std::string, TimePoint> counted;
+  };
+  // A past move on the monotonic clock.
+  struct SteadyMove {
+    SteadyPoint at;
+    bool failback = false;
   };
   // One vantage point's verdict on one region this round, from its fresh states.
   struct VantageVerdict {
@@ -71,17 +86,30 @@ class FailoverPolicy {
   // Marks the results as counted.
   bool news(RegionMemory& memory, const std::vector<std::pair<std::string, VantageVerdict>>& verdicts,
             bool failing) const;
-  RegionAssessment assess(const FailoverSnapshot& snapshot, const std::string& region, TimePoint now);
+  RegionAssessment assess(const FailoverSnapshot& snapshot, const std::string& region, RoundTime now);
+  // A past move's wall-clock start on the monotonic clock (see steady_moves).
+  SteadyPoint to_steady(TimePoint started_at, RoundTime now) const;
+  // The snapshot's moves on the monotonic clock; remembers the conversions it made.
+  std::vector<SteadyMove> steady_moves(const std::vector<PastMove>& moves, RoundTime now);
+  // How long the region must have failed before a promotion: promote_after, or its default.
+  std::chrono::microseconds promote_after(const FailoverSnapshot& snapshot, const std::string& region) const;
+  // Why a failover from `source` to `target` must wait for promote_after yet; nothing if not.
+  std::optional<std::string> promotion_wait(const FailoverSnapshot& snapshot, const RegionAssessment& source,
+                                            const std::string& target) const;
   struct Blocker {
     std::string_view rule;
     std::string reason;
   };
-  std::optional<Blocker> move_blocker(const FailoverSnapshot& snapshot, DecisionKind kind, TimePoint now) const;
+  std::optional<Blocker> move_blocker(const std::vector<SteadyMove>& moves, DecisionKind kind, SteadyPoint now) const;
   DecisionAction action_for(DecisionKind kind) const;
 
   ApplicationConfig app_;
   HealthScoreWeights weights_;
   std::map<std::string, RegionMemory> memory_;
+  // Past moves given without a monotonic time, converted the first round they were seen: by wall
+  // start and kind. Converting again each round would move them with every wall-clock jump.
+  std::map<std::pair<TimePoint, bool>, SteadyPoint> converted_moves_;
+  std::optional<RoundTime> previous_round_;  // the clocks of the previous decide()
 };
 
 }  // namespace rg

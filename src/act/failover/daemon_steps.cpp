@@ -7,7 +7,9 @@ namespace {
 
 constexpr std::string_view kGatePrefix = "open the gate of ";
 
-long whole_seconds(std::chrono::microseconds d) { return static_cast<long>(d.count() / 1'000'000); }
+long whole_seconds(std::chrono::steady_clock::duration d) {
+  return static_cast<long>(std::chrono::duration_cast<std::chrono::seconds>(d).count());
+}
 
 }  // namespace
 
@@ -41,13 +43,15 @@ PlanStep settle_step(aws::AwsScheduler& scheduler, std::string to, Millis settle
   step.description = "the checks of " + to + " must stay healthy while traffic moves; a failure rolls back";
   step.action = [](StepCallback done) { done(""); };  // the verification is the step
   step.verify = [&scheduler, to, settle, problem = std::move(problem)](StepCallback done) {
-    auto since = std::make_shared<std::optional<TimePoint>>();
+    // On the monotonic clock: a wall-clock jump neither cuts the settle period short nor makes a
+    // healthy target time out (issue 15, section 6).
+    auto since = std::make_shared<std::optional<std::chrono::steady_clock::time_point>>();
     // Polled every second: the round interval decides how often the verdict changes.
     WaitOptions wait{std::chrono::seconds(1), settle + std::chrono::minutes(1)};
     wait_until(
         scheduler, wait, to + " settling",
         [&scheduler, settle, problem, since](PollCallback look) {
-          const auto now = scheduler.wall_now();
+          const auto now = scheduler.steady_now();
           if (!*since) *since = now;
           if (auto why = problem()) return look(std::unexpected(*why));
           const auto healthy_for = now - **since;

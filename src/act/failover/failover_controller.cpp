@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "act/failover/daemon_steps.h"
+#include "decide/decision_advice.h"
 
 namespace rg::act {
 namespace {
@@ -83,6 +84,13 @@ struct FailoverController::Application {
   std::int64_t rollback_generation = 0;     // the generation that undoes it
   // Outside automatic mode a plan left running waits for an operator: what approving it does.
   std::optional<Recovery> recovery_proposed;
+  // When each plan read from the journal began, on the monotonic clock: converted the first time
+  // this process reads it, since converting again after a wall-clock jump would move it.
+  std::map<std::int64_t, SteadyPoint> began_steady;
+
+  SteadyPoint began(const JournalPlan& plan, RoundTime now) {
+    return began_steady.try_emplace(plan.generation, steady_at(plan.created_at, now)).first->second;
+  }
 
   const RegionAssessment* assessment(const std::string& region) const {
     if (!decision) return nullptr;
@@ -197,6 +205,7 @@ void FailoverController::recover(Application& app) {
   const auto latest = journal_->latest(app.config.name);
   if (!latest || !*latest) return;
   const auto& record = **latest;
+  app.began(record, clocks());  // its age is measured from here on the monotonic clock
   if (record.state == PlanState::proposed || record.state == PlanState::approved) {
     // An approved one runs at the first round, when the target's readiness can be judged.
     if (!app.pending)
@@ -221,9 +230,9 @@ void FailoverController::recover(Application& app) {
 // Before its point of no return a plan left running goes on only if the region it leaves is
 // still down now; a plan older than max_resume_age is rolled back whatever the rounds say (the
 // executor rolls forward instead once an irreversible step took effect).
-void FailoverController::decide_recovery(Application& app, TimePoint now) {
+void FailoverController::decide_recovery(Application& app, RoundTime now) {
   const auto record = *app.left_running;
-  const auto age = now - record.created_at;
+  const auto age = now.steady - app.began(record, now);
   const auto* source = app.assessment(record.from);
   std::optional<Recovery> mode;
   std::string why;
@@ -269,7 +278,8 @@ void FailoverController::recover_left_running(Application& app, Recovery mode, c
   });
 }
 
-FailoverRound FailoverController::on_round(std::span<const EndpointState> states, TimePoint now) {
+FailoverRound FailoverController::on_round(std::span<const EndpointState> states, RoundTime now) {
+  std::vector<FailoverAdvice> advice;
   latest_states_.assign(states.begin(), states.end());
   for (auto& owned : apps_) {
     auto& app = *owned;
@@ -277,6 +287,7 @@ FailoverRound FailoverController::on_round(std::span<const EndpointState> states
     FailoverSnapshot snapshot{{VantageView{"local", latest_states_}}, app.active, app.moves,
                               app.running.has_value() || app.pending.has_value() || app.left_running.has_value()};
     auto decision = app.policy.decide(snapshot, now);
+    advice.push_back(to_advice(app.config.name, decision));
     // The reason's figures (failing rounds, seconds of cool-down) change every round; its rule does not.
     auto rule = fmt::format("{}/{}/{}", to_string(decision.kind), decision.rule, decision.to);
     if (rule != app.logged_rule && (decision.kind != DecisionKind::stay || !app.logged_rule.empty())) {
@@ -286,7 +297,7 @@ FailoverRound FailoverController::on_round(std::span<const EndpointState> states
     app.logged_rule = std::move(rule);
     app.decision = decision;
     // Renewed before acting too, not only on the timer: a round may come just as the lease ends.
-    if (!hold_lease(app, now)) continue;
+    if (!hold_lease(app, now.wall)) continue;
     if (app.left_running && !app.running) decide_recovery(app, now);
     if (app.pending) expire_or_withdraw_proposal(app, now);
     if (decision.kind != DecisionKind::failover && decision.kind != DecisionKind::failback) continue;
@@ -297,9 +308,9 @@ FailoverRound FailoverController::on_round(std::span<const EndpointState> states
                               " to " + decision.to);  // no figures: said once, not every round
       continue;
     }
-    carry_out(app, decision, now);
+    carry_out(app, decision, now.wall);
   }
-  FailoverRound round{std::exchange(signals_, {}), {}, applications()};
+  FailoverRound round{std::exchange(signals_, {}), {}, applications(), std::move(advice)};
   for (const auto& app : apps_) round.active_regions[app->config.name] = app->active;
   return round;
 }
@@ -438,13 +449,13 @@ void FailoverController::lock(Application& app, std::int64_t generation, const s
                                              app.config.name + " --reason ...` (" + reason + ")");
 }
 
-void FailoverController::expire_or_withdraw_proposal(Application& app, TimePoint now) {
+void FailoverController::expire_or_withdraw_proposal(Application& app, RoundTime now) {
   const auto& proposal = *app.pending;
   if (proposal.state != PlanState::proposed) return;  // approved: it runs at this round
   PlanState to = PlanState::proposed;
   std::string why;
   const auto* source = app.assessment(proposal.from);
-  if (now - proposal.created_at > app.config.policy.proposal_ttl) {
+  if (now.steady - app.began(proposal, now) > app.config.policy.proposal_ttl) {
     to = PlanState::expired;
     why = "nobody answered within proposal_ttl";
   } else if (source && source->reported && !source->failing && !source->down) {
@@ -452,7 +463,8 @@ void FailoverController::expire_or_withdraw_proposal(Application& app, TimePoint
     why = proposal.from + " recovered";
   }
   if (to == PlanState::proposed) return;
-  const auto written = journal_->finish_plan(app.config.name, proposal.generation, PlanState::proposed, to, now, why);
+  const auto written =
+      journal_->finish_plan(app.config.name, proposal.generation, PlanState::proposed, to, now.wall, why);
   if (!written) return journal_failed(app, "cannot journal the end of proposal #" +
                                                std::to_string(proposal.generation) + ": " + written.error().message);
   announce(app, AlertSeverity::info, "proposal #" + std::to_string(proposal.generation) + " " +
@@ -503,6 +515,7 @@ void FailoverController::propose(Application& app, const std::string& to, const 
     return;
   }
   app.logged_journal_error.clear();
+  app.began_steady[proposal.generation] = clocks().steady;
   app.pending = proposal;
   sync_with_journal(app);
   signals_.push_back({app.config.name, to, proposal.kind + " to " + to + " proposed: " + reason});
@@ -554,7 +567,8 @@ void FailoverController::sync_with_journal(Application& app) {
   app.moves = app.dry_run_moves;
   for (const auto& plan : *plans)
     // A plan that ran counts from when it started (readiness passed), not from its proposal.
-    if (is_move(plan.state)) app.moves.push_back({plan.ready_at.value_or(plan.created_at), plan.kind == "failback"});
+    // (a proposal answered, or a plan that failed readiness, from when that happened).
+    if (is_move(plan.state)) app.moves.push_back({plan.ready_at.value_or(plan.updated_at), plan.kind == "failback"});
   if (!app.pending) return;
   const auto proposal = std::ranges::find(*plans, app.pending->generation, &JournalPlan::generation);
   if (proposal == plans->end()) return;

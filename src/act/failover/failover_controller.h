@@ -37,11 +37,13 @@
 #include "act/failover/failover_operations.h"
 #include "act/failover/failover_plan_builder.h"
 #include "act/failover/plan_executor.h"
+#include "analyze/failover_advice.h"
 #include "analyze/failover_signal.h"
 #include "analyze/notification.h"
 #include "aws/client_lookup.h"
 #include "config/config.h"
 #include "decide/failover_policy.h"
+#include "decide/round_time.h"
 #include "store/failover_journal.h"
 
 namespace rg::act {
@@ -51,6 +53,7 @@ struct FailoverRound {
   std::vector<FailoverSignal> signals;                // plan started, step failed, completed...: the alert rules' input
   std::map<std::string, std::string> active_regions;  // application -> region taking its traffic (CloudWatch)
   std::vector<ApplicationStatus> applications;        // for the stream
+  std::vector<FailoverAdvice> advice;                 // each policy's word, for the alerts' runbooks
 };
 
 using PlanBuilder = std::function<std::expected<Plan, std::string>(const ApplicationConfig& app, const std::string& from,
@@ -64,7 +67,8 @@ struct ControllerSetup {
   Role role = Role::daemon;
   aws::ClientLookup clients;  // the AWS clients plans call (they outlive the controller)
   std::function<void(const Notification&)> notify;  // empty: log only
-  Clock clock = [] { return now_us(); };              // wall clock: journal times, expiry, plan age
+  Clock clock = [] { return now_us(); };              // wall clock: journal times, notifications
+  std::function<SteadyPoint()> steady_clock = steady_now_us;  // durations: a plan's or proposal's age
   PlanBuilder build = build_failover_plan;            // tests give plans of their own steps
   // The target's replica lag when the controller has no rounds (the command line asks the check
   // once); empty: the latest round's rds check of the replica.
@@ -87,9 +91,11 @@ class FailoverController {
   FailoverController(const FailoverController&) = delete;
   FailoverController& operator=(const FailoverController&) = delete;
 
-  // Once per analysed round (Role::daemon), with the latest state of every endpoint. The signals
-  // are those since the previous round (plans report between rounds too).
-  FailoverRound on_round(std::span<const EndpointState> states, TimePoint now);
+  // Once per analysed round (Role::daemon), with the latest state of every endpoint, at `now` on
+  // both clocks: durations (cool-down, a proposal's age, a plan's age) are measured on the
+  // monotonic one, so a wall-clock jump shortens or stretches none of them. The signals are those
+  // since the previous round (plans report between rounds too).
+  FailoverRound on_round(std::span<const EndpointState> states, RoundTime now);
   // Some plan or dry run is in flight.
   bool busy() const;
 
@@ -125,15 +131,16 @@ class FailoverController {
                      ControllerSetup setup);
 
   TimePoint now() const { return setup_.clock(); }
+  RoundTime clocks() const { return {setup_.clock(), setup_.steady_clock()}; }
   void recover(Application& app);
   // A plan left running by a crash, decided on at the first round that judges its source.
-  void decide_recovery(Application& app, TimePoint now);
+  void decide_recovery(Application& app, RoundTime now);
   void recover_left_running(Application& app, Recovery mode, const std::string& why);
   void renew_leases();
   bool hold_lease(Application& app, TimePoint now);
   // For an operation that changes `app`: the lease (taken first by a command line), no lock.
   std::optional<Refusal> may_change(Application& app, bool even_if_locked);
-  void expire_or_withdraw_proposal(Application& app, TimePoint now);
+  void expire_or_withdraw_proposal(Application& app, RoundTime now);
   void lock(Application& app, std::int64_t generation, const std::string& reason);
   void start_superseding_rollback(Application& app);
   Answer<Started> supersede_running(Application& app, const JournalPlan& running, std::string_view by);

@@ -99,6 +99,7 @@ class FailoverControllerTest : public ::testing::Test {
     setup.role = role;
     setup.holder = holder;
     setup.clock = [this] { return now; };
+    setup.steady_clock = [this] { return steady; };
     setup.build = [this](const ApplicationConfig& app, const std::string& from, const std::string& to,
                          const PlanContext& context) { return build(app, from, to, context); };
     setup.notify = [this](const Notification& n) { notifications.push_back(n.title); };
@@ -109,14 +110,21 @@ class FailoverControllerTest : public ::testing::Test {
 
   void start_daemon() { controller = start(ControllerSetup::Role::daemon, daemon_holder); }
 
+  // Time passes on both clocks; jump() moves only the wall clock (NTP, an operator).
+  void pass(std::chrono::microseconds elapsed) {
+    now += elapsed;
+    steady += elapsed;
+  }
+  void jump(std::chrono::microseconds by) { now += by; }
+
   // One round, 10 s after the last: every check of a region answers ok or not.
   FailoverRound round(bool east, bool west = true) {
-    now += 10s;
+    pass(10s);
     std::vector<EndpointState> states{check("ddb.us-east-1", "us-east-1", east, now),
                                       check("web.us-east-1", "us-east-1", east, now),
                                       check("ddb.us-west-2", "us-west-2", west, now),
                                       check("web.us-west-2", "us-west-2", west, now)};
-    auto result = controller->on_round(states, now);
+    auto result = controller->on_round(states, {now, steady});
     run_until_idle();
     return result;
   }
@@ -158,6 +166,7 @@ class FailoverControllerTest : public ::testing::Test {
   std::string path = (dir.path() / "rg.db").string();
   boost::asio::io_context io;
   TimePoint now = t0;
+  SteadyPoint steady = SteadyPoint{} + 1000h;
   bool hold = false;
   bool promote = false;
   bool fail_point = false;
@@ -294,7 +303,7 @@ TEST_F(FailoverControllerTest, AProposalNobodyAnswersExpiresAfterProposalTtl) {
   config = shop_config(FailoverMode::manual_approval);
   start_daemon();
   for (int i = 0; i < 3; ++i) round(false);
-  now += config.applications.front().policy.proposal_ttl;
+  pass(config.applications.front().policy.proposal_ttl);
   round(false);
   EXPECT_EQ(journal_states(), (std::vector{PlanState::expired}));
   EXPECT_FALSE(controller->approve("shop", "the API")) << "an expired proposal is not approved hours later";
@@ -415,14 +424,40 @@ TEST_F(FailoverControllerTest, CoolDownCountsFromWhenAnApprovedPlanRanNotFromIts
   config = shop_config(FailoverMode::manual_approval);
   start_daemon();
   for (int i = 0; i < 3; ++i) round(false);
-  now += 20min;
+  pass(20min);
   round(false);
   ASSERT_TRUE(controller->approve("shop", "the API"));
   run_until_idle();
   ASSERT_EQ(status().active_region, "us-west-2");
-  now += 5min;
+  pass(5min);
   for (int i = 0; i < 3; ++i) round(true, false);  // us-west-2 now fails in turn
   EXPECT_EQ(status().decision->rule, "cool-down") << status().decision->reason;
+}
+
+// Section 6: the wall clock jumps two hours ahead (an NTP step) while a proposal waits. Nobody let
+// 30 minutes pass: the proposal is still there for the operator.
+TEST_F(FailoverControllerTest, AWallClockJumpDoesNotExpireAProposal) {
+  config = shop_config(FailoverMode::manual_approval);
+  start_daemon();
+  for (int i = 0; i < 3; ++i) round(false);
+  ASSERT_EQ(status().state, "awaiting_approval");
+  jump(2h);
+  round(false);
+  EXPECT_EQ(journal_states(), (std::vector{PlanState::proposed}));
+  EXPECT_TRUE(controller->approve("shop", "the API"));
+}
+
+// Section 6: a plan left running 5 minutes ago, read by a daemon whose wall clock then jumps an
+// hour ahead: still young enough to resume (max_resume_age is 15 minutes of real time).
+TEST_F(FailoverControllerTest, AWallClockJumpDoesNotMakeAPlanLeftRunningTooOldToResume) {
+  journal_left_running(t0 - 5min);
+  start_daemon();
+  round(false);
+  jump(1h);
+  round(false);
+  round(false);
+  EXPECT_EQ(trace, (std::vector<std::string>{"do scale us-west-2", "do point at us-west-2"}));
+  EXPECT_EQ(journal_states(), (std::vector{PlanState::completed}));
 }
 
 }  // namespace

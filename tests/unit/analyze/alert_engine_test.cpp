@@ -45,8 +45,11 @@ class Narrator {
       observations.push_back(o);
     }
     cascade_ = assess_cascade_risk(config_, graph_, summarize(states_, config_.regions));
-    return engine_.evaluate({now_, states_, observations, events, cascade_, anomalies, failovers});
+    return engine_.evaluate({now_, states_, observations, events, cascade_, anomalies, failovers, advice});
   }
+
+  // What the failover policy concluded at each round, as the controller hands it to alerting.
+  std::vector<FailoverAdvice> advice;
 
   AlertEngine& engine() { return engine_; }
   TimePoint now() const { return now_; }
@@ -127,6 +130,76 @@ TEST(AlertEngine, APendingAlertThatClearsIsNeverNotified) {
   ASSERT_EQ(update.history.size(), 1u);
   EXPECT_EQ(update.history[0].state, AlertState::resolved);
   EXPECT_THAT(n.engine().alerts(), IsEmpty());
+}
+
+// shop under failover control, judged in us-east-1 by DynamoDB and Lambda.
+Config with_shop(Config config) {
+  config.regions.push_back("eu-west-1");
+  for (const auto* region : {"us-east-1", "us-west-2", "eu-west-1"})
+    for (const auto* service : {"dynamodb", "lambda"}) {
+      EndpointConfig endpoint;
+      endpoint.id = std::string(service) + "." + region;
+      endpoint.hostname = endpoint.id;
+      endpoint.service = service;
+      endpoint.region = region;
+      config.endpoints.push_back(endpoint);
+    }
+  ApplicationConfig shop;
+  shop.name = "shop";
+  shop.primary = "us-east-1";
+  shop.secondaries = {"us-west-2", "eu-west-1"};
+  for (const auto* region : {"us-east-1", "us-west-2", "eu-west-1"})
+    shop.checks[region] = {std::string("dynamodb.") + region, std::string("lambda.") + region};
+  config.applications.push_back(shop);
+  return config;
+}
+
+// The first notification of an incident, for the runbook it carries.
+Notification first_notification(Narrator& n) {
+  for (int i = 0; i < 6; ++i)
+    if (auto update = n.round(5s); !update.notifications.empty()) return update.notifications.front();
+  ADD_FAILURE() << "no notification in six rounds";
+  return {};
+}
+
+TEST(AlertEngine, TheRunbookDoesNotSayFailOverWhenThePolicyJudgesTheRegionHealthy) {
+  // The drill of issue 15: a DynamoDB check of us-east-1 failed, and the alert's runbook said
+  // "Fail shop over to us-west-2" while the failover policy, on the same round, said us-east-1 was
+  // healthy for shop. The operator reads the policy's assessment, not a guess from the configuration.
+  Narrator n(with_shop(test::alerting_config()));
+  n.set("dynamodb", HealthStatus::critical, FailureKind::nodata);
+  n.advice = {{"shop", "us-east-1", false, "", false, "us-east-1 is failing but not down"}};
+  const auto sent = first_notification(n);
+  ASSERT_TRUE(sent.root);
+  EXPECT_THAT(sent.root->impacted_applications, ::testing::Contains("shop"));
+  EXPECT_EQ(sent.root->runbook.find("Fail shop over"), std::string::npos) << sent.root->runbook;
+  EXPECT_NE(sent.root->runbook.find("No failover for shop: us-east-1 is failing but not down"), std::string::npos)
+      << sent.root->runbook;
+}
+
+TEST(AlertEngine, TheRunbookNamesThePolicysTargetNotTheFirstSecondary) {
+  // The policy chose eu-west-1 (us-west-2 scores worse this round) and proposes the move: the
+  // runbook says eu-west-1, with the policy's reason.
+  Narrator n(with_shop(test::alerting_config()));
+  n.set("dynamodb", HealthStatus::critical, FailureKind::nodata);
+  n.advice = {{"shop", "us-east-1", true, "eu-west-1", false, "us-east-1 is down (3 failing rounds, score 43)"}};
+  auto sent = first_notification(n);
+  ASSERT_TRUE(sent.root);
+  EXPECT_NE(sent.root->runbook.find("Fail shop over to eu-west-1: regionguard failover plan shop --to eu-west-1 "
+                                    "(us-east-1 is down (3 failing rounds, score 43))"),
+            std::string::npos)
+      << sent.root->runbook;
+  EXPECT_EQ(sent.root->runbook.find("us-west-2: regionguard"), std::string::npos) << sent.root->runbook;
+}
+
+TEST(AlertEngine, WithoutThePolicysWordTheRunbookRecommendsNoFailover) {
+  // No failover controller reported on shop this round (a CLI-only setup, or before its first
+  // round): the configuration alone cannot say whether to move, so the runbook does not.
+  Narrator n(with_shop(test::alerting_config()));
+  n.set("dynamodb", HealthStatus::critical, FailureKind::nodata);
+  const auto sent = first_notification(n);
+  ASSERT_TRUE(sent.root);
+  EXPECT_EQ(sent.root->runbook, "Shift writes to us-west-2; pause batch jobs.");
 }
 
 TEST(AlertEngine, DynamoDbAndItsFailingDependentsAreOneGroupNotifiedOnceAfterGroupWait) {

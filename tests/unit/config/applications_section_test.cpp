@@ -44,6 +44,7 @@ TEST(ApplicationsSection, ReadsEveryKey) {
       consecutive_failures_threshold: 4
       quorum: 2
       stale_after: 45s
+      promote_after: 5m
       cooldown: 15m
       max_moves_per_hour: 1
       margin: 25
@@ -81,6 +82,7 @@ TEST(ApplicationsSection, ReadsEveryKey) {
   EXPECT_EQ(app.policy.consecutive_failures_threshold, 4);
   EXPECT_EQ(app.policy.quorum, 2);
   EXPECT_EQ(app.policy.stale_after, 45s);
+  EXPECT_EQ(app.policy.promote_after, 5min);
   EXPECT_EQ(app.policy.cooldown, 15min);
   EXPECT_EQ(app.policy.max_moves_per_hour, 1);
   EXPECT_EQ(app.policy.margin, 25);
@@ -119,6 +121,7 @@ TEST(ApplicationsSection, PolicyDefaultsToManualApproval) {
   EXPECT_EQ(policy.health_threshold, 70);
   EXPECT_FALSE(policy.automatic_failback);
   EXPECT_EQ(policy.stale_after, std::nullopt);  // three of each check's intervals
+  EXPECT_EQ(policy.promote_after, std::nullopt);  // twice the time the policy needs to decide
   EXPECT_TRUE(config->applications.at(0).plan.autoscaling_groups.empty());
   EXPECT_EQ(config->applications.at(0).plan.rpo_unknown, RpoUnknown::deny);
 }
@@ -156,6 +159,25 @@ TEST(ApplicationsSection, AutomaticModeNeedsTwoChecksPerRegionAMarginAndASettle)
     plan: { settle: 0s }
 )"),
               ElementsAre());
+}
+
+// promote_after holds back an irreversible promotion; 0 would promote on the first down round.
+TEST(ApplicationsSection, PromoteAfterIsAPositiveDuration) {
+  EXPECT_THAT(errors_of(two_checks_each + R"(applications:
+  shop:
+    primary: us-east-1
+    secondaries: [us-west-2]
+    checks: { us-east-1: [db-east], us-west-2: [db-west] }
+    policy: { promote_after: 0s }
+  cart:
+    primary: us-east-1
+    secondaries: [us-west-2]
+    checks: { us-east-1: [db-east], us-west-2: [db-west] }
+    policy: { promote_after: soon }
+)"),
+              ElementsAre("a.yaml:14:30: applications.shop.policy.promote_after: must be greater than 0",
+                          "a.yaml:19:30: applications.cart.policy.promote_after: invalid duration `soon` (expected "
+                          "a whole number and a unit: ms, s, m, h or d, e.g. 10s)"));
 }
 
 // The replica's lag comes from the rds check of that instance: without one, readiness could
@@ -199,7 +221,7 @@ TEST(ApplicationsSection, DanglingReferencesAndBadValuesAreEachReported) {
                           "a.yaml:13:53: applications.shop.policy.cooldwn: unknown key (expected one of: health_threshold, "
                           "response_time_threshold, consecutive_failures_threshold, quorum, cooldown, "
                           "max_moves_per_hour, margin, failback_after, automatic_failback, mode, stale_after, "
-                          "max_resume_age, proposal_ttl); did you mean "
+                          "max_resume_age, proposal_ttl, promote_after); did you mean "
                           "`cooldown`?"));
 }
 

@@ -3,71 +3,13 @@
 #include <gtest/gtest.h>
 
 #include "decide/failover_policy.h"
+#include "policy_story.h"
 
 namespace rg {
 namespace {
 
 using namespace std::chrono_literals;
-
-constexpr auto kRound = 10s;
-
-// shop runs in us-east-1, fails over to us-west-2 then eu-west-1; one DNS check per region.
-ApplicationConfig shop(FailoverMode mode = FailoverMode::automatic) {
-  ApplicationConfig app;
-  app.name = "shop";
-  app.primary = "us-east-1";
-  app.secondaries = {"us-west-2", "eu-west-1"};
-  for (const auto& region : app.regions()) app.checks[region] = {"ddb." + region};
-  app.policy.mode = mode;
-  app.policy.cooldown = 10min;
-  app.policy.failback_after = 30min;
-  return app;
-}
-
-EndpointState check(const std::string& region, bool ok, std::chrono::microseconds latency = 20ms) {
-  EndpointState state;
-  state.endpoint_id = "ddb." + region;
-  state.region = region;
-  state.kind = ProbeKind::dns;
-  state.success = ok;
-  state.status = ok ? HealthStatus::healthy : HealthStatus::critical;
-  state.latency = latency;
-  return state;
-}
-
-// One vantage point's round: east/west/eu each up or down.
-VantageView round(bool east, bool west, bool eu = true, std::string vantage = "local") {
-  return {std::move(vantage), {check("us-east-1", east), check("us-west-2", west), check("eu-west-1", eu)}};
-}
-
-// The controller around the policy, as the daemon will be: it feeds rounds, and carries out every
-// move the policy asks to execute by updating the active region and the move history (what the
-// journal would say).
-struct Controller {
-  FailoverPolicy policy;
-  FailoverSnapshot snapshot;
-  TimePoint now = from_unix_us(1'800'000'000'000'000);
-  int moves = 0;
-
-  explicit Controller(ApplicationConfig app) : policy(std::move(app), HealthScoreWeights{}) {}
-
-  // Every check answers in every round unless a test says when it last answered.
-  FailoverDecision step(std::vector<VantageView> views) {
-    now += kRound;
-    for (auto& view : views)
-      for (auto& state : view.states)
-        if (state.last_check == TimePoint{}) state.last_check = now;
-    snapshot.views = std::move(views);
-    auto decision = policy.decide(snapshot, now);
-    if (decision.action == DecisionAction::execute) {
-      snapshot.active_region = decision.to;
-      snapshot.moves.push_back({now, decision.kind == DecisionKind::failback});
-      ++moves;
-    }
-    return decision;
-  }
-  FailoverDecision step(VantageView view) { return step(std::vector{std::move(view)}); }
-};
+using namespace policy_story;
 
 TEST(FailoverPolicy, AHealthyPrimaryStays) {
   Controller c(shop());
@@ -169,12 +111,12 @@ TEST(FailoverPolicy, CoolDownAndRateLimitHoldASecondMove) {
   EXPECT_EQ(decision.kind, DecisionKind::hold);
   EXPECT_NE(decision.reason.find("cool-down"), std::string::npos) << decision.reason;
   // After the cool-down the rate limit (1 per hour) still holds.
-  c.now += 6min;
+  c.pass(6min);
   decision = c.step(round(false, false));
   EXPECT_EQ(decision.kind, DecisionKind::hold);
   EXPECT_NE(decision.reason.find("rate limit"), std::string::npos) << decision.reason;
   // An hour after the first move, eu-west-1 takes over.
-  c.now += 1h;
+  c.pass(1h);
   decision = c.step(round(false, false));
   EXPECT_EQ(decision.kind, DecisionKind::failover);
   EXPECT_EQ(decision.to, "eu-west-1");
@@ -195,13 +137,13 @@ TEST(FailoverPolicy, APrimaryThatRelapsesAfterAFailBackIsLeftAgain) {
   ASSERT_EQ(decision.kind, DecisionKind::failback);
   ASSERT_EQ(c.snapshot.active_region, "us-east-1");
   // The cool-down passes, then us-east-1 relapses: leaving it is the one move that must not wait.
-  c.now += 5min;
+  c.pass(5min);
   for (int i = 0; i < 3; ++i) decision = c.step(round(false, true));
   EXPECT_EQ(decision.kind, DecisionKind::failover) << decision.reason;
   EXPECT_EQ(c.snapshot.active_region, "us-west-2");
   // Going back again is what the limit is for: three moves in the hour hold the next failback,
   // and traffic stays where it is healthy.
-  c.now += 5min;
+  c.pass(5min);
   for (int i = 0; i < 6 * 31; ++i) decision = c.step(round(true, true));
   EXPECT_EQ(decision.kind, DecisionKind::hold);
   EXPECT_NE(decision.reason.find("rate limit"), std::string::npos) << decision.reason;
@@ -307,11 +249,11 @@ TEST(FailoverPolicy, OneFailedObservationCountsOnceHoweverManyRoundsShowIt) {
   Controller c(shop_with_database());
   const auto view = [&](TimePoint east_db) {
     return VantageView{"local", {check("us-east-1", true), rds("us-east-1", false, east_db), check("us-west-2", true),
-                                 rds("us-west-2", true, c.now + kRound), check("eu-west-1", true),
-                                 rds("eu-west-1", true, c.now + kRound)}};
+                                 rds("us-west-2", true, c.now.wall + kRound), check("eu-west-1", true),
+                                 rds("eu-west-1", true, c.now.wall + kRound)}};
   };
   // The database fails once; its DNS check stays fine. Six rounds show that same result.
-  const TimePoint failed_at = c.now + kRound;
+  const TimePoint failed_at = c.now.wall + kRound;
   FailoverDecision decision;
   for (int i = 0; i < 6; ++i) {
     decision = c.step(view(failed_at));
@@ -320,11 +262,11 @@ TEST(FailoverPolicy, OneFailedObservationCountsOnceHoweverManyRoundsShowIt) {
     EXPECT_EQ(decision.regions[0].consecutive_failures, 1);
   }
   // A minute later it fails again: two observations, two failing rounds...
-  decision = c.step(view(c.now + kRound));
+  decision = c.step(view(c.now.wall + kRound));
   EXPECT_EQ(decision.regions[0].consecutive_failures, 2);
   for (int i = 0; i < 5; ++i) EXPECT_EQ(c.step(view(failed_at + 60s)).regions[0].consecutive_failures, 2);
   // ...and the third observation makes it down: the move comes after three real failures.
-  decision = c.step(view(c.now + kRound));
+  decision = c.step(view(c.now.wall + kRound));
   EXPECT_EQ(decision.kind, DecisionKind::failover) << decision.reason;
   EXPECT_EQ(c.moves, 1);
 }
@@ -334,7 +276,7 @@ TEST(FailoverPolicy, ARoundWithoutNewResultsNeitherAdvancesNorResetsTheCount) {
   // Two failing rounds, then the primary's prober falls behind: its last (failing) result is shown
   // again for two rounds. The count stays at 2; it is not "healthy" either.
   c.step(round(false, true));
-  const TimePoint last = c.now + kRound;
+  const TimePoint last = c.now.wall + kRound;
   auto decision = c.step(round(false, true));
   ASSERT_EQ(decision.regions[0].consecutive_failures, 2);
   for (int i = 0; i < 2; ++i) {
@@ -352,7 +294,7 @@ TEST(FailoverPolicy, AStateOlderThanStaleAfterIsUnreportedNeverFailingNorHealthy
   Controller c(shop());
   // us-west-2's checks stopped answering 40 s ago (three of their 10 s intervals is 30 s): its last
   // "healthy" must not make it the target. The primary fails; eu-west-1 is fresh and takes over.
-  const TimePoint west_last = c.now - 20s;
+  const TimePoint west_last = c.now.wall - 20s;
   FailoverDecision decision;
   for (int i = 0; i < 3; ++i) {
     auto view = round(false, true);
@@ -375,7 +317,7 @@ TEST(FailoverPolicy, APrimaryWhoseResultsAreStaleIsNotDownAndNothingMoves) {
   // region is unknown. No move on old data, and no news is not good news either.
   c.step(round(false, true));
   c.step(round(false, true));
-  const TimePoint last = c.now;
+  const TimePoint last = c.now.wall;
   FailoverDecision decision;
   for (int i = 0; i < 6; ++i) {
     auto view = round(false, true);
@@ -398,7 +340,7 @@ TEST(FailoverPolicy, APrimaryMustBeSeenHealthyWithoutAGapBeforeFailingBack) {
   // The primary looks healthy for 20 minutes, then its results stop for 15 minutes (the last one
   // healthy), then it answers again: the half hour of health starts over after the gap.
   for (int i = 0; i < 6 * 20; ++i) c.step(round(true, true));
-  const TimePoint last = c.now;
+  const TimePoint last = c.now.wall;
   for (int i = 0; i < 6 * 15; ++i) {
     auto view = round(true, true);
     view.states[0].last_check = last;
