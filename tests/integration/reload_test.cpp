@@ -109,10 +109,12 @@ TEST_F(ReloadTest, EndpointsComeAndGoWhileHistoryAndClientsStay) {
   // The list changes at once; the new endpoint is probed by the next round.
   EXPECT_THAT(ids_of(daemon.get("/api/v1/endpoints").json()), ElementsAre(kDynamoEast, kS3East, kS3West));
   const auto probed = daemon.wait_for("/api/v1/endpoints", [&](const HttpReply& r) {
-    const auto* added = find_endpoint(r.json(), kS3West);
+    const auto endpoints = r.json();  // kept: find_endpoint points into it
+    const auto* added = find_endpoint(endpoints, kS3West);
     return added && (*added)["status"] == "healthy";
   });
-  const auto* kept = find_endpoint(probed.json(), kDynamoEast);
+  const auto endpoints = probed.json();
+  const auto* kept = find_endpoint(endpoints, kDynamoEast);
   ASSERT_NE(kept, nullptr);
   EXPECT_EQ((*kept)["status"], "healthy");
   EXPECT_LT((*kept)["uptime_percent"].get<double>(), 100.0) << "the unchanged endpoint lost its history";
