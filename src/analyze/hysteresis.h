@@ -6,6 +6,7 @@
 // Shaped like Envoy's HealthTransition and dnsdist's submitHealthCheckResult, but pure: it reports
 // what happened and the caller decides what to log, store or alert. No clock: results are fed in
 // the order they were observed.
+#include <algorithm>
 #include <string_view>
 
 namespace rg {
@@ -36,6 +37,15 @@ class Hysteresis {
   int consecutive_successes() const { return consecutive_successes_; }
   int fall() const { return fall_; }
   int rise() const { return rise_; }
+
+  // The same state and streaks judged by new thresholds from the next result on (a configuration
+  // reload that changed fall/rise): the settled state does not flip by itself.
+  Hysteresis with_thresholds(int fall, int rise) const {
+    Hysteresis next = *this;
+    next.fall_ = std::max(fall, 1);
+    next.rise_ = std::max(rise, 1);
+    return next;
+  }
 
  private:
   int fall_;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "analyze/classifier.h"
 #include "analyze/inversion.h"
 
@@ -31,6 +33,18 @@ RoundAnalyzer::RoundAnalyzer(const Config& config) : config_(config), graph_(con
   for (const auto& endpoint : config_.endpoints)
     tracked_.emplace(endpoint.id, Tracked{&endpoint, hysteresis_for(endpoint, config_.hysteresis), std::nullopt,
                                           std::nullopt, std::nullopt, UptimeStats{}});
+}
+
+void RoundAnalyzer::carry_over(const RoundAnalyzer& previous, const std::vector<std::string>& unchanged) {
+  for (const auto& id : unchanged) {
+    const auto from = previous.tracked_.find(id);
+    const auto to = tracked_.find(id);
+    if (from == previous.tracked_.end() || to == tracked_.end()) continue;
+    const Hysteresis fresh = to->second.hysteresis;  // this configuration's fall and rise
+    to->second = from->second;
+    to->second.endpoint = &*std::ranges::find(config_.endpoints, id, &EndpointConfig::id);
+    to->second.hysteresis = from->second.hysteresis.with_thresholds(fresh.fall(), fresh.rise());
+  }
 }
 
 void RoundAnalyzer::set_stored_uptime(const std::string& endpoint_id, const UptimeStats& stats) {

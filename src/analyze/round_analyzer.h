@@ -50,6 +50,12 @@ class RoundAnalyzer {
 
   AnalyzedRound analyze(const std::vector<ProbeResult>& results);
 
+  // After a configuration reload (config/config_diff.h): the endpoints in `unchanged` take on
+  // what `previous` knew of them (settled up/down state and streaks, the last good answer, the
+  // latest result and status, uptime counts), judged from now on by this analyzer's thresholds.
+  // Added and changed endpoints start afresh; removed ones are forgotten.
+  void carry_over(const RoundAnalyzer& previous, const std::vector<std::string>& unchanged);
+
  private:
   struct Tracked {
     const EndpointConfig* endpoint;

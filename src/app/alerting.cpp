@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <utility>
+
 #include "aws/aws_session.h"
 
 namespace rg {
@@ -30,7 +33,7 @@ std::expected<std::unique_ptr<Alerting>, std::string> Alerting::start(boost::asi
   std::unique_ptr<Alerting> alerting(new Alerting(io, config, curl, session, std::move(store), pool));
   std::size_t active = 0;
   for (const auto& alert : *alerts) active += alert.state != AlertState::resolved ? 1 : 0;
-  alerting->engine_.restore(std::move(*alerts), std::move(*silences));
+  alerting->engine_->restore(std::move(*alerts), std::move(*silences));
   spdlog::info("alerting: {} rules, {} notifiers, {} active alerts restored", config.alerts.rules.size(),
                config.notifiers.size(), active);
   return alerting;
@@ -38,16 +41,37 @@ std::expected<std::unique_ptr<Alerting>, std::string> Alerting::start(boost::asi
 
 Alerting::Alerting(boost::asio::io_context& io, const Config& config, CurlMulti& curl, aws::AwsSession& session,
                    std::unique_ptr<SqliteAlertStore> store, WorkerPool& pool)
-    : engine_(config),
+    : io_(io),
+      curl_(curl),
+      session_(session),
+      engine_(std::make_unique<AlertEngine>(config)),
       store_(std::move(store)),
       writes_(pool, {.width = 1, .capacity = kQueuedAlertWrites}),
-      dispatcher_(io, make_notifiers(curl, config.notifiers, sns_clients(session))) {}
+      dispatcher_(std::make_unique<NotificationDispatcher>(
+          io, make_notifiers(curl, config.notifiers, sns_clients(session)))) {}
+
+void Alerting::reconfigure(const Config& config, bool new_notifiers) {
+  // alerts() lists the recently resolved newest first; restore() keeps them newest last.
+  auto alerts = engine_->alerts();
+  const auto first_resolved = std::stable_partition(alerts.begin(), alerts.end(),
+                                                     [](const Alert& a) { return a.state != AlertState::resolved; });
+  std::reverse(first_resolved, alerts.end());
+  auto next = std::make_unique<AlertEngine>(config);
+  next->restore(std::move(alerts), engine_->silences(now_us()));
+  engine_ = std::move(next);
+  if (new_notifiers) {
+    retired_dispatchers_.push_back(std::exchange(
+        dispatcher_,
+        std::make_unique<NotificationDispatcher>(io_, make_notifiers(curl_, config.notifiers, sns_clients(session_)))));
+  }
+  spdlog::info("alerting: {} rules, {} notifiers after the reload", config.alerts.rules.size(), config.notifiers.size());
+}
 
 Alerting::~Alerting() { writes_.wait_idle(); }
 
 void Alerting::notify(const Notification& notification) {
   ++notifications_;
-  dispatcher_.dispatch(notification);
+  dispatcher_->dispatch(notification);
 }
 
 void Alerting::on_round(const AnalyzedRound& analyzed, std::span<const AnomalySignal> anomalies,
@@ -56,14 +80,14 @@ void Alerting::on_round(const AnalyzedRound& analyzed, std::span<const AnomalySi
   const TimePoint now = now_us();
   const AlertInputs inputs{now,    analyzed.states, analyzed.observations, analyzed.events, analyzed.cascade,
                            anomalies, failovers, advice};
-  auto update = engine_.evaluate(inputs);
+  auto update = engine_->evaluate(inputs);
   for (const auto& entry : update.history) {
     if (entry.state == AlertState::firing) spdlog::warn("alert {} firing: {}", entry.alert_id, entry.summary);
     else if (entry.state == AlertState::resolved) spdlog::info("alert {} resolved", entry.alert_id);
   }
   for (const auto& notification : update.notifications) {
     ++notifications_;
-    dispatcher_.dispatch(notification);
+    dispatcher_->dispatch(notification);
   }
   if (update.changed.empty() && update.history.empty()) return;
   const std::size_t count = update.changed.size();
@@ -86,20 +110,20 @@ std::expected<Silence, std::string> Alerting::add_silence(Silence silence) {
   auto id = store_->add_silence(silence);
   if (!id) return std::unexpected(id.error().message);
   silence.id = *id;
-  engine_.add_silence(silence);
+  engine_->add_silence(silence);
   return silence;
 }
 
 AlertingStats Alerting::stats() const {
   AlertingStats stats;
-  for (const auto& alert : engine_.alerts()) {
+  for (const auto& alert : engine_->alerts()) {
     if (alert.state == AlertState::resolved) continue;
     ++stats.alerts[{alert.state, alert.severity}];
     if (alert.silenced) ++stats.silenced;
   }
   stats.notifications = notifications_;
   stats.store_failures = *store_failures_;
-  stats.notifiers = dispatcher_.stats();
+  stats.notifiers = dispatcher_->stats();
   stats.cascade = cascade_;
   return stats;
 }

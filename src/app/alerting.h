@@ -53,21 +53,33 @@ class Alerting {
   // failover controller's step-by-step messages are events to report, not conditions to alert on.
   void notify(const Notification& notification);
 
-  std::vector<Alert> alerts() const { return engine_.alerts(); }
+  std::vector<Alert> alerts() const { return engine_->alerts(); }
   // Stores the silence and applies it from the next round; the silence with its id.
   std::expected<Silence, std::string> add_silence(Silence silence);
   AlertingStats stats() const;
   // For the API server: the list, silences and /metrics, all on the loop.
   AlertHooks api_hooks();
 
+  // A configuration reload: the rules of `config` (which must outlive this object, or the next
+  // reload) judge from the next round on, and the alerts already pending or firing, the
+  // silences and the groups already notified carry on; an alert whose rule is gone resolves at
+  // the next round. With `new_notifiers`, notifications go to the notifiers of `config` from now
+  // on; those already queued for the old ones are still delivered.
+  void reconfigure(const Config& config, bool new_notifiers);
+
  private:
   Alerting(boost::asio::io_context& io, const Config& config, CurlMulti& curl, aws::AwsSession& session,
            std::unique_ptr<SqliteAlertStore> store, WorkerPool& pool);
 
-  AlertEngine engine_;
+  boost::asio::io_context& io_;
+  CurlMulti& curl_;
+  aws::AwsSession& session_;
+  std::unique_ptr<AlertEngine> engine_;  // replaced by a reload
   std::unique_ptr<SqliteAlertStore> store_;
   WorkerLane writes_;  // a strand: writes stay in order
-  NotificationDispatcher dispatcher_;
+  std::unique_ptr<NotificationDispatcher> dispatcher_;
+  // Dispatchers replaced by a reload, kept until the daemon stops: they deliver what was queued.
+  std::vector<std::unique_ptr<NotificationDispatcher>> retired_dispatchers_;
   std::vector<RegionCascadeRisk> cascade_;
   std::uint64_t notifications_ = 0;
   std::shared_ptr<std::atomic<std::uint64_t>> store_failures_ = std::make_shared<std::atomic<std::uint64_t>>(0);

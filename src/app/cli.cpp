@@ -207,7 +207,7 @@ int run_cli(int argc, char** argv) {
   if (*run) {
     auto config = load_or_report(run_config);
     if (!config) return kUsageError;
-    return run_pipeline(*config, PipelineOptions{max_rounds});
+    return run_pipeline(std::move(*config), PipelineOptions{max_rounds, run_config});
   }
 
   // probe

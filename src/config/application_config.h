@@ -49,6 +49,7 @@ struct FailoverPolicyConfig {
   // region's checks (3 failures of 10 s checks: 60 s).
   std::optional<std::chrono::milliseconds> promote_after;
   FailoverMode mode = FailoverMode::manual_approval;
+  friend bool operator==(const FailoverPolicyConfig&, const FailoverPolicyConfig&) = default;
 };
 
 // A Route 53 record pointed at the active region (control plane: ChangeResourceRecordSets).
@@ -58,12 +59,14 @@ struct Route53TargetConfig {
   std::string type = "CNAME";  // the reader sets it from the values when the file does not
   int ttl = 60;
   std::map<std::string, std::string> values;  // region -> record value when that region is active
+  friend bool operator==(const Route53TargetConfig&, const Route53TargetConfig&) = default;
 };
 
 // CloudFront: the default cache behaviour is pointed at the active region's origin.
 struct CloudFrontTargetConfig {
   std::string distribution_id;
   std::map<std::string, std::string> origins;  // region -> origin id in the distribution
+  friend bool operator==(const CloudFrontTargetConfig&, const CloudFrontTargetConfig&) = default;
 };
 
 // A TSIG key (RFC 8945) for RFC 2136 updates: the secret inline (base64) or in a file.
@@ -73,6 +76,7 @@ struct TsigKeyConfig {
   std::string secret;       // base64, when given inline
   std::string secret_file;  // else a file holding the base64 secret (resolved against the config
                             // file's directory; read when a plan is built, not at load)
+  friend bool operator==(const TsigKeyConfig&, const TsigKeyConfig&) = default;
 };
 
 // A record pointed at the active region by RFC 2136 dynamic update (BIND, Knot, PowerDNS).
@@ -84,6 +88,7 @@ struct DnsUpdateTargetConfig {
   int ttl = 60;
   TsigKeyConfig key;
   std::map<std::string, std::string> values;  // region -> record value when that region is active
+  friend bool operator==(const DnsUpdateTargetConfig&, const DnsUpdateTargetConfig&) = default;
 };
 
 // The plan's last step: the public name, through these resolvers, answers the target's value.
@@ -94,6 +99,7 @@ struct VerifyDnsConfig {
   std::chrono::milliseconds timeout{60'000};  // should cover the record's TTL
   // region -> value; empty: the values of dns_update, else of route53.
   std::map<std::string, std::string> values;
+  friend bool operator==(const VerifyDnsConfig&, const VerifyDnsConfig&) = default;
 };
 
 // An ECS service scaled up in the region that takes over.
@@ -101,6 +107,7 @@ struct EcsServiceConfig {
   std::string cluster;  // name or ARN
   std::string service;  // name or ARN
   std::optional<int> desired_count;  // unset: the plan's desired_capacity
+  friend bool operator==(const EcsServiceConfig&, const EcsServiceConfig&) = default;
 };
 
 // When the replica's lag is unknown (no rds check result, or one older than twice its interval):
@@ -129,6 +136,7 @@ struct FailoverPlanConfig {
   bool gate = false;  // serve /gate/<app>/<region> for Route 53 failover health checks (data plane)
   // After traffic moves, the target's checks must stay healthy this long, else the plan rolls back.
   std::chrono::milliseconds settle{60'000};
+  friend bool operator==(const FailoverPlanConfig&, const FailoverPlanConfig&) = default;
 };
 
 struct ApplicationConfig {
@@ -145,6 +153,7 @@ struct ApplicationConfig {
     all.insert(all.end(), secondaries.begin(), secondaries.end());
     return all;
   }
+  friend bool operator==(const ApplicationConfig&, const ApplicationConfig&) = default;
 };
 
 }  // namespace rg

@@ -25,6 +25,7 @@ struct SourceMark {
   std::string file;
   int line = 0;    // 1-based
   int column = 0;  // 1-based
+  friend bool operator==(const SourceMark&, const SourceMark&) = default;
 };
 
 // Latency bands: healthy when latency <= healthy_max, warning when <= warning_max, else critical.
@@ -43,6 +44,7 @@ struct ServiceConfig {
   Priority priority = Priority::medium;
   std::optional<Thresholds> thresholds;  // overrides the global thresholds when set
   SourceMark mark;
+  friend bool operator==(const ServiceConfig&, const ServiceConfig&) = default;
 };
 
 enum class ProbeKind {
@@ -61,6 +63,7 @@ struct AwsCheckOptions {
   int min_healthy_percent = 100;    // elb_target_group, ecs_service, autoscaling_group
   std::optional<Millis> max_replica_lag;  // rds: lag above this fails; unset: reported, not judged
   int min_headroom = 1;  // autoscaling_group: max - desired below this is a warning (cannot scale out)
+  friend bool operator==(const AwsCheckOptions&, const AwsCheckOptions&) = default;
 };
 
 // DNS record types we query. Kept as the numeric RR type plus its mnemonic.
@@ -78,6 +81,7 @@ struct DnsProbeOptions {
   std::vector<Cidr> expected_addresses;  // each answer address must fall in one of these; empty = any
   int min_answers = 1;                   // fewer records than this is a failure (too_few_answers)
   bool report_answer_changes = true;     // log/record a change of the answer set or TTL as an event
+  friend bool operator==(const DnsProbeOptions&, const DnsProbeOptions&) = default;
 };
 
 // Status codes accepted as healthy, as inclusive ranges. Default 200-399: Route 53 counts 2xx and
@@ -106,6 +110,7 @@ struct HttpProbeOptions {
   // Connect to this address instead of resolving the URL's host, keeping Host and SNI: one check
   // per address of a multi-address name. Empty: resolve normally.
   std::string connect_address;
+  friend bool operator==(const HttpProbeOptions&, const HttpProbeOptions&) = default;
 };
 
 struct TcpProbeOptions {
@@ -115,12 +120,14 @@ struct TcpProbeOptions {
   bool verify_tls = true;
   std::string ca_file;
   int certificate_warning_days = 14;
+  friend bool operator==(const TcpProbeOptions&, const TcpProbeOptions&) = default;
 };
 
 // Healthy when at least `healthy_threshold` of the child checks are up (Route 53 calculated checks).
 struct CalculatedOptions {
   std::vector<std::string> children;  // endpoint ids
   int healthy_threshold = 1;
+  friend bool operator==(const CalculatedOptions&, const CalculatedOptions&) = default;
 };
 
 struct EndpointConfig {
@@ -141,12 +148,14 @@ struct EndpointConfig {
   Millis interval{10'000};
   Millis timeout{5'000};
   SourceMark mark;
+  friend bool operator==(const EndpointConfig&, const EndpointConfig&) = default;
 };
 
 // Consecutive-result hysteresis: `fall` failures in a row to go down, `rise` successes to come back.
 struct HysteresisConfig {
   int fall = 3;
   int rise = 2;
+  friend bool operator==(const HysteresisConfig&, const HysteresisConfig&) = default;
 };
 
 struct StoreConfig {
@@ -155,12 +164,14 @@ struct StoreConfig {
   int rollup_retention_days = 90;   // per-minute rollups kept this long
   Millis flush_interval{1'000};     // batched writes: at most this old before they are written
   int batch_size = 500;             // ... or this many rows, whichever comes first
+  friend bool operator==(const StoreConfig&, const StoreConfig&) = default;
 };
 
 // The HTTP/WebSocket server of `regionguard run` (REST API, /metrics, dashboard): docs/api.md.
 struct ServerTlsConfig {
   std::string cert;  // PEM certificate (chain) file, resolved against the config file's directory
   std::string key;   // PEM private key file, the same way
+  friend bool operator==(const ServerTlsConfig&, const ServerTlsConfig&) = default;
 };
 
 struct ServerConfig {
@@ -188,6 +199,7 @@ struct ServerConfig {
   int gate_max_clients = 1024;
   std::vector<Cidr> gate_allow;  // sources gate_listen answers (e.g. Route 53's checkers); empty: any
   SourceMark mark;          // of the section, for start-up errors
+  friend bool operator==(const ServerConfig&, const ServerConfig&) = default;
 };
 
 // Cascade risk: what depends on what inside one region, and what to do when a service fails.
@@ -196,6 +208,7 @@ struct DependencyConfig {
   std::map<std::string, std::vector<std::string>> services;      // service -> services it depends on
   std::map<std::string, std::vector<std::string>> applications;  // application -> services it uses
   std::map<std::string, std::string> runbooks;                   // service -> recommended actions
+  friend bool operator==(const DependencyConfig&, const DependencyConfig&) = default;
 };
 
 enum class AlertRuleType { status, consecutive_failures, anomaly, cascade_risk, answer_change, failover };
@@ -212,6 +225,7 @@ struct AlertRuleConfig {
   int count = 3;        // consecutive_failures rule
   double threshold = 50;  // cascade_risk: score at or above (0-100)
   SourceMark mark;
+  friend bool operator==(const AlertRuleConfig&, const AlertRuleConfig&) = default;
 };
 
 struct NotifierConfig {
@@ -229,12 +243,14 @@ struct NotifierConfig {
   int attempts = 5;        // then the notification is reported as failed
   Millis backoff{1'000};   // doubled after every failed attempt
   SourceMark mark;
+  friend bool operator==(const NotifierConfig&, const NotifierConfig&) = default;
 };
 
 struct AlertsConfig {
   std::vector<AlertRuleConfig> rules;
   Millis group_wait{10'000};            // a new group waits this long so that its alerts go out together
   Millis repeat_interval{4 * 3'600'000};  // a group still firing is sent again this often
+  friend bool operator==(const AlertsConfig&, const AlertsConfig&) = default;
 };
 
 // Anomaly detection (`anomaly:`): the Isolation Forest refitted on stored history, and the
@@ -254,6 +270,7 @@ struct AnomalyConfig {
   double widespread_percent = 50.0;      // of the judged endpoints shifted at once: widespread
   std::uint64_t seed = 42;               // the forest's, so a fit is reproducible
   SourceMark mark;
+  friend bool operator==(const AnomalyConfig&, const AnomalyConfig&) = default;
 };
 
 // How the AWS resource checks reach AWS (`aws:`). Credentials come from the usual chain
@@ -262,6 +279,7 @@ struct AwsConfig {
   std::string endpoint_url;  // every service at this URL (moto, LocalStack); empty: AWS's own
   Millis interval{60'000};   // default interval of AWS resource checks: describe calls cost API quota
   Millis timeout{20'000};    // default timeout of one check (all its calls, retries included)
+  friend bool operator==(const AwsConfig&, const AwsConfig&) = default;
 };
 
 // Custom metrics, dashboard and alarms in CloudWatch (`cloudwatch:`, cloudwatch_reader.cpp).
@@ -276,6 +294,7 @@ struct CloudWatchConfig {
   std::string dashboard = "RegionGuard";  // dashboard name, also the prefix of the alarm names
   std::vector<std::string> alarm_actions; // SNS topic ARNs notified on ALARM and on OK
   SourceMark mark;
+  friend bool operator==(const CloudWatchConfig&, const CloudWatchConfig&) = default;
 };
 
 // The region health score (0-100): a weighted mean over the kinds of checks a region has.
@@ -289,6 +308,7 @@ struct HealthScoreWeights {
   std::array<double, 4> priorities{1, 2, 3, 4};  // low, medium, high, critical (Priority's order)
 
   double weight_of(Priority priority) const { return priorities[static_cast<std::size_t>(priority)]; }
+  friend bool operator==(const HealthScoreWeights&, const HealthScoreWeights&) = default;
 };
 
 struct Config {

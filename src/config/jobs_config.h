@@ -17,6 +17,7 @@ namespace rg {
 struct AmiRetention {
   int keep = 7;                                       // the newest this many, per region
   std::optional<std::chrono::milliseconds> max_age;   // by CreationDate
+  friend bool operator==(const AmiRetention&, const AmiRetention&) = default;
 };
 
 struct AmiSyncJobConfig {
@@ -33,17 +34,20 @@ struct AmiSyncJobConfig {
   std::optional<CronSchedule> schedule;  // unset: only run by `regionguard ami-sync`
   bool no_reboot = true;  // a daily reboot of the primary is an outage of its own
   std::chrono::milliseconds timeout{std::chrono::hours(2)};  // for each image to become available
+  friend bool operator==(const AmiSyncJobConfig&, const AmiSyncJobConfig&) = default;
 };
 
 struct DrillJobConfig {
   std::string app;  // an application of `applications:`
   std::optional<CronSchedule> schedule;
   bool real = false;  // execute the failover and roll it back, instead of a dry run
+  friend bool operator==(const DrillJobConfig&, const DrillJobConfig&) = default;
 };
 
 struct JobsConfig {
   std::optional<AmiSyncJobConfig> ami_sync;
   std::vector<DrillJobConfig> drills;
+  friend bool operator==(const JobsConfig&, const JobsConfig&) = default;
 };
 
 }  // namespace rg

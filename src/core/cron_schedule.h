@@ -40,6 +40,8 @@ class CronSchedule {
   std::optional<TimePoint> latest_at_or_before(TimePoint t) const;
 
   const std::string& text() const { return text_; }
+  // Equal schedules fire at the same times (a configuration reload compares them).
+  friend bool operator==(const CronSchedule&, const CronSchedule&) = default;
 
  private:
   bool day_matches(int month_day, int week_day) const;

@@ -5,6 +5,7 @@
 
 #include "config/check_options_reader.h"
 #include "present/json_views.h"
+#include "present/reload_views.h"
 #include "present/request_target.h"
 #include "present/static_files.h"
 
@@ -253,6 +254,10 @@ HandlerResult ApiHandler::handle_api(const ApiRequest& request, std::string_view
     if (request.method != "POST") return method_not_allowed("POST");
     return silence(request);
   }
+  if (path == "reload") {
+    if (request.method != "POST") return method_not_allowed("POST");
+    return reload(request);
+  }
   if (path.starts_with("failover/")) {
     if (request.method != "POST") return method_not_allowed("POST");
     return failover(request, path.substr(9));
@@ -387,6 +392,20 @@ HandlerResult ApiHandler::silence(const ApiRequest& request) {
   return json_response(201, silence_json(*stored));
 }
 
+// POST /api/v1/reload: reads the configuration file again, on the loop (a small file; the daemon
+// must not take rounds in between). Takes no body, like /api/v1/probe.
+HandlerResult ApiHandler::reload(const ApiRequest& request) {
+  if (auto denied = check_write_auth(request)) return *denied;
+  if (request.body.find_first_not_of(" \t\r\n") != std::string::npos) {
+    const auto body = json::parse(request.body, nullptr, false);
+    if (body.is_discarded()) return bad_request("the body is not valid JSON");
+    if (!body.is_object()) return bad_request("the body must be a JSON object");
+    if (!body.empty()) return bad_request("unknown field `" + body.begin().key() + "` (this request takes none)");
+  }
+  if (!hooks_.reload.reload) return unavailable("this server cannot reload a configuration");
+  return reload_response(hooks_.reload.reload());
+}
+
 namespace {
 
 // "{first}/{second}", both non-empty, no further '/': the two path parameters of the failover
@@ -458,7 +477,8 @@ ApiResponse ApiHandler::metrics(const ApiRequest& request) {
   if (!scrapes_.take(request.client, now))
     return too_many_requests("/metrics is fetched too often from this address", RefusalReason::rate_limited);
   const MetricsKey key{state_.round(), triggered_rounds_, hooks_.ws_clients ? hooks_.ws_clients() : 0,
-                       hooks_.ws_dropped ? hooks_.ws_dropped() : 0};
+                       hooks_.ws_dropped ? hooks_.ws_dropped() : 0,
+                       hooks_.reload.status ? hooks_.reload.status().reloads : 0};
   if (metrics_page_.empty() || key != metrics_key_ || now - metrics_rendered_ >= kMetricsMaxAge) {
     metrics_page_ = render_metrics_page().body;
     metrics_key_ = key;
@@ -483,6 +503,11 @@ ApiResponse ApiHandler::render_metrics_page() const {
     PrometheusText alerting;
     render_alert_metrics(alerting, hooks_.alerts.metrics());
     text += alerting.take();
+  }
+  if (hooks_.reload.status) {
+    PrometheusText reloads;
+    render_reload_metrics(reloads, hooks_.reload.status());
+    text += reloads.take();
   }
   return text_response(200, std::string(kPrometheusContentType), std::move(text));
 }

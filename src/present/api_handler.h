@@ -6,7 +6,7 @@
 //
 //   GET  /api/v1/summary | regions | endpoints | endpoints/{id} | endpoints/{id}/history | trends
 //        | alerts | applications                       reads (token when server.auth_reads)
-//   POST /api/v1/probe, /api/v1/alerts/silences       token always
+//   POST /api/v1/probe, /api/v1/alerts/silences, /api/v1/reload   token always
 //   POST /api/v1/failover/{app}/{plan|execute|approve|rollback}   token always
 //   GET  /gate/{app}/{region}                          open: Route 53 health checkers call it
 // Requests must name this server in Host (server.allowed_hosts), except the open probes
@@ -32,6 +32,7 @@
 #include "present/dashboard_state.h"
 #include "present/failover_hooks.h"
 #include "present/metrics.h"
+#include "present/reload_hooks.h"
 #include "present/request_checks.h"
 #include "present/request_target.h"
 #include "present/source_rate_limiter.h"
@@ -103,6 +104,7 @@ class ApiHandler {
     AlertHooks alerts;  // GET /api/v1/alerts, POST /api/v1/alerts/silences, alert metrics
     FailoverHooks failover;  // GET /api/v1/applications, POST /api/v1/failover/..., /gate/...
     std::function<std::optional<CloudWatchStats>()> cloudwatch_stats;  // /metrics, when publishing
+    ReloadHooks reload;  // POST /api/v1/reload, reload metrics
   };
 
   // `state` and `probes` must outlive the handler (they live beside it in the server).
@@ -128,6 +130,7 @@ class ApiHandler {
   HandlerResult trends(const std::vector<std::pair<std::string, std::string>>& query);
   HandlerResult probe(const ApiRequest& request);
   HandlerResult silence(const ApiRequest& request);
+  HandlerResult reload(const ApiRequest& request);
   HandlerResult failover(const ApiRequest& request, std::string_view tail);
   HandlerResult gate(const ApiRequest& request, std::string_view tail);
   HandlerResult stream(const ApiRequest& request);
@@ -150,7 +153,7 @@ class ApiHandler {
   // /metrics changes about once a round: the page is made again when the round or a counter the
   // server itself keeps changes, and at least once a second for the rest (process, refusals).
   struct MetricsKey {
-    std::uint64_t round = 0, triggered_rounds = 0, ws_clients = 0, ws_dropped = 0;
+    std::uint64_t round = 0, triggered_rounds = 0, ws_clients = 0, ws_dropped = 0, reloads = 0;
     friend bool operator==(const MetricsKey&, const MetricsKey&) = default;
   };
   std::string metrics_page_;

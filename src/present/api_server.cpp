@@ -115,6 +115,7 @@ std::expected<std::unique_ptr<ApiServer>, std::string> ApiServer::start(asio::io
     handler_hooks.anomaly_stats = [stats = std::move(hooks.anomaly_stats)] { return std::optional(stats()); };
   handler_hooks.alerts = std::move(hooks.alerts);
   handler_hooks.failover = std::move(hooks.failover);
+  handler_hooks.reload = std::move(hooks.reload);
   if (hooks.cloudwatch_stats)
     handler_hooks.cloudwatch_stats = [stats = std::move(hooks.cloudwatch_stats)] { return std::optional(stats()); };
   handler_hooks.ws_clients = [raw] { return static_cast<std::uint64_t>(raw->hub.size()); };
@@ -174,6 +175,11 @@ void ApiServer::publish(std::uint64_t round, const AnalyzedRound& analyzed, std:
   if (core.hub.size() == 0) return;
   // Serialized once, shared by every client's queue.
   core.hub.broadcast(std::make_shared<const std::string>(core.state.stream_message("round", now)));
+}
+
+void ApiServer::reconfigure(const Config& config) {
+  core_->state.reconfigure(config);
+  core_->snapshot.reset();  // a client connecting now sees the new endpoint list
 }
 
 void ApiServer::stop(std::function<void()> on_stopped) {

@@ -26,6 +26,7 @@
 #include "present/alert_views.h"
 #include "present/failover_hooks.h"
 #include "present/metrics.h"  // CloudWatchStats
+#include "present/reload_hooks.h"
 #include "store/batch_writer.h"
 
 namespace rg {
@@ -43,10 +44,12 @@ class ApiServer {
     std::function<AnomalyStats()> anomaly_stats;
     // The alert list, silences and alert metrics (app/alerting.h). Members may be empty.
     AlertHooks alerts;
-    // Applications, failover operations and the data-plane gate (act/failover/failover_controller.h, via present/failover_api.h).
+    // Applications, failover operations and the data-plane gate (present/failover_api.h).
     FailoverHooks failover;
     // For /metrics: the CloudWatch publisher's counters (present/cloudwatch/cloudwatch_publisher.h). May be empty.
     std::function<CloudWatchStats()> cloudwatch_stats;
+    // POST /api/v1/reload and the reload metrics (app/config_reload.h). Members may be empty.
+    ReloadHooks reload;
   };
 
   // Reads server.token_file, loads the TLS certificate, opens the read-only store connection and
@@ -64,6 +67,11 @@ class ApiServer {
   // failover state (an array, as GET /api/v1/applications).
   void publish(std::uint64_t round, const AnalyzedRound& analyzed, std::vector<AnomalySignal> anomalies = {},
                nlohmann::json applications = nlohmann::json::array());
+
+  // A configuration reload: the endpoints of `config` (which must outlive the server, or the next
+  // reload) are listed from now on. The server's own settings (listen, TLS, token, limits) stay as
+  // they started: they need a restart. WebSocket clients stay connected.
+  void reconfigure(const Config& config);
 
   // Graceful shutdown: stops accepting, sends WebSocket clients a close frame (1001), closes
   // HTTP connections, and calls `on_stopped` on the loop once every connection has ended or

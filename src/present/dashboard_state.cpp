@@ -6,8 +6,18 @@ namespace rg {
 
 using nlohmann::json;
 
-DashboardState::DashboardState(const Config& config) : config_(config) {
-  for (std::size_t i = 0; i < config_.endpoints.size(); ++i) endpoint_index_.emplace(config_.endpoints[i].id, i);
+DashboardState::DashboardState(const Config& config) : config_(&config) {
+  for (std::size_t i = 0; i < config_->endpoints.size(); ++i) endpoint_index_.emplace(config_->endpoints[i].id, i);
+}
+
+void DashboardState::reconfigure(const Config& config) {
+  config_ = &config;
+  endpoint_index_.clear();
+  for (std::size_t i = 0; i < config_->endpoints.size(); ++i) endpoint_index_.emplace(config_->endpoints[i].id, i);
+  std::erase_if(states_, [this](const EndpointState& s) { return !endpoint_index_.contains(s.endpoint_id); });
+  state_index_.clear();
+  for (std::size_t i = 0; i < states_.size(); ++i) state_index_.emplace(states_[i].endpoint_id, i);
+  std::erase_if(latest_, [this](const auto& entry) { return !endpoint_index_.contains(entry.first); });
 }
 
 void DashboardState::update(std::uint64_t round, TimePoint at, const AnalyzedRound& analyzed) {
@@ -32,14 +42,14 @@ const ProbeResult* DashboardState::latest_result(const std::string& id) const {
 
 const EndpointConfig* DashboardState::endpoint_config(const std::string& id) const {
   const auto it = endpoint_index_.find(id);
-  return it == endpoint_index_.end() ? nullptr : &config_.endpoints[it->second];
+  return it == endpoint_index_.end() ? nullptr : &config_->endpoints[it->second];
 }
 
 json DashboardState::summary_json() const {
   json out = summary_counts_json(summary_);
   out["round"] = round_;
   out["updated_at"] = updated_at_ ? json(format_iso8601(*updated_at_)) : json(nullptr);
-  out["uptime_window_hours"] = config_.uptime_window.count();
+  out["uptime_window_hours"] = config_->uptime_window.count();
   json regions = json::array();
   for (const auto& region : summary_.regions) regions.push_back(region_json(region, false));
   out["regions"] = std::move(regions);
@@ -54,13 +64,13 @@ json DashboardState::regions_json() const {
 
 json DashboardState::endpoint_view(const EndpointConfig& endpoint) const {
   const auto it = state_index_.find(endpoint.id);
-  if (it == state_index_.end()) return unprobed_endpoint_json(endpoint, config_.find_service(endpoint.service));
+  if (it == state_index_.end()) return unprobed_endpoint_json(endpoint, config_->find_service(endpoint.service));
   return rg::endpoint_json(states_[it->second], latest_result(endpoint.id), endpoint.kind);
 }
 
 json DashboardState::endpoints_json(const EndpointFilter& filter) const {
   json out = json::array();
-  for (const auto& endpoint : config_.endpoints) {
+  for (const auto& endpoint : config_->endpoints) {
     if (filter.region && endpoint.region != *filter.region) continue;
     if (filter.service && endpoint.service != *filter.service) continue;
     if (filter.kind && endpoint.kind != *filter.kind) continue;

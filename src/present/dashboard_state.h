@@ -37,8 +37,12 @@ class DashboardState {
   static constexpr std::size_t kMaxTrendRounds = 1000;
   static constexpr std::size_t kStreamTrendRounds = 20;
 
-  // `config` must outlive the state.
+  // `config` must outlive the state (or the next reconfigure()).
   explicit DashboardState(const Config& config);
+
+  // A configuration reload: the endpoints of `config` are listed from now on; what is known of
+  // those that stay is kept, and the removed ones are forgotten at once, not after the next round.
+  void reconfigure(const Config& config);
 
   // The round numbered `round` was analysed at `at`.
   void update(std::uint64_t round, TimePoint at, const AnalyzedRound& analyzed);
@@ -50,7 +54,7 @@ class DashboardState {
   bool has_round() const { return updated_at_.has_value(); }
   std::uint64_t round() const { return round_; }
   bool has_endpoint(const std::string& id) const { return endpoint_index_.contains(id); }
-  const Config& config() const { return config_; }
+  const Config& config() const { return *config_; }
   const HealthSummary& summary() const { return summary_; }
   const std::vector<EndpointState>& states() const { return states_; }
   // The endpoint's latest result, null before its first.
@@ -77,7 +81,7 @@ class DashboardState {
  private:
   nlohmann::json endpoint_view(const EndpointConfig& endpoint) const;
 
-  const Config& config_;
+  const Config* config_;
   std::unordered_map<std::string, std::size_t> endpoint_index_;  // id → index in config_.endpoints
   std::uint64_t round_ = 0;
   std::optional<TimePoint> updated_at_;

@@ -1,7 +1,8 @@
 #pragma once
-// What the API asks of the failover controller (act/failover/failover_controller.h, via present/failover_api.h): the applications'
-// state for GET /api/v1/applications, the operations of POST /api/v1/failover/{app}/{op}, and the
-// data-plane gate GET /gate/{app}/{region}. Every member may be empty when no controller runs.
+// What the API asks of the failover controller (act/failover/failover_controller.h, turned into
+// these by present/failover_api.h): the applications' state for GET /api/v1/applications, the
+// operations of POST /api/v1/failover/{app}/{op}, and the data-plane gate GET /gate/{app}/{region}.
+// Every member may be empty when no controller runs.
 #include <cstdint>
 #include <functional>
 #include <optional>

@@ -191,8 +191,15 @@ inline std::string daemon_binary() {
 class Daemon {
  public:
   explicit Daemon(const DaemonOptions& options) : port_(free_port()) {
-    const auto config = dir_.path() / "regionguard.yaml";
-    std::ofstream out(config);
+    write_config(options);
+    start();
+  }
+
+  // Writes the configuration file for `options` (listening on this daemon's port unless
+  // extra_server_yaml says otherwise): before start(), or to be reloaded.
+  void write_config(const DaemonOptions& options) const { write_config(options, port_); }
+  void write_config(const DaemonOptions& options, std::uint16_t listen_port) const {
+    std::ofstream out(config_path());
     out << "regions: [";
     for (std::size_t i = 0; i < options.regions.size(); ++i) out << (i ? ", " : "") << options.regions[i];
     out << "]\ndefaults:\n  interval: " << options.interval << "\n  timeout: 500ms\n  jitter: " << options.jitter
@@ -203,15 +210,15 @@ class Daemon {
       out << "  - { hostname: " << hostname << ", service: " << service << ", region: " << region << " }\n";
     out << options.extra_endpoints_yaml;
     out << "store:\n  path: history.db\n  flush_interval: 100ms\n";
-    out << "server:\n  listen: 127.0.0.1:" << port_ << "\n";
+    out << "server:\n  listen: 127.0.0.1:" << listen_port << "\n";
     if (!options.token.empty()) out << "  token: " << options.token << "\n";
     out << "  web_root: " << (options.web_root.empty() ? (dir_.path() / "no-dashboard").string()
                                                          : options.web_root.string())
         << "\n";
     out << options.extra_server_yaml;
-    out.close();
-    start();
   }
+
+  std::filesystem::path config_path() const { return dir_.path() / "regionguard.yaml"; }
 
   // Starts (again, after kill()) `regionguard run` on the same configuration and store, and
   // waits until /readyz says ready.
@@ -240,6 +247,10 @@ class Daemon {
 
   HttpReply get(const std::string& target, const std::vector<std::pair<std::string, std::string>>& headers = {}) {
     return http_get(port_, target, headers);
+  }
+  HttpReply post(const std::string& target, const std::vector<std::pair<std::string, std::string>>& headers = {},
+                 const std::string& body = {}) {
+    return http_request(port_, boost::beast::http::verb::post, target, headers, body);
   }
 
   // Polls `target` until `accept(reply)` or `timeout`; the last reply either way.

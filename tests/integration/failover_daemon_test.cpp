@@ -462,3 +462,49 @@ TEST_F(FailoverDaemonTest, AProposalIsWithdrawnWhenItsSourceRecovers) {
 
 }  // namespace
 }  // namespace rg
+
+namespace rg {
+namespace {
+
+// Issue 19: a reload that changes the applications while a plan runs. The plan finishes under the
+// configuration it started with; the controller takes the new one once it is idle, re-reading
+// the journal (traffic stays where the plan moved it).
+TEST_F(FailoverDaemonTest, AReloadDuringAPlanWaitsForItToFinish) {
+  settle_ = "6s";  // long enough to reload while the plan settles
+  test::Daemon daemon(options("automatic"));
+  proxy_.set_fault_for(std::string(kPrimaryCheck), DnsFault::nodata);
+  const auto settling = daemon.wait_for(
+      "/api/v1/applications",
+      [](const test::HttpReply& r) {
+        return r.json()[0]["state"] == "running" &&
+               r.json()[0]["steps"].dump().find("done: open the gate") != std::string::npos;
+      },
+      120s);
+  ASSERT_EQ(settling.json()[0]["state"], "running") << settling.body << test::file_tail(daemon.log(), 60);
+
+  settle_ = "7s";
+  daemon.write_config(options("automatic"));
+  const auto answer = post(daemon, "/api/v1/reload");
+  ASSERT_EQ(answer.status, 200u) << answer.body;
+  const auto report = answer.json();
+  EXPECT_EQ(report["applied"], json::array({"applications"}));
+  EXPECT_EQ(report["deferred"], json::array({"applications"}));
+
+  const auto app = wait_until_idle_with(daemon, "us-west-2");
+  ASSERT_EQ(app["history"].size(), 1u) << app.dump(2);
+  EXPECT_EQ(app["history"][0]["state"], "completed") << "the reload must not cut the plan short";
+  // The next round hands the applications to a controller started from the new configuration,
+  // which reads back from the journal where traffic is.
+  daemon.wait_for("/api/v1/applications", [&](const test::HttpReply&) {
+    return read_file(daemon.log()).find("the deferred applications change is applied") != std::string::npos;
+  });
+  EXPECT_NE(read_file(daemon.log()).find("the deferred applications change is applied"), std::string::npos)
+      << test::file_tail(daemon.log(), 40);
+  const auto after = application(daemon);
+  EXPECT_EQ(after["active_region"], "us-west-2") << after.dump(2);
+  EXPECT_EQ(gate(daemon, "us-west-2"), 200u);
+  EXPECT_EQ(gate(daemon, "us-east-1"), 503u);
+}
+
+}  // namespace
+}  // namespace rg

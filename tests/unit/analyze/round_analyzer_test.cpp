@@ -183,3 +183,41 @@ TEST(RoundAnalyzer, ResultsOfUnknownEndpointsAreIgnored) {
 
 }  // namespace
 }  // namespace rg
+
+namespace rg {
+namespace {
+
+// A reload (config/config_diff.h) hands the new analyzer what the old one knew of the unchanged
+// endpoints; added endpoints start afresh.
+TEST(RoundAnalyzerReload, AnUnchangedEndpointStaysDownAndKeepsItsStreakAndUptime) {
+  const auto before = config_of({endpoint("dynamodb"), endpoint("s3")});
+  RoundAnalyzer old(before);
+  for (int round = 0; round < 4; ++round) old.analyze({result("dynamodb", round, false), result("s3", round, true)});
+
+  const auto after = config_of({endpoint("dynamodb"), endpoint("lambda")});
+  RoundAnalyzer next(after);
+  next.carry_over(old, {"dynamodb"});
+
+  // dynamodb is still down: one success is not `rise` (2), so no came_up yet, and no second
+  // went_down either; the new endpoint starts up without an event.
+  const auto first = next.analyze({result("dynamodb", 4, true), result("lambda", 4, true)});
+  EXPECT_EQ(kinds(first), std::vector{EndpointEvent::Kind::status_changed});
+  EXPECT_EQ(kinds(next.analyze({result("dynamodb", 5, true), result("lambda", 5, true)})),
+            std::vector{EndpointEvent::Kind::came_up});
+  const auto states = next.analyze({result("dynamodb", 6, true), result("lambda", 6, true)}).states;
+  ASSERT_EQ(states.size(), 2u);  // s3 is gone
+  EXPECT_EQ(states[0].endpoint_id, "dynamodb");
+  EXPECT_EQ(states[0].uptime.total, 7u);  // four rounds before the reload, three after
+  EXPECT_EQ(states[1].endpoint_id, "lambda");
+  EXPECT_EQ(states[1].uptime.total, 3u);
+}
+
+TEST(RoundAnalyzerReload, WithoutCarryOverTheSameEndpointWouldStartUp) {
+  // The control for the test above: a fresh analyzer does not know dynamodb was down.
+  const auto after = config_of({endpoint("dynamodb")});
+  RoundAnalyzer fresh(after);
+  EXPECT_TRUE(fresh.analyze({result("dynamodb", 4, true)}).events.empty());
+}
+
+}  // namespace
+}  // namespace rg

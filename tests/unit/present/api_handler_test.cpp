@@ -45,6 +45,7 @@ class ApiHandlerTest : public testing::Test {
       return true;
     };
     hooks.now = [] { return kNewYear + 1h; };
+    hooks.reload = reload_hooks_;
     handler_.emplace(state_, probes_, std::move(options), std::move(hooks));
     return *handler_;
   }
@@ -91,6 +92,7 @@ class ApiHandlerTest : public testing::Test {
   std::shared_ptr<Store> store_;
   std::optional<ApiHandler> handler_;
   int triggers_ = 0;
+  ReloadHooks reload_hooks_;
 };
 
 TEST_F(ApiHandlerTest, BeforeTheFirstRoundTheSummaryIsEmpty) {
@@ -464,6 +466,67 @@ TEST_F(ApiHandlerTest, AStepTooLongToCountIn64BitMicrosecondsIs400) {
 TEST(BucketCount, AStepBeyondWhatMicrosecondsHoldIsOneBucketNotAnOverflow) {
   EXPECT_EQ(bucket_count(kNewYear, kNewYear + 1h, std::chrono::milliseconds::max()), 1);
   EXPECT_EQ(bucket_count(from_unix_us(-1'000'000), kNewYear, std::chrono::milliseconds::max()), 2);  // 1969 and 1970 on
+}
+
+}  // namespace
+}  // namespace rg
+
+namespace rg {
+namespace {
+
+TEST_F(ApiHandlerTest, ReloadNeedsTheTokenAndAnswersWhatChangedOrEveryError) {
+  int reloads = 0;
+  ReloadReport next;
+  next.reloaded = true;
+  next.diff.added = {"s3.eu-west-1"};
+  next.diff.removed = {"dynamodb.eu-west-1"};
+  next.diff.unchanged = {"dynamodb.us-east-1", "s3.us-east-1"};
+  next.diff.applied = {"notifiers"};
+  next.diff.needs_restart = {"server"};
+  next.deferred = {"applications"};
+  ReloadStatus status;
+  reload_hooks_.reload = [&] {
+    ++reloads;
+    status.reloads += 1;
+    status.last_successful = next.reloaded;
+    status.last_errors = next.errors.size();
+    if (next.reloaded) status.last_success = kNewYear + 1h;
+    return next;
+  };
+  reload_hooks_.status = [&] { return status; };
+  handler();
+
+  EXPECT_EQ(answer("POST", "/api/v1/reload").status, 401u);
+  EXPECT_EQ(answer("POST", "/api/v1/reload", "Bearer wrong-token-0123456789").status, 401u);
+  EXPECT_EQ(answer("POST", "/api/v1/reload", bearer(), "{\"file\": \"/etc/passwd\"}").status, 400u);
+  EXPECT_EQ(answer("GET", "/api/v1/reload", bearer()).status, 405u);
+  EXPECT_EQ(reloads, 0);
+
+  const auto applied = answer("POST", "/api/v1/reload", bearer());
+  EXPECT_EQ(applied.status, 200u);
+  EXPECT_EQ(body(applied), (json{{"reloaded", true},
+                                 {"errors", json::array()},
+                                 {"endpoints",
+                                  {{"added", {"s3.eu-west-1"}},
+                                   {"removed", {"dynamodb.eu-west-1"}},
+                                   {"changed", json::array()},
+                                   {"unchanged", 2}}},
+                                 {"applied", {"notifiers"}},
+                                 {"needs_restart", {"server"}},
+                                 {"deferred", {"applications"}}}));
+
+  next = ReloadReport{};
+  next.errors = {"r.yaml:3:5: endpoints[0].service: unknown service `x`", "r.yaml:4:5: endpoints[1].region: unknown"};
+  const auto refused = answer("POST", "/api/v1/reload", bearer(), "{}");
+  EXPECT_EQ(refused.status, 422u);
+  EXPECT_EQ(body(refused), (json{{"reloaded", false}, {"errors", next.errors}}));
+  EXPECT_EQ(reloads, 2);
+
+  const auto page = answer("GET", "/metrics").body;
+  EXPECT_THAT(page, testing::HasSubstr("\nregionguard_config_last_reload_successful 0\n"));
+  EXPECT_THAT(page, testing::HasSubstr("\nregionguard_config_last_reload_success_timestamp_seconds 1767229200\n"));
+  EXPECT_THAT(page, testing::HasSubstr("\nregionguard_config_last_reload_errors 2\n"));
+  EXPECT_THAT(page, testing::HasSubstr("\nregionguard_config_reloads_total 2\n"));
 }
 
 }  // namespace
