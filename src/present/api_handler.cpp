@@ -363,16 +363,24 @@ HandlerResult ApiHandler::trends(const Query& query) {
   }};
 }
 
+namespace {
+
+// A request that takes no parameters yet: a body, when sent, must be an empty JSON object, so that
+// options can be added later without old clients' stray bodies meaning something.
+std::optional<ApiResponse> reject_fields(const ApiRequest& request) {
+  if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) return std::nullopt;
+  const auto body = json::parse(request.body, nullptr, false);
+  if (body.is_discarded()) return bad_request("the body is not valid JSON");
+  if (!body.is_object()) return bad_request("the body must be a JSON object");
+  if (!body.empty()) return bad_request("unknown field `" + body.begin().key() + "` (this request takes none)");
+  return std::nullopt;
+}
+
+}  // namespace
+
 HandlerResult ApiHandler::probe(const ApiRequest& request) {
   if (auto denied = check_write_auth(request)) return *denied;
-  // No parameters yet; a body, when sent, must be a JSON object, so that options can be added
-  // later without old clients' stray bodies meaning something.
-  if (request.body.find_first_not_of(" \t\r\n") != std::string::npos) {
-    const auto body = json::parse(request.body, nullptr, false);
-    if (body.is_discarded()) return bad_request("the body is not valid JSON");
-    if (!body.is_object()) return bad_request("the body must be a JSON object");
-    if (!body.empty()) return bad_request("unknown field `" + body.begin().key() + "` (this request takes none)");
-  }
+  if (auto refused = reject_fields(request)) return *refused;
   const bool started = hooks_.trigger_round && hooks_.trigger_round();
   if (started) ++triggered_rounds_;
   // Not started means a triggered round is still in flight (its results are coming): the request
@@ -396,12 +404,7 @@ HandlerResult ApiHandler::silence(const ApiRequest& request) {
 // must not take rounds in between). Takes no body, like /api/v1/probe.
 HandlerResult ApiHandler::reload(const ApiRequest& request) {
   if (auto denied = check_write_auth(request)) return *denied;
-  if (request.body.find_first_not_of(" \t\r\n") != std::string::npos) {
-    const auto body = json::parse(request.body, nullptr, false);
-    if (body.is_discarded()) return bad_request("the body is not valid JSON");
-    if (!body.is_object()) return bad_request("the body must be a JSON object");
-    if (!body.empty()) return bad_request("unknown field `" + body.begin().key() + "` (this request takes none)");
-  }
+  if (auto refused = reject_fields(request)) return *refused;
   if (!hooks_.reload.reload) return unavailable("this server cannot reload a configuration");
   return reload_response(hooks_.reload.reload());
 }

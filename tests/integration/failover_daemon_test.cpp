@@ -152,6 +152,18 @@ class FailoverDaemonTest : public test::MotoSuite {
     return options;
   }
 
+  // Waits until a plan has opened its gate and settles (its last step); false if it never does.
+  static bool wait_until_settling(test::Daemon& daemon) {
+    const auto reply = daemon.wait_for(
+        "/api/v1/applications",
+        [](const test::HttpReply& r) {
+          return r.json()[0]["state"] == "running" &&
+                 r.json()[0]["steps"].dump().find("done: open the gate") != std::string::npos;
+        },
+        120s);
+    return reply.status == 200 && reply.json()[0]["state"] == "running";
+  }
+
   static json application(test::Daemon& daemon) {
     const auto list = daemon.get("/api/v1/applications").json();
     EXPECT_EQ(list.size(), 1u) << list;
@@ -361,14 +373,7 @@ TEST_F(FailoverDaemonTest, KilledMidPlanTheRestartResumesIt) {
   settle_ = "8s";  // long enough to kill the daemon while the plan settles
   test::Daemon daemon(options("automatic"));
   proxy_.set_fault_for(std::string(kPrimaryCheck), DnsFault::nodata);
-  const auto settling = daemon.wait_for(
-      "/api/v1/applications",
-      [](const test::HttpReply& r) {
-        return r.json()[0]["state"] == "running" &&
-               r.json()[0]["steps"].dump().find("done: open the gate") != std::string::npos;
-      },
-      120s);
-  ASSERT_EQ(settling.json()[0]["state"], "running") << settling.body << test::file_tail(daemon.log(), 60);
+  ASSERT_TRUE(wait_until_settling(daemon)) << test::file_tail(daemon.log(), 60);
   daemon.kill();
   {
     auto store = journal(daemon);
@@ -473,14 +478,7 @@ TEST_F(FailoverDaemonTest, AReloadDuringAPlanWaitsForItToFinish) {
   settle_ = "6s";  // long enough to reload while the plan settles
   test::Daemon daemon(options("automatic"));
   proxy_.set_fault_for(std::string(kPrimaryCheck), DnsFault::nodata);
-  const auto settling = daemon.wait_for(
-      "/api/v1/applications",
-      [](const test::HttpReply& r) {
-        return r.json()[0]["state"] == "running" &&
-               r.json()[0]["steps"].dump().find("done: open the gate") != std::string::npos;
-      },
-      120s);
-  ASSERT_EQ(settling.json()[0]["state"], "running") << settling.body << test::file_tail(daemon.log(), 60);
+  ASSERT_TRUE(wait_until_settling(daemon)) << test::file_tail(daemon.log(), 60);
 
   settle_ = "7s";
   daemon.write_config(options("automatic"));
