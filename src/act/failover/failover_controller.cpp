@@ -76,7 +76,7 @@ struct FailoverController::Application {
   std::vector<JournalPlan> history;  // newest first
   bool owned = false;                // this daemon holds the application's owner lease
   std::string logged_owner;          // the other owner last logged, so it is said once
-  std::optional<Lease> other_owner;  // the live lease of another process, when it holds the app
+  std::optional<Lease> lease;        // as the last renewal found it: ours, or another process's live one
   std::optional<PlanReport> last_report;  // the last plan run here, once it ended
   LockState lock;                    // as the journal says at the latest round
   std::optional<JournalPlan> left_running;  // by a crash: resumed or rolled back at the first round that judges it
@@ -152,14 +152,14 @@ bool FailoverController::hold_lease(Application& app, TimePoint now) {
       spdlog::error("failover {}: another process owns its failover, {}: this daemon only watches it",
                     app.config.name, describe(answer->lease));
     app.logged_owner = answer->lease.holder.owner;
-    app.other_owner = answer->lease;
+    app.lease = answer->lease;
     app.owned = false;
     return false;
   }
   if (!app.owned && !app.logged_owner.empty())
     spdlog::info("failover {}: this process owns its failover now", app.config.name);
   app.logged_owner.clear();
-  app.other_owner.reset();
+  app.lease = answer->lease;
   app.owned = true;
   return true;
 }
@@ -296,8 +296,11 @@ FailoverRound FailoverController::on_round(std::span<const EndpointState> states
     }
     app.logged_rule = std::move(rule);
     app.decision = decision;
-    // Renewed before acting too, not only on the timer: a round may come just as the lease ends.
-    if (!hold_lease(app, now.wall)) continue;
+    // Renewed before acting too when the timer's renewal is overdue (a loop that was busy): a
+    // round must not begin a plan under a lease that is about to end.
+    const bool renewal_due = !app.owned || !app.lease ||
+                             app.lease->expires_at - now.wall < setup_.lease_ttl - setup_.lease_renewal;
+    if (renewal_due && !hold_lease(app, now.wall)) continue;
     if (app.left_running && !app.running) decide_recovery(app, now);
     if (app.pending) expire_or_withdraw_proposal(app, now);
     if (decision.kind != DecisionKind::failover && decision.kind != DecisionKind::failback) continue;
@@ -634,14 +637,14 @@ std::optional<Refusal> FailoverController::may_change(Application& app, bool eve
     // The lease first, then the journal: what the operation reads (the active region, a plan left
     // running, a proposal) cannot change under it, since nobody else may begin a plan meanwhile.
     if (!hold_lease(app, now()))
-      return app.other_owner ? refuse(RefusalKind::not_owner,
-                                      "another process holds " + name + "'s failover: " + describe(*app.other_owner))
+      return app.lease ? refuse(RefusalKind::not_owner,
+                                "another process holds " + name + "'s failover: " + describe(*app.lease))
                              : refuse(RefusalKind::unavailable, "journal: " + app.logged_journal_error);
     recover(app);
   }
   if (!app.owned)
     return refuse(RefusalKind::not_owner, "this daemon does not own " + name + "'s failover" +
-                                              (app.other_owner ? ": " + describe(*app.other_owner) : std::string()) +
+                                              (app.lease ? ": " + describe(*app.lease) : std::string()) +
                                               " (see `regionguard failover status " + name + "`)");
   sync_with_journal(app);
   if (app.lock.locked && !even_if_locked)
@@ -851,9 +854,12 @@ ApplicationStatus FailoverController::status_of(const Application& app) const {
                  : app.pending                                     ? "awaiting_approval"
                                                                    : "idle";
   status.owned = app.owned;
-  if (app.owned) status.owner = Lease{setup_.holder, {}, {}};
-  else if (const auto lease = journal_->lease(app.config.name); lease && *lease && lease_is_live(**lease, now()))
-    status.owner = **lease;
+  // The daemon knows the lease from its renewals; a command line, which renews none it does not
+  // hold, reads it.
+  auto lease = app.lease;
+  if (!lease)
+    if (const auto read = journal_->lease(app.config.name); read && *read) lease = **read;
+  if (lease && lease_is_live(*lease, now())) status.owner = lease;
   status.lock = app.lock;
   if (app.config.plan.gate) status.gate = app.gate;
   status.decision = app.decision;
