@@ -4,6 +4,7 @@
 // once, on the loop, with what it found. Steps must be idempotent (scale to N, leave a record that
 // has the new value already, put a parameter), because after a crash the executor may run one
 // again or undo one that never ran.
+#include <chrono>
 #include <expected>
 #include <functional>
 #include <memory>
@@ -18,6 +19,10 @@ namespace rg::act {
 using StepResult = std::expected<std::string, std::string>;
 using StepCallback = std::function<void(StepResult)>;
 using StepFunction = std::function<void(StepCallback)>;
+
+// The detail of an approval pause's `started` journal row while it waits for an operator: what
+// `approve` and `decline` look for, from this process or another.
+inline constexpr std::string_view kAwaitingApproval = "awaiting approval";
 
 // What a step's undo must put back (the desired count, record or origin it replaced), kept so
 // that it survives a crash. The action calls remember() after reading the current state and
@@ -61,6 +66,15 @@ struct PlanStep {
   // after it, a failure never rolls the plan back onto the old writer; the plan rolls forward or
   // halts (plan_executor.h).
   bool irreversible = false;
+  // The plan key that made it ("ecs_services", "route53", a custom step's name): what the plan's
+  // `order` names. Set by the builder; steps of one key keep their order.
+  std::string block;
+  // Non-zero: runs at once with its neighbours of the same group (`order: [parallel: [...]]`); the
+  // executor journals each, waits for all, and undoes those that took effect when any fails.
+  int parallel_group = 0;
+  // Set: an approval pause rather than a change (no action, no undo). The plan waits here until an
+  // operator approves (it goes on) or declines (it rolls back), or this long passes (it rolls back).
+  std::optional<std::chrono::milliseconds> approval_timeout;
 };
 
 // A precondition checked before anything changes (read-only): target healthy, replica lag, capacity.

@@ -78,14 +78,22 @@ class PlanRun : public std::enable_shared_from_this<PlanRun> {
 
   void start_dry_run() {
     check_readiness(0, [self = shared_from_this()] {
-      for (const auto& step : self->plan_.steps)
-        self->log(ProgressKind::note, "would " + step.name + (step.description.empty() ? "" : ": " + step.description));
+      for (const auto& step : self->plan_.steps) {
+        const std::string at_once = step.parallel_group ? "(at once with the others of group " +
+                                                              std::to_string(step.parallel_group) + ") "
+                                                        : "";
+        self->log(ProgressKind::note, "would " + at_once + step.name + (step.description.empty() ? "" : ": " + step.description));
+      }
       self->done_(std::move(self->report_));
     });
   }
 
   // Resumes at `first` with steps [0, first) applied; readiness first unless it was journaled.
   void resume(std::size_t first, bool ready) {
+    // Inside a parallel group the whole group runs again (its steps are idempotent).
+    while (first > 0 && first < plan_.steps.size() && plan_.steps[first].parallel_group &&
+           plan_.steps[first - 1].parallel_group == plan_.steps[first].parallel_group)
+      --first;
     for (std::size_t i = 0; i < first; ++i) note_applied(i);
     log(ProgressKind::note, "resuming at step " + std::to_string(first + 1));
     if (ready) return run_step(first);
@@ -250,13 +258,64 @@ class PlanRun : public std::enable_shared_from_this<PlanRun> {
         [self = shared_from_this()] { self->done_(std::move(self->report_)); });
   }
 
+  // What a step's attempt found: nullopt when it took effect and was verified, else why not (the
+  // journal has the step's `done` or `failed` row either way).
+  using Attempted = std::function<void(std::optional<std::string>)>;
+
   void run_step(std::size_t index) {
     if (index == plan_.steps.size()) return finish(PlanOutcome::completed);
-    journal_step(index, StepPhase::started, "", [self = shared_from_this(), index] { self->act(index); });
+    const auto& step = plan_.steps[index];
+    if (step.parallel_group) return run_group(index);
+    journal_step(index, StepPhase::started, step.approval_timeout ? std::string(kAwaitingApproval) : "",
+                 [self = shared_from_this(), index] {
+                   self->attempt(index, [self, index](std::optional<std::string> failure) {
+                     if (failure) return self->step_failed(index, std::move(*failure));
+                     self->rolling_forward_since_.reset();
+                     self->run_step(index + 1);
+                   });
+                 });
   }
 
-  // Step `index`'s action, once its start is journaled.
-  void act(std::size_t index) {
+  // The steps of the group that starts at `first` run at once, each journaled as started before
+  // any of them runs; the plan goes on when all are verified, and rolls back (or forward) when any
+  // fails, once the others have answered.
+  void run_group(std::size_t first) {
+    std::size_t end = first;
+    while (end < plan_.steps.size() && plan_.steps[end].parallel_group == plan_.steps[first].parallel_group) ++end;
+    journal_group_started(first, first, end);
+  }
+
+  void journal_group_started(std::size_t first, std::size_t next, std::size_t end) {
+    if (next == end) return attempt_group(first, end);
+    journal_step(next, StepPhase::started, "", [self = shared_from_this(), first, next, end] {
+      self->journal_group_started(first, next + 1, end);
+    });
+  }
+
+  void attempt_group(std::size_t first, std::size_t end) {
+    struct Tally {
+      std::size_t waiting = 0;
+      std::vector<std::string> failures;
+    };
+    auto tally = std::make_shared<Tally>(Tally{end - first, {}});
+    for (std::size_t index = first; index < end; ++index)
+      attempt(index, [self = shared_from_this(), tally, first, end](std::optional<std::string> failure) {
+        if (failure) tally->failures.push_back(std::move(*failure));
+        if (--tally->waiting > 0) return;
+        if (!tally->failures.empty()) return self->step_failed(first, join(tally->failures, "; "));
+        self->rolling_forward_since_.reset();
+        self->run_step(end);
+      });
+  }
+
+  void attempt(std::size_t index, Attempted then) {
+    if (const auto timeout = plan_.steps[index].approval_timeout)
+      return await_approval(index, std::chrono::steady_clock::now() + *timeout, std::move(then));
+    act(index, std::move(then));
+  }
+
+  // Step `index`'s action, once its start is journaled, then its verification.
+  void act(std::size_t index, Attempted then) {
     if (const auto& memory = plan_.steps[index].memory) {
       // The action runs while this run is alive; weak all the same, as the step owns the memory.
       memory->persist_with([weak = weak_from_this(), index](const nlohmann::json& state) -> std::expected<void, std::string> {
@@ -269,35 +328,74 @@ class PlanRun : public std::enable_shared_from_this<PlanRun> {
         return {};
       });
     }
-    call(plan_.steps[index].action, [self = shared_from_this(), index](StepResult result) {
+    call(plan_.steps[index].action, [self = shared_from_this(), index, then = std::move(then)](StepResult result) {
       const auto& step = self->plan_.steps[index];
       if (!result) {
         self->log(ProgressKind::failed, "FAILED: " + step.name + ": " + result.error());
-        return self->journal_step(index, StepPhase::failed, result.error(), [self, index, error = result.error()] {
+        return self->journal_step(index, StepPhase::failed, result.error(), [self, index, error = result.error(), then] {
           const auto& failed = self->plan_.steps[index];
           // Its undo state was journaled: the action read the world and then failed, so its change
           // may have landed (a lost response). Undos are idempotent: undo it too.
           if (failed.memory && failed.memory->state()) self->note_applied(index);
-          self->step_failed(index, "step " + std::to_string(index + 1) + " (" + failed.name + ") failed: " + error);
+          then("step " + std::to_string(index + 1) + " (" + failed.name + ") failed: " + error);
         });
       }
       self->log(ProgressKind::done, "done: " + step.name + (result->empty() ? "" : " (" + *result + ")"));
       self->note_applied(index);
-      if (!step.verify) return self->step_verified(index, "");
-      self->call(step.verify, [self, index](StepResult verified) {
+      if (!step.verify) return self->journal_step(index, StepPhase::done, *result, [then] { then(std::nullopt); });
+      self->call(step.verify, [self, index, then](StepResult verified) {
         const auto& name = self->plan_.steps[index].name;
         if (!verified) {
           self->log(ProgressKind::failed, "VERIFY FAILED: " + name + ": " + verified.error());
           return self->journal_step(index, StepPhase::failed, "verification: " + verified.error(),
-                                    [self, index, error = verified.error()] {
-                                      self->step_failed(index, "verification of step " + std::to_string(index + 1) +
-                                                                   " (" + self->plan_.steps[index].name +
-                                                                   ") failed: " + error);
+                                    [self, index, error = verified.error(), then] {
+                                      then("verification of step " + std::to_string(index + 1) + " (" +
+                                           self->plan_.steps[index].name + ") failed: " + error);
                                     });
         }
         self->log(ProgressKind::verified, "verified: " + name + (verified->empty() ? "" : " (" + *verified + ")"));
-        self->step_verified(index, *verified);
+        self->journal_step(index, StepPhase::done, *verified, [then] { then(std::nullopt); });
       });
+    });
+  }
+
+  // An approval pause: the operator's answer is a `done` or `failed` row of this step (see
+  // answer_approval), read from the journal every approval_poll, so that an answer given from a
+  // command line reaches a daemon's plan as well as the daemon's own API. The deadline is on the
+  // monotonic clock; the owner lease is renewed meanwhile by whoever runs the plan.
+  void await_approval(std::size_t index, std::chrono::steady_clock::time_point deadline, Attempted then,
+                      bool announced = false) {
+    const auto& step = plan_.steps[index];
+    if (!announced)
+      log(ProgressKind::note, "waiting for an operator: " + step.name + " (`regionguard failover approve " +
+                                  plan_.app + "` goes on, `decline` rolls back; rolls back by itself in " +
+                                  std::to_string(step.approval_timeout->count() / 1000) + " s)");
+    const auto record = journal_->latest(plan_.app);
+    if (record && *record) {
+      const auto& plan = **record;
+      if (plan.generation != report_.generation || plan.state != PlanState::running)
+        return void(journaled(plan.generation > report_.generation ? JournalWrite::fenced : JournalWrite::conflict));
+      const auto answer = std::ranges::find_if(plan.steps.rbegin(), plan.steps.rend(), [index](const JournalStep& row) {
+        return row.step == static_cast<int>(index);
+      });
+      if (answer != plan.steps.rend() && answer->phase == StepPhase::done) {
+        log(ProgressKind::done, "approved: " + step.name + " (" + answer->detail + ")");
+        return then(std::nullopt);
+      }
+      if (answer != plan.steps.rend() && answer->phase == StepPhase::failed) {
+        log(ProgressKind::failed, "DECLINED: " + step.name + " (" + answer->detail + ")");
+        return then(step.name + " was declined: " + answer->detail);
+      }
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      const std::string why = "no operator approved within " + std::to_string(step.approval_timeout->count() / 1000) + " s";
+      log(ProgressKind::failed, "FAILED: " + step.name + ": " + why);
+      return journal_step(index, StepPhase::failed, why, [then, why, name = step.name] { then(name + ": " + why); });
+    }
+    auto timer = std::make_shared<boost::asio::steady_timer>(executor_, settings_.approval_poll);
+    timer->async_wait([self = shared_from_this(), timer, index, deadline, then = std::move(then)](
+                          const boost::system::error_code&) mutable {
+      self->await_approval(index, deadline, std::move(then), true);
     });
   }
 
@@ -316,13 +414,6 @@ class PlanRun : public std::enable_shared_from_this<PlanRun> {
     auto timer = std::make_shared<boost::asio::steady_timer>(executor_, settings_.roll_forward_retry);
     timer->async_wait([self = shared_from_this(), timer, index](const boost::system::error_code&) {
       self->run_step(index);
-    });
-  }
-
-  void step_verified(std::size_t index, const std::string& detail) {
-    journal_step(index, StepPhase::done, detail, [self = shared_from_this(), index] {
-      self->rolling_forward_since_.reset();
-      self->run_step(index + 1);
     });
   }
 
@@ -430,6 +521,22 @@ JournalReading read_journal(const Plan& plan, const JournalPlan& record) {
 }  // namespace
 
 std::string_view to_string(PlanOutcome outcome) { return outcome_names[static_cast<std::size_t>(outcome)]; }
+
+std::optional<JournalStep> awaiting_approval(const JournalPlan& record) {
+  if (record.state != PlanState::running || record.steps.empty()) return std::nullopt;
+  const auto& last = record.steps.back();
+  if (last.phase != StepPhase::started || last.detail != kAwaitingApproval) return std::nullopt;
+  return last;
+}
+
+StoreResult<JournalWrite> answer_approval(FailoverJournal& journal, const JournalPlan& record, bool approve,
+                                          const std::string& by, TimePoint at) {
+  const auto waiting = awaiting_approval(record);
+  if (!waiting) return JournalWrite::conflict;
+  return journal.record_step(record.app, record.generation,
+                             {waiting->step, waiting->name, approve ? StepPhase::done : StepPhase::failed, at,
+                              (approve ? "approved on " : "declined on ") + by, ""});
+}
 
 std::string plan_fingerprint(const Plan& plan) {
   // FNV-1a over the kind, the regions and the step names: stable across builds and hosts.

@@ -68,9 +68,20 @@ struct ExecutorSettings {
   // journal_retry (250 ms, 500 ms, 1 s), before the plan ends journal_failed; no step runs meanwhile.
   int journal_attempts = 4;
   std::chrono::milliseconds journal_retry{250};
+  // How often a plan waiting at an approval pause reads the journal for the operator's answer
+  // (written by this process or by a command line).
+  std::chrono::milliseconds approval_poll{250};
 };
 
 enum class Recovery { resume, rollback };
+
+// The approval pause `record` (a running plan) waits at, if it waits at one: its `started` row.
+std::optional<JournalStep> awaiting_approval(const JournalPlan& record);
+// An operator's answer to that pause, journaled as the step's `done` (go on) or `failed` (roll
+// back) row, which the plan's runner reads, in this process or another. Needs no lease: it only
+// answers the runner, which holds it. Conflict when the plan no longer waits.
+StoreResult<JournalWrite> answer_approval(FailoverJournal& journal, const JournalPlan& record, bool approve,
+                                          const std::string& by, TimePoint at);
 
 // The steps a plan was begun with, so that a resume after a configuration change is noticed.
 std::string plan_fingerprint(const Plan& plan);
