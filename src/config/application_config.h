@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/network_address.h"
+#include "config/plan_order.h"
 
 namespace rg {
 
@@ -136,6 +137,9 @@ struct FailoverPlanConfig {
   bool gate = false;  // serve /gate/<app>/<region> for Route 53 failover health checks (data plane)
   // After traffic moves, the target's checks must stay healthy this long, else the plan rolls back.
   std::chrono::milliseconds settle{60'000};
+  // The steps in the order they run, with parallel groups and approval pauses (config/plan_order.h);
+  // empty: capacity, data, traffic, verification.
+  std::vector<PlanOrderEntry> order;
   friend bool operator==(const FailoverPlanConfig&, const FailoverPlanConfig&) = default;
 };
 

@@ -8,6 +8,7 @@
 
 #include "config/dns_name.h"
 #include "config/duration.h"
+#include "config/plan_order_reader.h"
 
 namespace rg {
 namespace {
@@ -15,7 +16,7 @@ namespace {
 const std::vector<std::string_view> plan_keys{
     "autoscaling_groups", "desired_capacity", "ecs_services", "rds_replicas", "rpo",        "ssm_parameters",
     "route53",            "dynamodb_tables",  "s3_replication", "cloudfront", "dns_update", "verify_dns",
-    "gate",               "settle",           "rpo_unknown"};
+    "gate",               "settle",           "rpo_unknown",    "order"};
 const std::vector<std::string_view> ecs_service_keys{"cluster", "service", "desired_count"};
 const std::vector<std::string_view> cloudfront_keys{"distribution_id", "origins"};
 const std::vector<std::string_view> dns_update_keys{"server", "zone", "name", "type", "ttl", "key", "values"};
@@ -120,6 +121,8 @@ class FailoverPlanReader {
       if (app.policy.mode == FailoverMode::automatic && plan.settle <= Millis::zero())
         errors_.add(*v, "must be above 0 in mode automatic (the target must be seen healthy once traffic is on it)");
     }
+    // Last: it names the other keys' steps.
+    if (const auto v = fields->get("order")) plan.order = read_plan_order(*v, plan, errors_);
   }
 
  private:

@@ -62,7 +62,8 @@ ApiResponse operate(act::FailoverController& controller, const std::string& app,
   if (op == "execute") return answer(controller.execute(app, body->to, by), 202, started_json);
   if (op == "approve")
     return answer(controller.approve(app, by), 202, [](const act::Approved& approved) {
-      json answered{{"accepted", true}, {"generation", approved.generation}, {"runs_now", approved.runs_now}};
+      json answered{{"accepted", true}, {"generation", approved.generation}, {"runs_now", approved.runs_now},
+                    {"pause", approved.pause}};
       if (approved.started) answered["started"] = started_json(*approved.started);
       return answered;
     });

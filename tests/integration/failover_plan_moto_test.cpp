@@ -183,7 +183,7 @@ class FailoverPlanMotoTest : public test::MotoSuite {
   }
 
   // The configuration of `shop` for the regionguard binary, journal in cli.db.
-  void write_cli_config() {
+  void write_cli_config(const std::string& more_plan = "") {
     std::ofstream(cli_config_) << "regions: [us-east-1, us-west-2]\n"
                            "services: { dynamodb: {} }\n"
                            "endpoints:\n"
@@ -207,7 +207,8 @@ class FailoverPlanMotoTest : public test::MotoSuite {
                            "      route53:\n"
                            "        zone_id: " << zone_id_ << "\n"
                            "        name: app.example.com\n"
-                           "        values: { us-east-1: east.example.com, us-west-2: west.example.com }\n";
+                           "        values: { us-east-1: east.example.com, us-west-2: west.example.com }\n"
+                        << more_plan;
     ::setenv("AWS_ACCESS_KEY_ID", "testing", 1);
     ::setenv("AWS_SECRET_ACCESS_KEY", "testing", 1);
   }
@@ -539,6 +540,62 @@ TEST_F(FailoverPlanMotoTest, TwoCommandLinesRacingRunExactlyOnePlan) {
   ASSERT_EQ(plans.size(), 1u) << said;
   EXPECT_EQ(plans[0].state, PlanState::completed) << said;
   EXPECT_EQ(world().parameter, "db-west.example");
+}
+
+// Issue 20: the ASG and the ECS service scale up at once, then the plan stops before the data
+// and traffic steps until an operator looks. The plan runs in one command line; the operator's
+// approval comes from another, which needs no lease (it answers the runner through the journal).
+const std::string kPausedOrder = "      order:\n"
+                                 "        - parallel: [autoscaling_groups, ecs_services]\n"
+                                 "        - approve: { timeout: 2m }\n"
+                                 "        - ssm_parameters\n"
+                                 "        - route53\n";
+
+TEST_F(FailoverPlanMotoTest, AnApprovalPauseHoldsThePlanUntilAnotherCommandLineApprovesIt) {
+  write_cli_config(kPausedOrder);
+  const auto runner_out = dir_.path() / "runner.out";
+  test::ChildProcess runner(cli_args({"execute", "shop"}), runner_out);
+  const auto journal = SqliteFailoverJournal::open((dir_.path() / "cli.db").string()).value();
+  const auto paused = [&] {
+    const auto latest = journal->latest("shop");
+    return latest && *latest && awaiting_approval(**latest).has_value();
+  };
+  const auto deadline = std::chrono::steady_clock::now() + 120s;
+  while (!paused() && runner.running() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(20ms);
+  ASSERT_TRUE(paused()) << test::file_tail(runner_out, 40);
+  // Capacity is up, data and traffic untouched.
+  EXPECT_EQ(world(), (World{2, 2, "db-east.example", {"east.example.com"}, 2, 2}));
+  // Both capacity steps were journaled as started before either was done: they ran at once.
+  const auto rows = journal->latest("shop").value()->steps;
+  ASSERT_GE(rows.size(), 4u);
+  EXPECT_EQ(rows[0].phase, StepPhase::started);
+  EXPECT_EQ(rows[1].phase, StepPhase::started) << rows[1].name;
+
+  ASSERT_EQ(run_cli({"approve", "shop"}), 0) << cli_output();
+  EXPECT_NE(cli_output().find("approved approval 1 before ssm_parameters of plan #1: it goes on"), std::string::npos)
+      << cli_output();
+  EXPECT_EQ(runner.wait(), 0) << test::file_tail(runner_out, 40);
+  EXPECT_EQ(world(), (World{2, 2, "db-west.example", {"west.example.com"}, 2, 2}));
+  EXPECT_EQ(journal->latest("shop").value()->state, PlanState::completed);
+}
+
+TEST_F(FailoverPlanMotoTest, ADeclinedApprovalPauseRollsThePlanBackAndLeavesTheDataAlone) {
+  write_cli_config(kPausedOrder);
+  const auto runner_out = dir_.path() / "runner.out";
+  test::ChildProcess runner(cli_args({"execute", "shop"}), runner_out);
+  const auto journal = SqliteFailoverJournal::open((dir_.path() / "cli.db").string()).value();
+  const auto deadline = std::chrono::steady_clock::now() + 120s;
+  while (runner.running() && std::chrono::steady_clock::now() < deadline) {
+    const auto latest = journal->latest("shop");
+    if (latest && *latest && awaiting_approval(**latest)) break;
+    std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_EQ(run_cli({"decline", "shop"}), 0) << cli_output() << test::file_tail(runner_out, 40);
+  EXPECT_NE(runner.wait(), 0) << test::file_tail(runner_out, 40);
+  EXPECT_EQ(journal->latest("shop").value()->state, PlanState::rolled_back);
+  EXPECT_EQ(world().parameter, "db-east.example");
+  EXPECT_EQ(world().record, (std::vector<std::string>{"east.example.com"}));
 }
 
 }  // namespace

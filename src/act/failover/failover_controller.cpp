@@ -68,6 +68,7 @@ struct FailoverController::Application {
   std::optional<JournalPlan> pending;  // a proposal waiting for an operator
   std::optional<JournalPlan> running;  // the plan in flight
   std::vector<std::string> log;        // the running (or last) plan's report lines
+  std::optional<std::string> paused_at;  // the approval pause the running plan waits at
   std::optional<FailoverDecision> decision;  // of the latest round
   std::string logged_rule;  // kind, rule and target of the last decision logged: a change of rule is logged
   std::string logged_journal_error;          // the last journal error logged, likewise (cleared on success)
@@ -121,6 +122,8 @@ FailoverController::FailoverController(boost::asio::io_context& io, const Config
                   auto* app = find(plan.app);
                   if (!app) return;
                   app->log.push_back(progress.line);
+                  app->paused_at.reset();
+                  if (progress.kind == ProgressKind::paused) app->paused_at = progress.line;
                   announce(*app, progress.bad() ? AlertSeverity::warning : AlertSeverity::info,
                            plan.kind + " " + plan.from + " -> " + plan.to + ": " + progress.line);
                 }),
@@ -704,9 +707,32 @@ Answer<Started> FailoverController::execute(const std::string& name, std::string
   return execute(*app, std::move(*plan), *generation, Start::fresh);
 }
 
+// An approval pause of the running plan, answered whoever runs it: this daemon, or a command line
+// holding the lease (no lease is needed to answer: the runner reads the answer and acts under its
+// own). nullopt when no plan waits at one.
+std::optional<Answer<std::int64_t>> FailoverController::answer_pause(Application& app, bool approve,
+                                                                     std::string_view by) {
+  const auto record = journal_->latest(app.config.name);
+  if (!record) return std::unexpected(refuse(RefusalKind::unavailable, "journal: " + record.error().message));
+  if (!*record || !awaiting_approval(**record)) return std::nullopt;
+  const auto& plan = **record;
+  const auto written = answer_approval(*journal_, plan, approve, std::string(by), now());
+  if (!written)
+    return std::unexpected(refuse(RefusalKind::unavailable, "cannot write the journal: " + written.error().message));
+  if (*written != JournalWrite::ok)
+    return std::unexpected(refuse(RefusalKind::conflict, describe(plan) + " no longer waits for an approval"));
+  announce(app, AlertSeverity::info, describe(plan) + ": " + awaiting_approval(plan).value_or(JournalStep{}).name +
+                                         (approve ? " approved" : " declined") + " on " + std::string(by));
+  return plan.generation;
+}
+
 Answer<Approved> FailoverController::approve(const std::string& name, std::string_view by) {
   auto* app = find(name);
   if (!app) return std::unexpected(refuse(RefusalKind::unknown, "no application '" + name + "'"));
+  if (auto paused = answer_pause(*app, true, by)) {
+    if (!*paused) return std::unexpected(paused->error());
+    return Approved{**paused, true, std::nullopt, true};
+  }
   if (auto refusal = may_change(*app, false)) return std::unexpected(*refusal);
   if (app->running)
     return std::unexpected(refuse(RefusalKind::conflict, describe(*app->running) + " is running"));
@@ -747,6 +773,7 @@ Answer<Approved> FailoverController::approve(const std::string& name, std::strin
 Answer<std::int64_t> FailoverController::decline(const std::string& name, std::string_view by) {
   auto* app = find(name);
   if (!app) return std::unexpected(refuse(RefusalKind::unknown, "no application '" + name + "'"));
+  if (auto paused = answer_pause(*app, false, by)) return *paused;
   if (auto refusal = may_change(*app, true)) return std::unexpected(*refusal);
   if (!app->pending)
     return std::unexpected(refuse(RefusalKind::conflict, name + " has no proposal waiting for approval"));
@@ -850,7 +877,8 @@ ApplicationStatus FailoverController::status_of(const Application& app) const {
   status.secondaries = app.config.secondaries;
   status.mode = std::string(to_string(app.config.policy.mode));
   status.active_region = app.active;
-  status.state = app.running || app.left_running || app.superseded ? "running"
+  status.state = app.running && app.paused_at                       ? "awaiting_approval"
+                 : app.running || app.left_running || app.superseded ? "running"
                  : app.pending                                     ? "awaiting_approval"
                                                                    : "idle";
   status.owned = app.owned;

@@ -106,6 +106,7 @@ class FailoverController {
   Answer<Started> execute(const std::string& app, std::string to, std::string_view by);
   // A waiting proposal: the daemon runs it at once if its source is still down (refused, saying
   // why, otherwise); a command line marks it approved for the daemon that owns the app next.
+  // A running plan waiting at an approval pause goes on (decline: rolls back), whoever runs it.
   Answer<Approved> approve(const std::string& app, std::string_view by);
   Answer<std::int64_t> decline(const std::string& app, std::string_view by);
   // A waiting proposal is declined; a running plan is fenced by a new generation that undoes it
@@ -143,6 +144,7 @@ class FailoverController {
   void expire_or_withdraw_proposal(Application& app, RoundTime now);
   void lock(Application& app, std::int64_t generation, const std::string& reason);
   void start_superseding_rollback(Application& app);
+  std::optional<Answer<std::int64_t>> answer_pause(Application& app, bool approve, std::string_view by);
   Answer<Started> supersede_running(Application& app, const JournalPlan& running, std::string_view by);
   void carry_out(Application& app, const FailoverDecision& decision, TimePoint now);
   // Builds the plan from `from` to `to`; the error says why it cannot be built.

@@ -51,6 +51,7 @@ struct Approved {
   std::int64_t generation = 0;
   bool runs_now = false;
   std::optional<Started> started;
+  bool pause = false;  // an approval pause of the running plan was answered: it goes on
 };
 
 // rollback: a waiting proposal is declined; otherwise a plan is started.

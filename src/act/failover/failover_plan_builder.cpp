@@ -42,6 +42,43 @@ std::expected<dns::TsigKey, std::string> load_tsig_key(const TsigKeyConfig& conf
 
 dns::Server server_of(const NetworkAddress& address) { return {address.host, address.port}; }
 
+std::string seconds_text(std::chrono::milliseconds duration) {
+  return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(duration).count()) + " s";
+}
+
+// `steps` rearranged as `order` says (config/plan_order.h): each entry's blocks in turn, the
+// blocks of one entry in one parallel group, and approval pauses where it has them. The reader
+// made sure every configured block is listed once; a block with no steps here (the gate, in a
+// command line) is passed over, and a group left with one step runs it alone.
+std::vector<PlanStep> in_configured_order(std::vector<PlanStep> steps, const std::vector<PlanOrderEntry>& order) {
+  std::vector<PlanStep> ordered;
+  int groups = 0;
+  int pauses = 0;
+  for (std::size_t e = 0; e < order.size(); ++e) {
+    const auto& entry = order[e];
+    if (entry.approval) {
+      PlanStep pause;
+      const auto next = e + 1 < order.size() && !order[e + 1].blocks.empty() ? order[e + 1].blocks.front() : std::string();
+      pause.name = "approval " + std::to_string(++pauses) + (next.empty() ? std::string(" at the end") : " before " + next);
+      pause.description = "waits for an operator (`regionguard failover approve`, the API or the dashboard); rolls back "
+                          "after " + seconds_text(*entry.approval) + " without an answer";
+      pause.block = "approve";
+      pause.approval_timeout = entry.approval;
+      ordered.push_back(std::move(pause));
+      continue;
+    }
+    const std::size_t first = ordered.size();
+    for (const auto& block : entry.blocks)
+      for (auto& step : steps)
+        if (step.block == block) ordered.push_back(std::move(step));
+    if (entry.blocks.size() > 1 && ordered.size() - first > 1) {
+      ++groups;
+      for (std::size_t i = first; i < ordered.size(); ++i) ordered[i].parallel_group = groups;
+    }
+  }
+  return ordered;
+}
+
 }  // namespace
 
 std::expected<Plan, std::string> build_failover_plan(const ApplicationConfig& app, const std::string& from,
@@ -61,6 +98,11 @@ std::expected<Plan, std::string> build_failover_plan(const ApplicationConfig& ap
   plan.from = from;
   plan.to = to;
   const auto& config = app.plan;
+  // Every step is tagged with the plan key that made it, which `order` names.
+  const auto add = [&plan](std::string block, PlanStep step) {
+    step.block = std::move(block);
+    plan.steps.push_back(std::move(step));
+  };
 
   plan.readiness.push_back(
       {"target " + to + " healthy", [reason = context.target_unhealthy, judged = context.target_judged](StepCallback done) {
@@ -124,18 +166,18 @@ std::expected<Plan, std::string> build_failover_plan(const ApplicationConfig& ap
 
   // Capacity first: the target must be able to take the traffic before anything points at it.
   if (autoscaling)
-    plan.steps.push_back(
+    add("autoscaling_groups",
         scale_asg_step(*autoscaling, context.scheduler, group->second, config.desired_capacity, context.wait));
-  if (ecs) plan.steps.push_back(scale_ecs_service_step(*ecs, context.scheduler, *ecs_target, context.wait));
+  if (ecs) add("ecs_services", scale_ecs_service_step(*ecs, context.scheduler, *ecs_target, context.wait));
   // Data: the replica becomes the writer, then the application's parameters point at it.
   if (promote) {
-    plan.steps.push_back(std::move(*promote));
-    plan.steps.back().irreversible = true;  // a promoted replica is a writer for good
+    promote->irreversible = true;  // a promoted replica is a writer for good
+    add("rds_replicas", std::move(*promote));
   }
   for (const auto& [name, values] : config.ssm_parameters) {
     const auto value = values.find(to);
     if (value == values.end()) continue;
-    if (auto* ssm = client("ssm", to)) plan.steps.push_back(ssm_parameter_step(*ssm, name, value->second));
+    if (auto* ssm = client("ssm", to)) add("ssm_parameters", ssm_parameter_step(*ssm, name, value->second));
   }
   // Traffic last (control plane, in us-east-1: a second path beside the data-plane gate).
   if (config.route53) {
@@ -143,24 +185,24 @@ std::expected<Plan, std::string> build_failover_plan(const ApplicationConfig& ap
     if (auto* route53 = client("route53", "us-east-1")) {
       const RecordTarget target{r53.zone_id, r53.name, r53.type, r53.ttl, r53.values.at(to)};
       plan.readiness.push_back(route53_record_type_check(*route53, target));
-      plan.steps.push_back(route53_record_step(*route53, context.scheduler, target, context.wait));
+      add("route53", route53_record_step(*route53, context.scheduler, target, context.wait));
     }
   }
   if (config.cloudfront)
     if (auto* cloudfront = client("cloudfront", "us-east-1"))
-      plan.steps.push_back(cloudfront_origin_step(*cloudfront, context.scheduler, config.cloudfront->distribution_id,
-                                                  config.cloudfront->origins.at(to), context.wait));
+      add("cloudfront", cloudfront_origin_step(*cloudfront, context.scheduler, config.cloudfront->distribution_id,
+                                               config.cloudfront->origins.at(to), context.wait));
   if (config.dns_update && tsig_key) {
     const auto& update = *config.dns_update;
     DnsUpdateTarget target{server_of(update.server), update.zone,
                            update.name,              dns_type_code(update.type),
                            static_cast<std::uint32_t>(update.ttl), update.values.at(to),
                            *tsig_key,                std::chrono::seconds(3)};
-    plan.steps.push_back(dns_update_step(context.dns_executor, context.scheduler, std::move(target), context.wait));
+    add("dns_update", dns_update_step(context.dns_executor, context.scheduler, std::move(target), context.wait));
   }
   // The caller's own traffic steps (the daemon's data-plane gate) go with the others, before the
   // verification, which may depend on them.
-  for (const auto& step : context.extra_traffic_steps) plan.steps.push_back(step);
+  for (const auto& step : context.extra_traffic_steps) add("gate", step);
   // Last, the check that traffic moved: the public name answers the target's value.
   if (config.verify_dns) {
     const auto& verify = *config.verify_dns;
@@ -178,11 +220,12 @@ std::expected<Plan, std::string> build_failover_plan(const ApplicationConfig& ap
       DnsAnswerTarget target{verify.name, dns_type_code(type.empty() ? "A" : type), {},
                              value->second, std::chrono::seconds(3)};
       for (const auto& resolver : verify.resolvers) target.resolvers.push_back(server_of(resolver));
-      plan.steps.push_back(verify_dns_step(context.dns_executor, context.scheduler, std::move(target),
-                                           WaitOptions{context.wait.interval, verify.timeout}));
+      add("verify_dns", verify_dns_step(context.dns_executor, context.scheduler, std::move(target),
+                                        WaitOptions{context.wait.interval, verify.timeout}));
     }
   }
   if (!lookup_error.empty()) return std::unexpected(lookup_error);
+  if (!config.order.empty()) plan.steps = in_configured_order(std::move(plan.steps), config.order);
   return plan;
 }
 

@@ -367,7 +367,7 @@ class PlanRun : public std::enable_shared_from_this<PlanRun> {
                       bool announced = false) {
     const auto& step = plan_.steps[index];
     if (!announced)
-      log(ProgressKind::note, "waiting for an operator: " + step.name + " (`regionguard failover approve " +
+      log(ProgressKind::paused, "waiting for an operator: " + step.name + " (`regionguard failover approve " +
                                   plan_.app + "` goes on, `decline` rolls back; rolls back by itself in " +
                                   std::to_string(step.approval_timeout->count() / 1000) + " s)");
     const auto record = journal_->latest(plan_.app);

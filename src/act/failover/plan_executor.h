@@ -45,7 +45,8 @@ struct PlanReport {
 };
 
 // What a progress line is about, so that listeners need not match its text.
-enum class ProgressKind { ready, not_ready, done, verified, failed, undone, undo_failed, note };
+// paused: the plan waits at an approval pause (until the next line).
+enum class ProgressKind { ready, not_ready, done, verified, failed, undone, undo_failed, note, paused };
 struct Progress {
   ProgressKind kind = ProgressKind::note;
   std::string line;

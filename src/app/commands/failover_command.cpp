@@ -116,9 +116,9 @@ std::optional<double> probe_replica_lag(boost::asio::io_context& io, CurlMulti& 
 CLI::App* add_failover_command(CLI::App& cli, FailoverCommandOptions& options) {
   auto* failover = cli.add_subcommand("failover", "Plan, execute, approve, roll back, unlock or show an application's failover");
   failover->add_option("-c,--config", options.config_file, "Configuration file")->capture_default_str();
-  failover->add_option("action", options.action, "plan, execute, approve, rollback, status or unlock")
+  failover->add_option("action", options.action, "plan, execute, approve, decline, rollback, status or unlock")
       ->required()
-      ->check(CLI::IsMember({"plan", "execute", "approve", "rollback", "status", "unlock"}));
+      ->check(CLI::IsMember({"plan", "execute", "approve", "decline", "rollback", "status", "unlock"}));
   failover->add_option("app", options.app, "Application name (applications: in the configuration)")->required();
   failover->add_option("--to", options.to, "Target region (default: the first secondary, or back to the primary)");
   failover->add_flag("--dry-run", options.dry_run, "Check readiness and print the steps; change nothing");
@@ -139,6 +139,21 @@ int run_failover_command(const Config& config, const FailoverCommandOptions& opt
   }
   const bool changes = !options.dry_run && options.action != "plan" && options.action != "status" &&
                        options.action != "unlock";
+  // A plan waiting at an approval pause reads its answer from the journal, whoever runs it (a
+  // daemon, or another command holding the lease): answered here, without the lease.
+  if (options.action == "approve" || options.action == "decline")
+    if (const auto latest = store->journal->latest(app->name); latest && *latest && act::awaiting_approval(**latest)) {
+      const bool approve = options.action == "approve";
+      const auto pause = act::awaiting_approval(**latest)->name;
+      const auto written = act::answer_approval(*store->journal, **latest, approve, "the command line", now_us());
+      if (!written || *written != JournalWrite::ok) {
+        out << "refused: " << (written ? "the plan no longer waits at " + pause : written.error().message) << "\n";
+        return kNotCompleted;
+      }
+      out << (approve ? "approved " : "declined ") << pause << " of plan #" << (*latest)->generation << ": it "
+          << (approve ? "goes on" : "rolls back") << " (`regionguard failover status " << app->name << "`)\n";
+      return 0;
+    }
   if (changes)
     if (const auto owner = live_owner(*store->journal, app->name)) return ask_daemon(config, options, *owner, out);
 
@@ -214,11 +229,21 @@ int run_failover_command(const Config& config, const FailoverCommandOptions& opt
   if (options.action == "approve") {
     const auto approved = failover.approve(name, by);
     if (!approved) return refused(approved.error(), out);
+    if (approved->pause) {
+      out << "approved: plan #" << approved->generation << " of " << name << " goes on past its approval pause\n";
+      return 0;
+    }
     const auto status = failover.status(name);
     const auto& proposal = *status->plan;
     out << "approved #" << approved->generation << " " << proposal.kind << " " << proposal.from << " -> "
         << proposal.to << ": no daemon owns it now; the next daemon to own it runs it if " << proposal.from
         << " is still down and the proposal has not expired\n";
+    return 0;
+  }
+  if (options.action == "decline") {
+    const auto declined = failover.decline(name, by);
+    if (!declined) return refused(declined.error(), out);
+    out << "declined #" << *declined << " of " << name << "\n";
     return 0;
   }
   if (options.action == "rollback") {
