@@ -140,6 +140,12 @@ void add_failover(Statements& s, const ApplicationConfig& app) {
     s.add(sid + "CloudFront", {"cloudfront:GetDistribution", "cloudfront:GetDistributionConfig",
                                "cloudfront:UpdateDistribution"},
           {"arn:" + arn_partition(app.primary) + ":cloudfront::*:distribution/" + plan.cloudfront->distribution_id});
+  // Both actions take the endpointgroup resource type (the Service Authorization Reference for
+  // Global Accelerator): the step reads and writes only the groups it names.
+  if (plan.global_accelerator)
+    for (const auto& group : std::views::values(plan.global_accelerator->endpoint_groups))
+      s.add(sid + "GlobalAccelerator", {"globalaccelerator:DescribeEndpointGroup", "globalaccelerator:UpdateEndpointGroup"},
+            {group});
   if (plan.route53) {
     const auto& r53 = *plan.route53;
     const std::string partition = arn_partition(app.primary);

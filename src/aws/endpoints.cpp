@@ -9,7 +9,7 @@ namespace {
 
 // Service ids and prefixes from botocore's service models (metadata.serviceId, endpointPrefix,
 // signingName); scripts/gen_sigv4_golden.py records them with the endpoints it captures.
-constexpr std::array<ServiceInfo, 14> kServices{{
+constexpr std::array<ServiceInfo, 15> kServices{{
     {"cloudwatch", "CloudWatch", "monitoring", "monitoring", false},
     {"elbv2", "Elastic Load Balancing v2", "elasticloadbalancing", "elasticloadbalancing", false},
     {"autoscaling", "Auto Scaling", "autoscaling", "autoscaling", false},
@@ -24,6 +24,9 @@ constexpr std::array<ServiceInfo, 14> kServices{{
     {"route53", "Route 53", "route53", "route53", true},
     {"cloudfront", "CloudFront", "cloudfront", "cloudfront", true},
     {"iam", "IAM", "iam", "iam", true},
+    // Regional in botocore's rules (globalaccelerator.{region}), but the control plane answers
+    // only in us-west-2: plans ask for a client there (failover_plan_builder.cpp).
+    {"globalaccelerator", "Global Accelerator", "globalaccelerator", "globalaccelerator", false},
 }};
 
 enum class Partition { aws, aws_cn, aws_us_gov };

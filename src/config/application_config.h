@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/global_accelerator_config.h"
 #include "config/network_address.h"
 #include "config/plan_order.h"
 
@@ -132,6 +133,7 @@ struct FailoverPlanConfig {
   // rule) into the target region's bucket.
   std::map<std::string, std::map<std::string, std::string>> s3_replication;
   std::optional<CloudFrontTargetConfig> cloudfront;
+  std::optional<GlobalAcceleratorConfig> global_accelerator;  // traffic dials or endpoint weights
   std::optional<DnsUpdateTargetConfig> dns_update;
   std::optional<VerifyDnsConfig> verify_dns;
   bool gate = false;  // serve /gate/<app>/<region> for Route 53 failover health checks (data plane)

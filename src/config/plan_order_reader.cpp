@@ -152,6 +152,7 @@ std::vector<PlanBlock> configured_blocks(const FailoverPlanConfig& plan) {
   add(!plan.ssm_parameters.empty(), "ssm_parameters", PlanStage::data);
   add(plan.route53.has_value(), "route53", PlanStage::traffic);
   add(plan.cloudfront.has_value(), "cloudfront", PlanStage::traffic);
+  add(plan.global_accelerator.has_value(), "global_accelerator", PlanStage::traffic);
   add(plan.dns_update.has_value(), "dns_update", PlanStage::traffic);
   add(plan.gate, "gate", PlanStage::traffic);
   add(plan.verify_dns.has_value(), "verify_dns", PlanStage::verify);

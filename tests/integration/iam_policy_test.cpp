@@ -63,6 +63,10 @@ applications:
         zone_id: Z123
         name: app.example.com
         values: {us-east-1: east.example.com, us-west-2: west.example.com}
+      global_accelerator:
+        endpoint_groups:
+          us-east-1: "arn:aws:globalaccelerator::123456789012:accelerator/1234abcd/listener/0123vxyz/endpoint-group/east"
+          us-west-2: "arn:aws:globalaccelerator::123456789012:accelerator/1234abcd/listener/0123vxyz/endpoint-group/west"
 cloudwatch: {enabled: true, namespace: RegionGuard/Prod, alarm_actions: ["arn:aws:sns:us-east-1:123456789012:oncall"]}
 )";
 
@@ -122,7 +126,8 @@ TEST_F(IamPolicyTest, TheBinarysPolicyIsAValidIamDocument) {
         "ecs:DescribeServices", "autoscaling:DescribeAutoScalingGroups", "cloudwatch:DescribeAlarms",
         "cloudwatch:GetMetricData", "autoscaling:UpdateAutoScalingGroup", "rds:PromoteReadReplica", "ssm:PutParameter",
         "ssm:GetParameter", "route53:ChangeResourceRecordSets", "route53:GetChange", "route53:ListResourceRecordSets",
-        "sns:Publish", "cloudwatch:PutMetricData", "cloudwatch:PutDashboard", "cloudwatch:PutMetricAlarm"})
+        "sns:Publish", "cloudwatch:PutMetricData", "cloudwatch:PutDashboard", "cloudwatch:PutMetricAlarm",
+        "globalaccelerator:UpdateEndpointGroup"})
     EXPECT_TRUE(actions.contains(expected)) << expected;
 
   auto created = iam("CreatePolicy", {{"PolicyName", "regionguard"}, {"PolicyDocument", text}});

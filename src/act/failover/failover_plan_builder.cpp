@@ -8,6 +8,7 @@
 #include "act/failover/dns_answer_check.h"
 #include "act/failover/dns_update_step.h"
 #include "act/failover/ecs_steps.h"
+#include "act/failover/global_accelerator_step.h"
 #include "act/failover/rds_steps.h"
 #include "act/failover/readiness_checks.h"
 #include "act/failover/route53_record_step.h"
@@ -192,6 +193,22 @@ std::expected<Plan, std::string> build_failover_plan(const ApplicationConfig& ap
     if (auto* cloudfront = client("cloudfront", "us-east-1"))
       add("cloudfront", cloudfront_origin_step(*cloudfront, context.scheduler, config.cloudfront->distribution_id,
                                                config.cloudfront->origins.at(to), context.wait));
+  // global_accelerator: its control plane answers in us-west-2 only, whichever regions it moves between.
+  if (config.global_accelerator) {
+    const auto& groups = config.global_accelerator->endpoint_groups;
+    const auto target = groups.find(to);
+    const auto source = groups.find(from);
+    if (target != groups.end() && source != groups.end())  // the reader requires every region
+      if (auto* accelerator = client("globalaccelerator", "us-west-2")) {
+        const AcceleratorMove move{target->second, source->second,
+                                   config.global_accelerator->method == AcceleratorMethodConfig::weights
+                                       ? AcceleratorMethod::weights
+                                       : AcceleratorMethod::dials,
+                                   config.global_accelerator->weight};
+        plan.readiness.push_back(global_accelerator_ready_check(*accelerator, move));
+        add("global_accelerator", global_accelerator_step(*accelerator, move));
+      }
+  }
   if (config.dns_update && tsig_key) {
     const auto& update = *config.dns_update;
     DnsUpdateTarget target{server_of(update.server), update.zone,
