@@ -126,6 +126,31 @@ void add_failover(Statements& s, const ApplicationConfig& app) {
     for (const auto& region : std::views::keys(values))
       s.add(sid + "Parameters", {"ssm:GetParameter", "ssm:PutParameter"},
             {arn("ssm", region, "parameter/" + (name.starts_with('/') ? name.substr(1) : name))});
+  // aurora_global: the RDS Service Authorization Reference lists the global-cluster resource
+  // (arn:PARTITION:rds::ACCOUNT:global-cluster:ID, no region) for DescribeGlobalClusters, and both
+  // it and the member cluster for SwitchoverGlobalCluster, FailoverGlobalCluster and
+  // RemoveFromGlobalCluster; DescribeDBClusters (the source writer's health) takes the cluster.
+  // The lag, AuroraGlobalDBRPOLag, is CloudWatch GetMetricData, which takes no resource ARN.
+  if (plan.aurora_global) {
+    const auto& aurora = *plan.aurora_global;
+    std::vector<std::string> resources;
+    for (const auto& cluster : std::views::values(aurora.clusters)) {
+      resources.push_back(cluster);
+      // arn:PARTITION:rds:REGION:ACCOUNT:cluster:NAME -> arn:PARTITION:rds::ACCOUNT:global-cluster:ID
+      const auto parts_end = cluster.find(":cluster:");
+      const auto region_start = cluster.find(":rds:");
+      if (parts_end == std::string::npos || region_start == std::string::npos) continue;
+      const auto account_start = cluster.rfind(':', parts_end - 1);
+      resources.push_back(cluster.substr(0, region_start) + ":rds::" +
+                          cluster.substr(account_start + 1, parts_end - account_start - 1) + ":global-cluster:" +
+                          aurora.global_cluster);
+    }
+    s.add(sid + "AuroraGlobal",
+          {"rds:DescribeGlobalClusters", "rds:SwitchoverGlobalCluster", "rds:FailoverGlobalCluster",
+           "rds:RemoveFromGlobalCluster", "rds:DescribeDBClusters"},
+          resources);
+    s.add(sid + "AuroraGlobalLag", {"cloudwatch:GetMetricData"}, {"*"});
+  }
   // Readiness: a global table's replica in the target region (any of the application's regions).
   for (const auto& table : plan.dynamodb_tables)
     for (const auto& region : app.regions())

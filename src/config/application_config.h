@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/aurora_global_config.h"
 #include "config/global_accelerator_config.h"
 #include "config/network_address.h"
 #include "config/plan_order.h"
@@ -134,6 +135,7 @@ struct FailoverPlanConfig {
   std::map<std::string, std::map<std::string, std::string>> s3_replication;
   std::optional<CloudFrontTargetConfig> cloudfront;
   std::optional<GlobalAcceleratorConfig> global_accelerator;  // traffic dials or endpoint weights
+  std::optional<AuroraGlobalConfig> aurora_global;  // an Aurora global database switched or failed over
   std::optional<DnsUpdateTargetConfig> dns_update;
   std::optional<VerifyDnsConfig> verify_dns;
   bool gate = false;  // serve /gate/<app>/<region> for Route 53 failover health checks (data plane)

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <filesystem>
 
+#include "config/aurora_global_reader.h"
 #include "config/dns_name.h"
 #include "config/duration.h"
 #include "config/global_accelerator_reader.h"
@@ -17,7 +18,8 @@ namespace {
 const std::vector<std::string_view> plan_keys{
     "autoscaling_groups", "desired_capacity", "ecs_services", "rds_replicas", "rpo",        "ssm_parameters",
     "route53",            "dynamodb_tables",  "s3_replication", "cloudfront", "dns_update", "verify_dns",
-    "gate",               "settle",           "rpo_unknown",    "order",      "global_accelerator"};
+    "gate",               "settle",           "rpo_unknown",    "order",      "global_accelerator",
+    "aurora_global"};
 const std::vector<std::string_view> ecs_service_keys{"cluster", "service", "desired_count"};
 const std::vector<std::string_view> cloudfront_keys{"distribution_id", "origins"};
 const std::vector<std::string_view> dns_update_keys{"server", "zone", "name", "type", "ttl", "key", "values"};
@@ -108,6 +110,7 @@ class FailoverPlanReader {
     if (const auto v = fields->get("dynamodb_tables")) plan.dynamodb_tables = read_table_names(*v);
     if (const auto v = fields->get("s3_replication")) plan.s3_replication = read_s3_replication(*v, app);
     if (const auto v = fields->get("cloudfront")) plan.cloudfront = read_cloudfront(*v, app);
+    if (const auto v = fields->get("aurora_global")) plan.aurora_global = read_aurora_global(*v, app, errors_);
     if (const auto v = fields->get("global_accelerator")) plan.global_accelerator = read_global_accelerator(*v, app, errors_);
     if (const auto v = fields->get("dns_update")) plan.dns_update = read_dns_update(*v, app);
     if (const auto v = fields->get("verify_dns")) {

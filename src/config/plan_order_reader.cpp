@@ -149,6 +149,9 @@ std::vector<PlanBlock> configured_blocks(const FailoverPlanConfig& plan) {
   add(!plan.autoscaling_groups.empty(), "autoscaling_groups", PlanStage::capacity);
   add(!plan.ecs_services.empty(), "ecs_services", PlanStage::capacity);
   add(!plan.rds_replicas.empty(), "rds_replicas", PlanStage::data, true);
+  // Irreversible as a failover that may lose data is; a switchover could be switched back, but
+  // which one runs is known only at readiness, so it never runs in a parallel group.
+  add(plan.aurora_global.has_value(), "aurora_global", PlanStage::data, true);
   add(!plan.ssm_parameters.empty(), "ssm_parameters", PlanStage::data);
   add(plan.route53.has_value(), "route53", PlanStage::traffic);
   add(plan.cloudfront.has_value(), "cloudfront", PlanStage::traffic);

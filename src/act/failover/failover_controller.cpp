@@ -352,6 +352,9 @@ std::expected<Plan, std::string> FailoverController::build_plan(Application& app
   const bool judged = setup_.role == ControllerSetup::Role::daemon;
   PlanContext context{setup_.clients, scheduler_, WaitOptions{}, judged ? target_problem(app, to) : std::nullopt,
                       judged, replica_lag(app, to), io_.get_executor()};
+  // The region being left, for an Aurora global database's switchover-or-failover (aurora_global).
+  if (const auto* source = judged ? app.assessment(from) : nullptr; source && source->reported)
+    context.source_healthy = !source->down && !source->failing;
   // The gate is a traffic step like the others: before verify_dns, which may see only its effect.
   // A command line serves no gate (the daemon's gate answers from the journal).
   if (app.config.plan.gate && judged)

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "act/failover/aurora_global_step.h"
 #include "act/failover/aws_steps.h"
 #include "act/failover/cloudfront_step.h"
 #include "act/failover/dns_answer_check.h"
@@ -140,6 +141,29 @@ std::expected<Plan, std::string> build_failover_plan(const ApplicationConfig& ap
     plan.readiness.push_back(missing_replica_check(writer->second, from, to));
   }
 
+  // aurora_global: readiness decides switchover or failover; the step goes with the data steps.
+  std::optional<PlanStep> aurora;
+  if (const auto& aurora_config = config.aurora_global) {
+    const auto target_cluster = aurora_config->clusters.find(to);
+    const auto source_cluster = aurora_config->clusters.find(from);
+    auto* target_rds = client("rds", to);
+    auto* source_rds = client("rds", from);
+    auto* cloudwatch = client("cloudwatch", to);
+    if (target_cluster != aurora_config->clusters.end() && source_cluster != aurora_config->clusters.end() &&
+        target_rds && source_rds && cloudwatch) {
+      AuroraGlobalTarget target{aurora_config->global_cluster, target_cluster->second, source_cluster->second,
+                                context.source_healthy,        config.rpo,             config.rpo_unknown == RpoUnknown::allow,
+                                aurora_config->fallback_detach};
+      auto move = aurora_global_move({*target_rds, *source_rds, *cloudwatch}, context.scheduler, std::move(target),
+                                     context.wait);
+      plan.readiness.push_back(std::move(move.readiness));
+      aurora = std::move(move.step);
+      // Fixed now, before readiness picks the way: unless the source is judged healthy (a
+      // switchover only), a failover with data loss, or a detach, is possible and is never undone.
+      aurora->irreversible = context.source_healthy != true;
+    }
+  }
+
   aws::AwsClient* dynamodb = config.dynamodb_tables.empty() ? nullptr : client("dynamodb", to);
   if (dynamodb)
     for (const auto& table : config.dynamodb_tables) plan.readiness.push_back(dynamodb_replica_check(*dynamodb, table, to));
@@ -175,6 +199,7 @@ std::expected<Plan, std::string> build_failover_plan(const ApplicationConfig& ap
     promote->irreversible = true;  // a promoted replica is a writer for good
     add("rds_replicas", std::move(*promote));
   }
+  if (aurora) add("aurora_global", std::move(*aurora));
   for (const auto& [name, values] : config.ssm_parameters) {
     const auto value = values.find(to);
     if (value == values.end()) continue;

@@ -32,6 +32,10 @@ struct PlanContext {
   // Traffic steps of the caller's (the daemon's data-plane gate), placed after the other traffic
   // steps and before verify_dns.
   std::vector<PlanStep> extra_traffic_steps{};
+  // The region being left as the policy judged it: true healthy, false failing, nullopt not judged
+  // (the CLI). Judged healthy, an Aurora global database is only switched over (no data loss,
+  // reversible); otherwise a failover with data loss is possible (aurora_global_step.h).
+  std::optional<bool> source_healthy{};
 };
 
 // Errors: an AWS client the plan needs cannot be made (its reason); nothing has run then.
