@@ -2,7 +2,9 @@
 # Builds the Debian package into build/package/: regionguard_<version>_amd64.deb and its debug
 # symbols, regionguard-dbgsym_<version>_amd64.ddeb. It packages the build/ci tree that
 # scripts/test.sh builds and tests (preset `ci`: RelWithDebInfo, prefix /usr), so after the tests
-# nothing is compiled again; on its own it configures and builds that tree first.
+# nothing is compiled again; on its own it configures and builds that tree first. The preset's
+# debug information is -g1 (line tables: symbolized backtraces, not variables), which compiles a
+# third faster than -g and keeps CI under its 30 minutes.
 # cmake/debian_package.cmake holds the package's settings; README.md ("Install") says more.
 # usage: scripts/package.sh
 set -euo pipefail
