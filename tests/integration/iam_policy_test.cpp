@@ -63,6 +63,11 @@ applications:
         zone_id: Z123
         name: app.example.com
         values: {us-east-1: east.example.com, us-west-2: west.example.com}
+      aurora_global:
+        global_cluster: orders-global
+        clusters:
+          us-east-1: arn:aws:rds:us-east-1:123456789012:cluster:orders-east
+          us-west-2: arn:aws:rds:us-west-2:123456789012:cluster:orders-west
 cloudwatch: {enabled: true, namespace: RegionGuard/Prod, alarm_actions: ["arn:aws:sns:us-east-1:123456789012:oncall"]}
 )";
 
@@ -122,7 +127,8 @@ TEST_F(IamPolicyTest, TheBinarysPolicyIsAValidIamDocument) {
         "ecs:DescribeServices", "autoscaling:DescribeAutoScalingGroups", "cloudwatch:DescribeAlarms",
         "cloudwatch:GetMetricData", "autoscaling:UpdateAutoScalingGroup", "rds:PromoteReadReplica", "ssm:PutParameter",
         "ssm:GetParameter", "route53:ChangeResourceRecordSets", "route53:GetChange", "route53:ListResourceRecordSets",
-        "sns:Publish", "cloudwatch:PutMetricData", "cloudwatch:PutDashboard", "cloudwatch:PutMetricAlarm"})
+        "sns:Publish", "cloudwatch:PutMetricData", "cloudwatch:PutDashboard", "cloudwatch:PutMetricAlarm",
+        "rds:FailoverGlobalCluster", "rds:SwitchoverGlobalCluster"})
     EXPECT_TRUE(actions.contains(expected)) << expected;
 
   auto created = iam("CreatePolicy", {{"PolicyName", "regionguard"}, {"PolicyDocument", text}});
