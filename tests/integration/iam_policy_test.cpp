@@ -67,6 +67,11 @@ applications:
         endpoint_groups:
           us-east-1: "arn:aws:globalaccelerator::123456789012:accelerator/1234abcd/listener/0123vxyz/endpoint-group/east"
           us-west-2: "arn:aws:globalaccelerator::123456789012:accelerator/1234abcd/listener/0123vxyz/endpoint-group/west"
+      aurora_global:
+        global_cluster: orders-global
+        clusters:
+          us-east-1: arn:aws:rds:us-east-1:123456789012:cluster:orders-east
+          us-west-2: arn:aws:rds:us-west-2:123456789012:cluster:orders-west
 cloudwatch: {enabled: true, namespace: RegionGuard/Prod, alarm_actions: ["arn:aws:sns:us-east-1:123456789012:oncall"]}
 )";
 
@@ -127,7 +132,7 @@ TEST_F(IamPolicyTest, TheBinarysPolicyIsAValidIamDocument) {
         "cloudwatch:GetMetricData", "autoscaling:UpdateAutoScalingGroup", "rds:PromoteReadReplica", "ssm:PutParameter",
         "ssm:GetParameter", "route53:ChangeResourceRecordSets", "route53:GetChange", "route53:ListResourceRecordSets",
         "sns:Publish", "cloudwatch:PutMetricData", "cloudwatch:PutDashboard", "cloudwatch:PutMetricAlarm",
-        "globalaccelerator:UpdateEndpointGroup"})
+        "globalaccelerator:UpdateEndpointGroup", "rds:FailoverGlobalCluster", "rds:SwitchoverGlobalCluster"})
     EXPECT_TRUE(actions.contains(expected)) << expected;
 
   auto created = iam("CreatePolicy", {{"PolicyName", "regionguard"}, {"PolicyDocument", text}});
