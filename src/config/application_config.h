@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/custom_step_config.h"
 #include "config/network_address.h"
 
 namespace rg {
@@ -136,6 +137,7 @@ struct FailoverPlanConfig {
   bool gate = false;  // serve /gate/<app>/<region> for Route 53 failover health checks (data plane)
   // After traffic moves, the target's checks must stay healthy this long, else the plan rolls back.
   std::chrono::milliseconds settle{60'000};
+  std::vector<CustomStepConfig> custom_steps;  // in order, after the data steps, before the traffic steps
   friend bool operator==(const FailoverPlanConfig&, const FailoverPlanConfig&) = default;
 };
 

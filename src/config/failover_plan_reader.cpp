@@ -6,6 +6,7 @@
 #include <cctype>
 #include <filesystem>
 
+#include "config/custom_step_reader.h"
 #include "config/dns_name.h"
 #include "config/duration.h"
 
@@ -15,7 +16,7 @@ namespace {
 const std::vector<std::string_view> plan_keys{
     "autoscaling_groups", "desired_capacity", "ecs_services", "rds_replicas", "rpo",        "ssm_parameters",
     "route53",            "dynamodb_tables",  "s3_replication", "cloudfront", "dns_update", "verify_dns",
-    "gate",               "settle",           "rpo_unknown"};
+    "gate",               "settle",           "rpo_unknown",    "custom_steps"};
 const std::vector<std::string_view> ecs_service_keys{"cluster", "service", "desired_count"};
 const std::vector<std::string_view> cloudfront_keys{"distribution_id", "origins"};
 const std::vector<std::string_view> dns_update_keys{"server", "zone", "name", "type", "ttl", "key", "values"};
@@ -120,6 +121,7 @@ class FailoverPlanReader {
       if (app.policy.mode == FailoverMode::automatic && plan.settle <= Millis::zero())
         errors_.add(*v, "must be above 0 in mode automatic (the target must be seen healthy once traffic is on it)");
     }
+    if (const auto v = fields->get("custom_steps")) plan.custom_steps = read_custom_steps(*v, errors_);
   }
 
  private:

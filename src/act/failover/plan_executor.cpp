@@ -52,6 +52,7 @@ class PlanRun : public std::enable_shared_from_this<PlanRun> {
         plan_(std::move(plan)),
         done_(std::move(done)) {
     report_.generation = generation;
+    if (plan_.facts) plan_.facts->generation = generation;  // custom steps hand it on
   }
 
   void start() {
@@ -283,7 +284,8 @@ class PlanRun : public std::enable_shared_from_this<PlanRun> {
       }
       self->log(ProgressKind::done, "done: " + step.name + (result->empty() ? "" : " (" + *result + ")"));
       self->note_applied(index);
-      if (!step.verify) return self->step_verified(index, "");
+      // Without a verification the done row keeps the action's note (a custom step's output).
+      if (!step.verify) return self->step_verified(index, *result);
       self->call(step.verify, [self, index](StepResult verified) {
         const auto& name = self->plan_.steps[index].name;
         if (!verified) {
