@@ -91,7 +91,12 @@ TEST(CustomStepsSection, StepMistakesAreReportedWhereTheyAre) {
           undo: {exec: [/bin/false], undo: {exec: [/bin/true]}}
 )"),
               ElementsAre("a.yaml:16:11: applications.shop.plan.custom_steps[0].name: is required",
-                          "", "", "", "", "", ""));
+                          "a.yaml:19:17: applications.shop.plan.custom_steps[2].name: `warm-cache` is the name of applications.shop.plan.custom_steps[1] too; step names are unique within the plan",
+                          "a.yaml:21:17: applications.shop.plan.custom_steps[3].name: `two words` must be letters, digits, '-', '_' or '.' (it is part of the idempotency key app:generation:step)",
+                          "a.yaml:25:20: applications.shop.plan.custom_steps[4].webhook: give either exec or webhook, not both",
+                          "a.yaml:26:11: applications.shop.plan.custom_steps[5]: needs exec (a command: [path, args...]) or webhook ({url: ...})",
+                          "a.yaml:31:17: applications.shop.plan.custom_steps[6].undo: an irreversible step is never undone: remove undo, or irreversible: true",
+                          "a.yaml:34:38: applications.shop.plan.custom_steps[7].undo.undo: unknown key (expected one of: exec, webhook, timeout)"));
 }
 
 TEST(CustomStepsSection, CallMistakesAreReportedWhereTheyAre) {
@@ -116,7 +121,17 @@ TEST(CustomStepsSection, CallMistakesAreReportedWhereTheyAre) {
         - name: h
           webhook: {headers: {}}
 )"),
-              ElementsAre("", "", "", "", "", "", "", "", "", ""));
+              ElementsAre("a.yaml:17:17: applications.shop.plan.custom_steps[0].exec: must list the command and its arguments: [/path/to/command, arg, ...]",
+                          "a.yaml:19:18: applications.shop.plan.custom_steps[1].exec[0]: `./warm-cache` is a relative path (relative to the daemon's working directory): give an absolute path, or a bare name found in PATH",
+                          "a.yaml:21:29: applications.shop.plan.custom_steps[2].exec[1]: must not be empty",
+                          "a.yaml:22:20: applications.shop.plan.custom_steps[2].timeout: must be at most 1h (the plan, and every move of the application, waits for the step)",
+                          "a.yaml:25:20: applications.shop.plan.custom_steps[3].timeout: must be greater than 0",
+                          "a.yaml:27:26: applications.shop.plan.custom_steps[4].webhook.url: `ftp://files.example/x` is not an http(s) URL (https://host[:port]/path)",
+                          "a.yaml:29:26: applications.shop.plan.custom_steps[5].webhook.url: `http://hooks.example.com/x`: plain http is allowed only to a loopback address (127.0.0.1, ::1, localhost); use https",
+                          "a.yaml:33:23: applications.shop.plan.custom_steps[6].webhook.headers.Idempotency-Key: Idempotency-Key is set by regionguard (the JSON body and its idempotency key)",
+                          "a.yaml:33:46: applications.shop.plan.custom_steps[6].webhook.headers.Bad Name: `Bad Name` is not an HTTP header name",
+                          "a.yaml:33:67: applications.shop.plan.custom_steps[6].webhook.headers.X-Ok: must be one line",
+                          "a.yaml:35:20: applications.shop.plan.custom_steps[7].webhook.url: is required"));
 }
 
 }  // namespace
