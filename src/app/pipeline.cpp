@@ -103,6 +103,7 @@ int run_pipeline(Config initial, const PipelineOptions& options) {
   const auto failover_setup = [&] {
     act::ControllerSetup setup;
     setup.clients = aws.lookup(config.aws.timeout);
+    setup.curl = &curl;
     setup.notify = notify;
     return setup;
   };

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/aurora_global_config.h"
+#include "config/custom_step_config.h"
 #include "config/global_accelerator_config.h"
 #include "config/network_address.h"
 #include "config/plan_order.h"
@@ -141,6 +142,7 @@ struct FailoverPlanConfig {
   bool gate = false;  // serve /gate/<app>/<region> for Route 53 failover health checks (data plane)
   // After traffic moves, the target's checks must stay healthy this long, else the plan rolls back.
   std::chrono::milliseconds settle{60'000};
+  std::vector<CustomStepConfig> custom_steps;  // in order, after the data steps, before the traffic steps
   // The steps in the order they run, with parallel groups and approval pauses (config/plan_order.h);
   // empty: capacity, data, traffic, verification.
   std::vector<PlanOrderEntry> order;

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "config/aurora_global_reader.h"
+#include "config/custom_step_reader.h"
 #include "config/dns_name.h"
 #include "config/duration.h"
 #include "config/global_accelerator_reader.h"
@@ -19,7 +20,7 @@ const std::vector<std::string_view> plan_keys{
     "autoscaling_groups", "desired_capacity", "ecs_services", "rds_replicas", "rpo",        "ssm_parameters",
     "route53",            "dynamodb_tables",  "s3_replication", "cloudfront", "dns_update", "verify_dns",
     "gate",               "settle",           "rpo_unknown",    "order",      "global_accelerator",
-    "aurora_global"};
+    "aurora_global",      "custom_steps"};
 const std::vector<std::string_view> ecs_service_keys{"cluster", "service", "desired_count"};
 const std::vector<std::string_view> cloudfront_keys{"distribution_id", "origins"};
 const std::vector<std::string_view> dns_update_keys{"server", "zone", "name", "type", "ttl", "key", "values"};
@@ -125,6 +126,13 @@ class FailoverPlanReader {
       plan.settle = read_duration(*v, errors_).value_or(plan.settle);
       if (app.policy.mode == FailoverMode::automatic && plan.settle <= Millis::zero())
         errors_.add(*v, "must be above 0 in mode automatic (the target must be seen healthy once traffic is on it)");
+    }
+    if (const auto v = fields->get("custom_steps")) {
+      plan.custom_steps = read_custom_steps(*v, errors_);
+      // plan.order names steps by plan key or custom name: one name, one step.
+      for (const auto& step : plan.custom_steps)
+        if (std::ranges::find(plan_keys, step.name) != plan_keys.end() || step.name == "approve" || step.name == "parallel")
+          errors_.add(*v, "custom step `" + step.name + "` has the name of a plan key; plan.order could not tell them apart");
     }
     // Last: it names the other keys' steps.
     if (const auto v = fields->get("order")) plan.order = read_plan_order(*v, plan, errors_);

@@ -153,6 +153,9 @@ std::vector<PlanBlock> configured_blocks(const FailoverPlanConfig& plan) {
   // which one runs is known only at readiness, so it never runs in a parallel group.
   add(plan.aurora_global.has_value(), "aurora_global", PlanStage::data, true);
   add(!plan.ssm_parameters.empty(), "ssm_parameters", PlanStage::data);
+  // The operator's own steps, by name: where the builder puts them without an order (after the
+  // data, before the traffic); what they do is theirs to say, so no warning judges their place.
+  for (const auto& step : plan.custom_steps) add(true, step.name, PlanStage::data, step.irreversible);
   add(plan.route53.has_value(), "route53", PlanStage::traffic);
   add(plan.cloudfront.has_value(), "cloudfront", PlanStage::traffic);
   add(plan.global_accelerator.has_value(), "global_accelerator", PlanStage::traffic);

@@ -355,6 +355,7 @@ std::expected<Plan, std::string> FailoverController::build_plan(Application& app
   // The region being left, for an Aurora global database's switchover-or-failover (aurora_global).
   if (const auto* source = judged ? app.assessment(from) : nullptr; source && source->reported)
     context.source_healthy = !source->down && !source->failing;
+  context.curl = setup_.curl;
   // The gate is a traffic step like the others: before verify_dns, which may see only its effect.
   // A command line serves no gate (the daemon's gate answers from the journal).
   if (app.config.plan.gate && judged)
@@ -908,7 +909,13 @@ ApplicationStatus FailoverController::status_of(const Application& app) const {
 Answer<ApplicationStatus> FailoverController::status(const std::string& name) const {
   const auto* app = find(name);
   if (!app) return std::unexpected(refuse(RefusalKind::unknown, "no application '" + name + "'"));
-  return status_of(*app);
+  auto status = status_of(*app);
+  // The newest plan with its step rows and what each said (a custom step's output): one journal
+  // read, for this one application, when asked.
+  if (const auto newest = journal_->latest(name);
+      newest && *newest && !status.history.empty() && status.history.front().generation == (*newest)->generation)
+    status.history.front().steps = (*newest)->steps;
+  return status;
 }
 
 std::vector<ApplicationStatus> FailoverController::applications() const {

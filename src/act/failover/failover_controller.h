@@ -66,6 +66,7 @@ struct ControllerSetup {
   };
   Role role = Role::daemon;
   aws::ClientLookup clients;  // the AWS clients plans call (they outlive the controller)
+  CurlMulti* curl = nullptr;  // plans' webhook steps POST with it (it outlives the controller)
   std::function<void(const Notification&)> notify;  // empty: log only
   Clock clock = [] { return now_us(); };              // wall clock: journal times, notifications
   std::function<SteadyPoint()> steady_clock = steady_now_us;  // durations: a plan's or proposal's age

@@ -6,6 +6,7 @@
 #include "act/failover/aurora_global_step.h"
 #include "act/failover/aws_steps.h"
 #include "act/failover/cloudfront_step.h"
+#include "act/failover/custom_steps.h"
 #include "act/failover/dns_answer_check.h"
 #include "act/failover/dns_update_step.h"
 #include "act/failover/ecs_steps.h"
@@ -205,6 +206,9 @@ std::expected<Plan, std::string> build_failover_plan(const ApplicationConfig& ap
     if (value == values.end()) continue;
     if (auto* ssm = client("ssm", to)) add("ssm_parameters", ssm_parameter_step(*ssm, name, value->second));
   }
+  // custom_steps: the operator's own commands and webhooks, once the data is in place and before
+  // traffic moves.
+  append_custom_steps(plan, config.custom_steps, {context.dns_executor, context.curl});
   // Traffic last (control plane, in us-east-1: a second path beside the data-plane gate).
   if (config.route53) {
     const auto& r53 = *config.route53;

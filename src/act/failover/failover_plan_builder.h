@@ -14,6 +14,10 @@
 #include "act/failover/wait_until.h"
 #include "config/application_config.h"
 
+namespace rg {
+class CurlMulti;
+}
+
 namespace rg::act {
 
 struct PlanContext {
@@ -26,8 +30,8 @@ struct PlanContext {
   std::optional<std::string> target_unhealthy;
   bool target_judged = false;  // false (the CLI has no monitor data): said so in the readiness line
   std::optional<double> replica_lag_seconds;  // the monitor's latest ReplicaLag of the target's replica
-  // The loop the DNS steps (dns_update, verify_dns) run their sockets on; without one they fail
-  // and say so.
+  // The loop the DNS steps (dns_update, verify_dns) run their sockets on, and custom exec steps
+  // their commands; without one they fail and say so.
   boost::asio::any_io_executor dns_executor{};
   // Traffic steps of the caller's (the daemon's data-plane gate), placed after the other traffic
   // steps and before verify_dns.
@@ -36,6 +40,7 @@ struct PlanContext {
   // (the CLI). Judged healthy, an Aurora global database is only switched over (no data loss,
   // reversible); otherwise a failover with data loss is possible (aurora_global_step.h).
   std::optional<bool> source_healthy{};
+  CurlMulti* curl{};  // custom webhook steps POST with it; null: they fail and say so
 };
 
 // Errors: an AWS client the plan needs cannot be made (its reason); nothing has run then.

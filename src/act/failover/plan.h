@@ -5,6 +5,7 @@
 // has the new value already, put a parameter), because after a crash the executor may run one
 // again or undo one that never ran.
 #include <chrono>
+#include <cstdint>
 #include <expected>
 #include <functional>
 #include <memory>
@@ -77,6 +78,17 @@ struct PlanStep {
   std::optional<std::chrono::milliseconds> approval_timeout;
 };
 
+// What a plan is about, for steps that hand it on (custom steps: the command's environment, the
+// webhook's body). The builder makes it; the executor fills in the generation when a run starts,
+// which is the only moment it is known. Shared: every step's copy sees the same facts.
+struct PlanFacts {
+  std::string app;
+  std::string kind;  // failover, failback
+  std::string from;
+  std::string to;
+  std::int64_t generation = 0;  // 0 in a dry run
+};
+
 // A precondition checked before anything changes (read-only): target healthy, replica lag, capacity.
 struct ReadinessCheck {
   std::string name;
@@ -90,6 +102,7 @@ struct Plan {
   std::string to;
   std::vector<ReadinessCheck> readiness;
   std::vector<PlanStep> steps;
+  std::shared_ptr<PlanFacts> facts{};  // null: no step needs them
 };
 
 }  // namespace rg::act

@@ -52,6 +52,7 @@ class PlanRun : public std::enable_shared_from_this<PlanRun> {
         plan_(std::move(plan)),
         done_(std::move(done)) {
     report_.generation = generation;
+    if (plan_.facts) plan_.facts->generation = generation;  // custom steps hand it on
   }
 
   void start() {

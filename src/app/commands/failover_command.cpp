@@ -53,10 +53,17 @@ void print_status(const act::ApplicationStatus& app, std::ostream& out) {
     out << "LOCKED since " << format_iso8601(app.lock.at) << ": " << app.lock.reason
         << "\n  unlock: regionguard failover unlock " << app.name << " --reason \"...\"\n";
   if (app.history.empty()) out << "no plans yet\n";
-  for (const auto& plan : app.history)
+  for (const auto& plan : app.history) {
     out << "  #" << plan.generation << " " << plan.kind << " " << plan.from << " -> " << plan.to << "  "
         << to_string(plan.state) << "  " << format_iso8601(plan.created_at)
         << (plan.detail.empty() ? "" : "  " + plan.detail) << "\n";
+    // Its steps, when status read them (the newest plan): what each said, a command's output too.
+    for (const auto& step : plan.steps) {
+      std::string detail = step.detail;
+      for (std::size_t at = 0; (at = detail.find('\n', at)) != std::string::npos; at += 7) detail.replace(at, 1, "\n      ");
+      out << "    " << step.name << ": " << to_string(step.phase) << (detail.empty() ? "" : "  " + detail) << "\n";
+    }
+  }
 }
 
 // A refusal's exit code: the request was wrong (usage), or the state forbade it now.
@@ -166,6 +173,7 @@ int run_failover_command(const Config& config, const FailoverCommandOptions& opt
   act::ControllerSetup setup;
   setup.role = act::ControllerSetup::Role::command;
   setup.clients = session.lookup(config.aws.timeout);
+  setup.curl = &curl;
   std::map<std::string, std::optional<double>> lags;  // asked once per target
   setup.replica_lag = [&](const ApplicationConfig& application, const std::string& to) {
     if (!lags.contains(to)) lags[to] = probe_replica_lag(io, curl, session, config, application, to);
