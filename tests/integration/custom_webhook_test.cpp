@@ -84,6 +84,16 @@ TEST_F(CustomWebhookTest, AnAnswerOutside2xxFailsWithItsStatusAndBody) {
   EXPECT_EQ(server.requests("/status/503"), 1u);  // not retried here: the executor decides
 }
 
+// A receiver that takes longer than the step's timeout: the step fails rather than holding the
+// plan, and says it gave up waiting.
+TEST_F(CustomWebhookTest, AReceiverSlowerThanTheTimeoutFailsTheStep) {
+  const auto plan = plan_to("/slow-headers?ms=5000", 300ms);
+  const auto result = call(plan.steps.at(0).action);
+  ASSERT_FALSE(result.has_value());
+  EXPECT_THAT(result.error(), HasSubstr("POST " + server.url("/slow-headers?ms=5000")));
+  EXPECT_EQ(server.requests("/slow-headers"), 1u);
+}
+
 TEST_F(CustomWebhookTest, NoReceiverAtAllFailsSayingSo) {
   std::string url;
   {

@@ -5,7 +5,7 @@
 // process (Boost.Beast, its own io_context on its own thread) and records what it was sent.
 //
 // Routes (GET; HEAD on any of them answers as GET without the body; other methods get 405,
-// except on /echo and /reset, which take any method):
+// except on /echo and /reset, which take any method, and /slow-headers, which takes POST too):
 //
 //   /ok                   200 "OK"
 //   /health               200 {"status":"healthy"} (application/json)
