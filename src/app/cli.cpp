@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "act/failover/static_stability.h"
 #include "app/adhoc_config.h"
 #include "app/commands/ami_sync_command.h"
 #include "app/commands/cloudwatch_command.h"
@@ -126,6 +127,10 @@ int run_cli(int argc, char** argv) {
   std::string check_file;
   auto* check = app.add_subcommand("check-config", "Validate a configuration file; exit 0 when valid, 1 when not");
   check->add_option("file", check_file, "Configuration file")->required();
+  bool strict = false;
+  check->add_flag("--strict", strict,
+                  "Also fail on warnings and on static-stability findings (a move that needs the control plane of "
+                  "the region it leaves, or of us-east-1 without the data-plane gate)");
 
   // doctor
   std::string doctor_config = "config/regionguard.yaml";
@@ -163,6 +168,19 @@ int run_cli(int argc, char** argv) {
   if (*check) {
     auto config = load_or_report(check_file);
     if (!config) return 1;
+    if (strict) {
+      std::size_t findings = 0;
+      for (const auto& application : config->applications)
+        for (const auto& finding : act::static_stability_findings(application)) {
+          std::cerr << "static stability: " << application.name << ": " << finding << "\n";
+          ++findings;
+        }
+      if (findings + config->warnings.size() > 0) {
+        std::cerr << check_file << ": " << config->warnings.size() << " warning(s) and " << findings
+                  << " static-stability finding(s); --strict fails on them\n";
+        return 1;
+      }
+    }
     std::cout << check_file << ": ok (" << config->endpoints.size() << " endpoints, " << config->regions.size()
               << " regions)\n";
     return 0;

@@ -158,6 +158,23 @@ TEST_F(CliTest, CheckConfigExitsZeroOrOne) {
   EXPECT_EQ(regionguard({"check-config", (dir_.path() / "missing.yaml").string()}, dir_).exit_code, 1);
 }
 
+// Issue 18: --strict also fails on what an outage would take from a move. The example's Global
+// Accelerator answers in us-west-2 only, so the move back from us-west-2 needs the control plane
+// of the region it leaves.
+TEST_F(CliTest, CheckConfigStrictFailsOnAMoveThatNeedsTheControlPlaneOfTheRegionItLeaves) {
+  const std::string example = std::string(RG_SOURCE_DIR) + "/deploy/examples/aurora-ecs-accelerator.yaml";
+  const auto lenient = regionguard({"check-config", example}, dir_);
+  EXPECT_EQ(lenient.exit_code, 0) << lenient.err;
+  const auto strict = regionguard({"check-config", "--strict", example}, dir_);
+  EXPECT_EQ(strict.exit_code, 1) << strict.out;
+  EXPECT_NE(strict.err.find("static stability: orders: us-west-2 -> us-east-1: step global_accelerator calls Global "
+                            "Accelerator (UpdateEndpointGroup) in us-west-2, the region this move leaves"),
+            std::string::npos)
+      << strict.err;
+  const auto clean = regionguard({"check-config", "--strict", write_config()}, dir_);
+  EXPECT_EQ(clean.exit_code, 0) << clean.err;
+}
+
 TEST_F(CliTest, RunStoresEveryRoundAndStopsAfterTheGivenCount) {
   const auto r = regionguard({"run", "-c", write_config(), "--rounds", "3"}, dir_);
   EXPECT_EQ(r.exit_code, 0) << r.err;

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "act/failover/failover_controller.h"
+#include "act/failover/static_stability.h"
 #include "app/commands/daemon_client.h"
 #include "app/probers.h"
 #include "aws/aws_session.h"
@@ -27,6 +28,18 @@ std::optional<Lease> live_owner(FailoverJournal& journal, const std::string& app
   if (!lease || !*lease || (*lease)->holder.owner == this_process_holder().owner || !lease_is_live(**lease, now_us()))
     return std::nullopt;
   return **lease;
+}
+
+// What the move needs from which control plane, and what an outage would take from it.
+void print_control_planes(const ApplicationConfig& app, const std::string& from, const std::string& to,
+                          std::ostream& out) {
+  out << "control planes:\n";
+  for (const auto& call : act::control_plane_calls(app, from, to))
+    out << "  " << (call.readiness ? "readiness " : "step ") << call.block << ": " << call.what
+        << (call.region.empty() ? std::string(" (not an AWS control plane)") : " in " + call.region) << "\n";
+  const auto findings = act::static_stability_findings(app, from, to);
+  if (findings.empty()) out << "static stability: no step needs the control plane of " << from << " or us-east-1\n";
+  for (const auto& finding : findings) out << "STATIC STABILITY: " << finding << "\n";
 }
 
 void print_report(const act::PlanReport& report, std::ostream& out) {
@@ -230,6 +243,7 @@ int run_failover_command(const Config& config, const FailoverCommandOptions& opt
       return kNotCompleted;
     }
     print_report(*status->dry_run, out);
+    print_control_planes(*app, started->from, started->to, out);
     return status->dry_run->outcome == act::PlanOutcome::completed ? 0 : kNotCompleted;
   }
 
