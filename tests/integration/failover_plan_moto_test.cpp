@@ -446,6 +446,12 @@ TEST_F(FailoverPlanMotoTest, TheCommandLinePlansExecutesShowsAndRollsBack) {
   ASSERT_EQ(run({"plan", "shop"}), 0) << printed();
   EXPECT_NE(printed().find("would scale web-west to 2"), std::string::npos) << printed();
   EXPECT_NE(printed().find("would scale ECS service api to 2"), std::string::npos) << printed();
+  // Issue 18: the control planes the move calls, and what an outage of us-east-1 takes from it.
+  EXPECT_NE(printed().find("  step route53: Route 53 (ChangeResourceRecordSets) in us-east-1"), std::string::npos)
+      << printed();
+  EXPECT_NE(printed().find("  step autoscaling_groups: EC2 Auto Scaling in us-west-2"), std::string::npos) << printed();
+  EXPECT_NE(printed().find("STATIC STABILITY: us-east-1 -> us-west-2: step route53 calls Route 53"), std::string::npos)
+      << printed();
   EXPECT_EQ(world(), before);  // plan calls nothing that changes state
 
   ASSERT_EQ(run({"execute", "shop"}), 0) << printed();

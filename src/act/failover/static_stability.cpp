@@ -12,8 +12,9 @@ std::vector<ControlPlaneCall> control_plane_calls(const ApplicationConfig& app, 
                                                   const std::string& to) {
   const auto& plan = app.plan;
   std::vector<ControlPlaneCall> calls;
-  const auto add = [&](std::string block, std::string what, std::string region, bool readiness = false) {
-    calls.push_back({std::move(block), std::move(what), std::move(region), readiness});
+  const auto add = [&](std::string block, std::string what, std::string region, bool readiness = false,
+                       bool global = false) {
+    calls.push_back({std::move(block), std::move(what), std::move(region), readiness, global});
   };
   // Readiness reads.
   for (const auto& table : plan.dynamodb_tables) add("dynamodb_tables", "DynamoDB (" + table + ")", to, true);
@@ -29,10 +30,12 @@ std::vector<ControlPlaneCall> control_plane_calls(const ApplicationConfig& app, 
   for (const auto& [name, values] : plan.ssm_parameters)
     if (values.contains(to)) add("ssm_parameters", "AWS Systems Manager (" + name + ")", to);
   for (const auto& step : plan.custom_steps) add(step.name, "your own " + std::string(step.action.kind == CustomCallConfig::Kind::exec ? "command" : "webhook"), "");
-  if (plan.route53) add("route53", "Route 53 (ChangeResourceRecordSets)", std::string(kGlobalControlPlane));
-  if (plan.cloudfront) add("cloudfront", "CloudFront (UpdateDistribution)", std::string(kGlobalControlPlane));
+  if (plan.route53) add("route53", "Route 53 (ChangeResourceRecordSets)", std::string(kGlobalControlPlane), false, true);
+  if (plan.cloudfront)
+    add("cloudfront", "CloudFront (UpdateDistribution)", std::string(kGlobalControlPlane), false, true);
   if (plan.global_accelerator)
-    add("global_accelerator", "Global Accelerator (UpdateEndpointGroup)", std::string(kAcceleratorControlPlane));
+    add("global_accelerator", "Global Accelerator (UpdateEndpointGroup)", std::string(kAcceleratorControlPlane), false,
+        true);
   if (plan.dns_update) add("dns_update", "your RFC 2136 primary", "");
   if (plan.gate) add("gate", "this daemon's gate (data plane: Route 53 health checks read it)", "");
   if (plan.verify_dns) add("verify_dns", "the configured resolvers", "");
@@ -49,7 +52,10 @@ std::vector<std::string> static_stability_findings(const ApplicationConfig& app,
       findings.push_back(move + ": " + who + " in " + from + ", the region this move leaves: if " + from +
                          "'s control plane is what failed, the move " +
                          (call.readiness ? "is never ready" : "cannot run that step"));
-    } else if (call.region == kGlobalControlPlane && !app.plan.gate) {
+    } else if (call.global && call.region == kGlobalControlPlane && to != kGlobalControlPlane && !app.plan.gate) {
+      // The target region's own services are needed by any move there (and nobody moves into a
+      // region that is down); a global service's control plane in us-east-1 is needed by every
+      // move, whichever regions it joins.
       // The gate moves traffic without any control plane; with it the record change is a second path.
       findings.push_back(move + ": " + who + ", whose control plane is in " + std::string(kGlobalControlPlane) +
                          ": an outage there stops the move; the data-plane alternative is `plan.gate: true` with "

@@ -18,6 +18,9 @@ struct ControlPlaneCall {
   std::string what;     // "AWS Auto Scaling", "your RFC 2136 primary", ...
   std::string region;   // the AWS region whose control plane answers; empty: not an AWS control plane
   bool readiness = false;  // a readiness check's read rather than a step's change
+  // A global service whose control plane runs in one region (Route 53 and CloudFront in
+  // us-east-1), rather than the regional service of the region named.
+  bool global = false;
 };
 
 // The calls of the move `from` -> `to`, readiness first, then the steps in the default order.

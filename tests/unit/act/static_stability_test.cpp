@@ -49,11 +49,15 @@ TEST(StaticStability, ARoute53ChangeDependsOnUsEast1AndTheGateIsTheWayOut) {
   EXPECT_THAT(static_stability_findings(app, "us-east-1", "us-west-2"),
               ElementsAre(AllOf(HasSubstr("us-east-1 -> us-west-2: step route53 calls Route 53"),
                                 HasSubstr("in us-east-1, the region this move leaves"))));
-  EXPECT_THAT(static_stability_findings(app, "us-west-2", "us-east-1"),
+  // Moving into us-east-1 happens only while it is healthy; moving between two other regions
+  // still needs it.
+  EXPECT_THAT(static_stability_findings(app, "us-west-2", "us-east-1"), IsEmpty());
+  app.secondaries = {"us-west-2", "eu-west-1"};
+  EXPECT_THAT(static_stability_findings(app, "us-west-2", "eu-west-1"),
               ElementsAre(AllOf(HasSubstr("whose control plane is in us-east-1"), HasSubstr("plan.gate: true"),
                                 HasSubstr("/gate/shop/REGION"))));
   app.plan.gate = true;
-  EXPECT_THAT(static_stability_findings(app, "us-west-2", "us-east-1"), IsEmpty());
+  EXPECT_THAT(static_stability_findings(app, "us-west-2", "eu-west-1"), IsEmpty());
   // Leaving us-east-1 the change still needs the failed region; the gate does not change that.
   EXPECT_THAT(static_stability_findings(app, "us-east-1", "us-west-2"), testing::SizeIs(1));
 }
@@ -67,6 +71,15 @@ TEST(StaticStability, GlobalAcceleratorDependsOnUsWest2) {
   EXPECT_THAT(static_stability_findings(app, "us-west-2", "us-east-1"),
               ElementsAre(HasSubstr("step global_accelerator calls Global Accelerator (UpdateEndpointGroup) in "
                                     "us-west-2, the region this move leaves")));
+}
+
+// Moving back to us-east-1 needs us-east-1's own services: that is the target, not a dependency
+// on a global control plane.
+TEST(StaticStability, TheTargetRegionsOwnServicesAreNotAFinding) {
+  auto app = shop();
+  app.plan.autoscaling_groups = {{"us-east-1", "web-east"}, {"us-west-2", "web-west"}};
+  app.plan.ssm_parameters = {{"/app/db", {{"us-east-1", "east"}, {"us-west-2", "west"}}}};
+  EXPECT_THAT(static_stability_findings(app, "us-west-2", "us-east-1"), IsEmpty());
 }
 
 // A readiness check that reads the region being left never passes while it is down.
