@@ -14,6 +14,7 @@
 #include "act/failover/rds_steps.h"
 #include "act/failover/readiness_checks.h"
 #include "act/failover/route53_record_step.h"
+#include "config/duration.h"
 #include "dns/record_type.h"
 
 namespace rg::act {
@@ -45,10 +46,6 @@ std::expected<dns::TsigKey, std::string> load_tsig_key(const TsigKeyConfig& conf
 
 dns::Server server_of(const NetworkAddress& address) { return {address.host, address.port}; }
 
-std::string seconds_text(std::chrono::milliseconds duration) {
-  return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(duration).count()) + " s";
-}
-
 // `steps` rearranged as `order` says (config/plan_order.h): each entry's blocks in turn, the
 // blocks of one entry in one parallel group, and approval pauses where it has them. The reader
 // made sure every configured block is listed once; a block with no steps here (the gate, in a
@@ -64,7 +61,7 @@ std::vector<PlanStep> in_configured_order(std::vector<PlanStep> steps, const std
       const auto next = e + 1 < order.size() && !order[e + 1].blocks.empty() ? order[e + 1].blocks.front() : std::string();
       pause.name = "approval " + std::to_string(++pauses) + (next.empty() ? std::string(" at the end") : " before " + next);
       pause.description = "waits for an operator (`regionguard failover approve`, the API or the dashboard); rolls back "
-                          "after " + seconds_text(*entry.approval) + " without an answer";
+                          "after " + format_duration(*entry.approval) + " without an answer";
       pause.block = "approve";
       pause.approval_timeout = entry.approval;
       ordered.push_back(std::move(pause));

@@ -7,6 +7,8 @@
 #include <map>
 #include <optional>
 
+#include "config/duration.h"
+
 namespace rg::act {
 namespace {
 
@@ -370,7 +372,7 @@ class PlanRun : public std::enable_shared_from_this<PlanRun> {
     if (!announced)
       log(ProgressKind::paused, "waiting for an operator: " + step.name + " (`regionguard failover approve " +
                                   plan_.app + "` goes on, `decline` rolls back; rolls back by itself in " +
-                                  std::to_string(step.approval_timeout->count() / 1000) + " s)");
+                                  format_duration(*step.approval_timeout) + ")");
     const auto record = journal_->latest(plan_.app);
     if (record && *record) {
       const auto& plan = **record;
@@ -389,7 +391,7 @@ class PlanRun : public std::enable_shared_from_this<PlanRun> {
       }
     }
     if (std::chrono::steady_clock::now() >= deadline) {
-      const std::string why = "no operator approved within " + std::to_string(step.approval_timeout->count() / 1000) + " s";
+      const std::string why = "no operator approved within " + format_duration(*step.approval_timeout);
       log(ProgressKind::failed, "FAILED: " + step.name + ": " + why);
       return journal_step(index, StepPhase::failed, why, [then, why, name = step.name] { then(name + ": " + why); });
     }
