@@ -13,6 +13,8 @@ packages=(
   libyaml-cpp-dev libsqlite3-dev libspdlog-dev libfmt-dev libcli11-dev libldns-dev
   # tests: GoogleTest/GoogleMock, a real authoritative DNS server, the sqlite3 shell for inspection
   libgtest-dev libgmock-dev knot knot-dnsutils sqlite3
+  # tests and the cluster (issue 17): etcd members on loopback, and etcdctl to inspect them
+  etcd-server etcd-client
   # tests: certificates made by the openssl command, and curl as an independent HTTP client
   openssl curl ca-certificates
   # benchmarks: the reference DNS load generator and Prometheus's blackbox prober
