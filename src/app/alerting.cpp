@@ -71,6 +71,14 @@ Alerting::~Alerting() { writes_.wait_idle(); }
 
 void Alerting::notify(const Notification& notification) {
   ++notifications_;
+  send(notification);
+}
+
+void Alerting::send(const Notification& notification) {
+  if (may_send_ && !may_send_()) {
+    ++withheld_;
+    return;
+  }
   dispatcher_->dispatch(notification);
 }
 
@@ -87,7 +95,7 @@ void Alerting::on_round(const AnalyzedRound& analyzed, std::span<const AnomalySi
   }
   for (const auto& notification : update.notifications) {
     ++notifications_;
-    dispatcher_->dispatch(notification);
+    send(notification);
   }
   if (update.changed.empty() && update.history.empty()) return;
   const std::size_t count = update.changed.size();
@@ -122,6 +130,7 @@ AlertingStats Alerting::stats() const {
     if (alert.silenced) ++stats.silenced;
   }
   stats.notifications = notifications_;
+  stats.withheld = withheld_;
   stats.store_failures = *store_failures_;
   stats.notifiers = dispatcher_->stats();
   stats.cascade = cascade_;

@@ -27,6 +27,7 @@ struct AlertingStats {
   std::map<std::pair<AlertState, AlertSeverity>, std::uint64_t> alerts;  // pending and firing, silenced included
   std::uint64_t silenced = 0;
   std::uint64_t notifications = 0;  // produced by the engine
+  std::uint64_t withheld = 0;       // not sent: another agent of the cluster leads and sends them
   std::uint64_t store_failures = 0;
   std::vector<NotifierStats> notifiers;
   std::vector<RegionCascadeRisk> cascade;  // of the latest round, as analysed (AnalyzedRound::cascade)
@@ -52,6 +53,9 @@ class Alerting {
   // Sends `notification` to the notifiers that want its severity, bypassing the rules: the
   // failover controller's step-by-step messages are events to report, not conditions to alert on.
   void notify(const Notification& notification);
+  // In a cluster only the leader sends notifications, so a group is notified once, not once per
+  // agent: `may_send` is asked before each (false: withheld, counted). Empty: every one is sent.
+  void set_may_send(std::function<bool()> may_send) { may_send_ = std::move(may_send); }
 
   std::vector<Alert> alerts() const { return engine_->alerts(); }
   // Stores the silence and applies it from the next round; the silence with its id.
@@ -68,6 +72,7 @@ class Alerting {
   void reconfigure(const Config& config, bool new_notifiers);
 
  private:
+  void send(const Notification& notification);
   Alerting(boost::asio::io_context& io, const Config& config, CurlMulti& curl, aws::AwsSession& session,
            std::unique_ptr<SqliteAlertStore> store, WorkerPool& pool);
 
@@ -78,6 +83,8 @@ class Alerting {
   std::unique_ptr<SqliteAlertStore> store_;
   WorkerLane writes_;  // a strand: writes stay in order
   std::unique_ptr<NotificationDispatcher> dispatcher_;
+  std::function<bool()> may_send_;
+  std::uint64_t withheld_ = 0;
   // Dispatchers replaced by a reload, kept until the daemon stops: they deliver what was queued.
   std::vector<std::unique_ptr<NotificationDispatcher>> retired_dispatchers_;
   std::vector<RegionCascadeRisk> cascade_;

@@ -13,6 +13,7 @@
 #include "app/commands/cloudwatch_command.h"
 #include "app/commands/doctor_command.h"
 #include "app/commands/drill_command.h"
+#include "app/commands/cluster_command.h"
 #include "app/commands/failover_command.h"
 #include "app/commands/probe_command.h"
 #include "app/iam_policy.h"
@@ -151,6 +152,10 @@ int run_cli(int argc, char** argv) {
   CloudWatchCommandOptions cloudwatch_options;
   auto* cloudwatch = add_cloudwatch_command(app, cloudwatch_options);
 
+  // cluster status
+  ClusterCommandOptions cluster_options;
+  auto* cluster = add_cluster_command(app, cluster_options);
+
   // iam-policy
   std::string iam_config = "config/regionguard.yaml";
   auto* iam = app.add_subcommand("iam-policy", "Print the least-privilege IAM policy for this configuration");
@@ -190,6 +195,12 @@ int run_cli(int argc, char** argv) {
     auto config = load_or_report(failover_options.config_file);
     if (!config) return kUsageError;
     return run_failover_command(*config, failover_options, std::cout);
+  }
+
+  if (*cluster) {
+    auto config = load_or_report(cluster_options.config_file);
+    if (!config) return kUsageError;
+    return run_cluster_command(*config, cluster_options, std::cout, std::cerr);
   }
 
   if (*cloudwatch) {

@@ -66,6 +66,11 @@ void JobScheduler::fire(const std::shared_ptr<Slot>& slot) {
                  format_iso8601(due));
     return;
   }
+  if (const auto why = slot->job.hold ? slot->job.hold() : std::nullopt) {
+    ++slot->stats.skipped;
+    spdlog::info("job {}: due at {}, not run by this process: {}", slot->job.name, format_iso8601(due), *why);
+    return;
+  }
   slot->stats.running = true;
   ++slot->stats.runs;
   spdlog::info("job {}: starting (due {})", slot->job.name, format_iso8601(due));

@@ -25,13 +25,16 @@ struct ScheduledJob {
   std::function<std::optional<TimePoint>(TimePoint t)> next_after;
   // Starts one run; calls `done` exactly once, on the loop, with whether it succeeded.
   std::function<void(std::function<void(bool ok)> done)> run;
+  // Why this process must not run it now (in a cluster, only the leader runs jobs); the run is
+  // then skipped. Empty: always runs.
+  std::function<std::optional<std::string>()> hold;
 };
 
 struct JobStats {
   std::uint64_t runs = 0;       // started
   std::uint64_t succeeded = 0;
   std::uint64_t failed = 0;
-  std::uint64_t skipped = 0;    // due while the previous run was still going
+  std::uint64_t skipped = 0;    // due while the previous run was still going, or held back
   bool running = false;
   std::optional<TimePoint> next;  // when it is due next
 };

@@ -23,6 +23,7 @@
 #include "core/worker_pool.h"
 #include "app/probers.h"
 #include "act/failover/failover_controller.h"
+#include "app/cluster_wiring.h"
 #include "present/api_server.h"
 #include "present/failover_api.h"
 #include "probe/probe_scheduler.h"
@@ -98,6 +99,22 @@ int run_pipeline(Config initial, const PipelineOptions& options) {
 
   Probers probers(io, curl, aws);
 
+  // Several agents (issue 17): membership, leadership and every agent's view through etcd; the
+  // failover journal lives there too, fenced by the leader's token. Alone: nullptr.
+  std::unique_ptr<cluster::ClusterAgent> agent;
+  if (config.cluster) {
+    agent = std::make_unique<cluster::ClusterAgent>(
+        io, curl, cluster::ClusterAgent::Options{*config.cluster, config.applications_digest});
+    (*alerting)->set_may_send([&agent] { return agent->leading(); });
+  }
+  // The journal a (new) controller reads and writes.
+  const auto open_journal = [&]() -> std::expected<std::unique_ptr<FailoverJournal>, std::string> {
+    if (agent) return cluster_journal(*config.cluster, [&agent] { return agent->fencing_token(); });
+    auto reopened = open_store(config.store, StoreAccess::read_write);
+    if (!reopened) return std::unexpected(reopened.error().message);
+    return std::move(reopened->journal);
+  };
+
   // Each application's policy every round; plans journaled, resumed after a crash.
   const auto notify = [&](const Notification& n) { (*alerting)->notify(n); };
   const auto failover_setup = [&] {
@@ -105,9 +122,15 @@ int run_pipeline(Config initial, const PipelineOptions& options) {
     setup.clients = aws.lookup(config.aws.timeout);
     setup.curl = &curl;
     setup.notify = notify;
+    if (agent) join_cluster(setup, *agent, aws, config);
     return setup;
   };
-  auto started_failover = act::FailoverController::start(io, config, std::move(opened->journal), failover_setup());
+  auto first_journal = agent ? open_journal() : std::move(opened->journal);
+  if (!first_journal) {
+    spdlog::critical("cannot open the failover journal: {}", first_journal.error());
+    return 1;
+  }
+  auto started_failover = act::FailoverController::start(io, config, std::move(*first_journal), failover_setup());
   if (!started_failover) {
     spdlog::critical("cannot start the failover controller: {}", started_failover.error());
     return 1;
@@ -122,6 +145,8 @@ int run_pipeline(Config initial, const PipelineOptions& options) {
     return current_hooks.applications ? current_hooks.applications() : nlohmann::json::array();
   };
   forwarded_failover.act = [&](const std::string& app, const std::string& op, const nlohmann::json& body) {
+    if (agent)
+      if (auto refusal = refuse_unless_leading(*agent)) return *refusal;
     return current_hooks.act ? current_hooks.act(app, op, body) : unavailable("the failover controller is not running");
   };
   forwarded_failover.gate = [&](const std::string& app, const std::string& region) {
@@ -137,10 +162,10 @@ int run_pipeline(Config initial, const PipelineOptions& options) {
     if (!failover_wanted) return true;
     if (failover && failover->busy()) return false;
     const Config& next = *std::exchange(failover_wanted, nullptr);
-    auto journal = open_store(config.store, StoreAccess::read_write);
+    auto journal = open_journal();
     if (!journal) {
       spdlog::error("reload: cannot open the failover journal ({}); the controller keeps the applications it had",
-                    journal.error().message);
+                    journal.error());
       return true;
     }
     // The old controller first: it releases the leases it holds while idle, which the new one,
@@ -148,7 +173,7 @@ int run_pipeline(Config initial, const PipelineOptions& options) {
     failover.reset();
     current_hooks = {};
     ++failover_epoch;
-    auto replaced = act::FailoverController::start(io, next, std::move(journal->journal), failover_setup());
+    auto replaced = act::FailoverController::start(io, next, std::move(*journal), failover_setup());
     if (!replaced) {
       spdlog::critical("reload: cannot restart the failover controller: {}; failover control is off until the next "
                        "reload or restart", replaced.error());
@@ -162,7 +187,10 @@ int run_pipeline(Config initial, const PipelineOptions& options) {
 
   // jobs: (ami-sync, drills) at their cron times.
   ScheduledJobs jobs(io, config, aws, workers);
-  JobScheduler job_scheduler(io, jobs.jobs());
+  auto job_list = jobs.jobs();
+  if (agent)  // only the leader runs them
+    for (auto& job : job_list) job.hold = [&agent] { return agent->not_leading_reason(); };
+  JobScheduler job_scheduler(io, std::move(job_list));
 
   // The scheduler probes one configuration's endpoints: a reload that changes them starts a new
   // one. The old one is stopped and kept (its probes in flight refer to its endpoints); a round
@@ -226,6 +254,7 @@ int run_pipeline(Config initial, const PipelineOptions& options) {
       if (diff.endpoints_changed() || diff.applies("defaults.jitter")) start_scheduler(next);
       (*alerting)->reconfigure(next, diff.applies("notifiers"));
       server->reconfigure(next);
+      if (agent) agent->set_digest(next.applications_digest);
       if (diff.applies("applications") || failover_wanted) {
         failover_wanted = &next;
         if (!replace_failover_when_idle()) {
@@ -246,7 +275,8 @@ int run_pipeline(Config initial, const PipelineOptions& options) {
       {[&] { return scheduler->trigger_round(); }, [&] { return writer.stats(); }, [&] { return anomaly.stats(); },
        (*alerting)->api_hooks(), forwarded_failover,
        cloudwatch.enabled() ? std::function([&] { return cloudwatch.stats(); }) : nullptr,
-       ReloadHooks{[&] { return reload("POST /api/v1/reload"); }, [&] { return configs.status(); }}});
+       ReloadHooks{[&] { return reload("POST /api/v1/reload"); }, [&] { return configs.status(); }},
+       agent ? cluster_hooks(*agent, configs) : ClusterHooks{}});
   if (!started_server) {
     spdlog::critical("cannot start the HTTP server: {}", started_server.error());
     return 1;
@@ -306,6 +336,7 @@ int run_pipeline(Config initial, const PipelineOptions& options) {
       spdlog::info("reload: the deferred applications change is applied");
     auto failovers = failover ? failover->on_round(analyzed.states, {now_us(), steady_now_us()}) : act::FailoverRound{};
     (*alerting)->on_round(analyzed, anomalies.signals, failovers.signals, failovers.advice);
+    if (agent) agent->publish_round(round.started_at, scheduler->tick(), application_states(configs.current(), analyzed.states));
     if (cloudwatch.enabled()) cloudwatch.on_round(analyzed, failovers.active_regions);
     server->publish(round.number, analyzed, anomalies.signals, applications_json(failovers.applications));
     log_round(analyzed, round);
@@ -326,7 +357,15 @@ int run_pipeline(Config initial, const PipelineOptions& options) {
   maintenance.start();
   anomaly.start();
   job_scheduler.start();
+  if (agent) {
+    // A new leader takes up at once what its predecessor left, rather than at the next renewal.
+    agent->on_leadership = [&](bool) {
+      if (failover) failover->renew_leases_now();
+    };
+    agent->start();
+  }
   io.run();
+  if (agent) agent->resign();  // another agent leads at once, not after the lease's TTL
 
   writer.flush();
   const auto stats = writer.stats();

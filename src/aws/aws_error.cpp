@@ -133,6 +133,7 @@ std::string_view to_string(AwsErrorKind kind) {
     case AwsErrorKind::transport: return "transport";
     case AwsErrorKind::timeout: return "timeout";
     case AwsErrorKind::crypto: return "crypto";
+    case AwsErrorKind::fenced: return "fenced";
   }
   return "unknown";
 }

@@ -19,6 +19,7 @@ enum class AwsErrorKind {
   transport,           // no answer at all (reported by the HTTP transport)
   timeout,             // no complete answer in time: an attempt's timeout or the call's deadline
   crypto,              // OpenSSL refused a digest or MAC
+  fenced,              // not sent: this process no longer has the right to change AWS (cluster leadership lost)
 };
 
 std::string_view to_string(AwsErrorKind kind);

@@ -36,6 +36,14 @@ std::expected<AwsClient*, AwsError> AwsSession::client(const std::string& servic
   // Typed calls take the client's timeouts, so checks with different timeouts get their own client.
   const auto key = std::tuple{service, region, timeout, endpoint};
   if (const auto it = clients_.find(key); it != clients_.end()) return it->second.get();
+  auto made = make_client(service, region, timeout, endpoint, transport_);
+  if (!made) return std::unexpected(made.error());
+  return clients_.emplace(key, std::move(*made)).first->second.get();
+}
+
+std::expected<std::unique_ptr<AwsClient>, AwsError> AwsSession::make_client(const std::string& service, const std::string& region,
+                                                           Millis timeout, const std::string& endpoint,
+                                                           AwsTransport& transport) {
   auto found = credentials();
   if (!found) return std::unexpected(found.error());
   AwsClientConfig client_config;
@@ -46,10 +54,9 @@ std::expected<AwsClient*, AwsError> AwsSession::client(const std::string& servic
   else if (!config_.endpoint_url.empty()) client_config.endpoints.overrides[service] = config_.endpoint_url;
   client_config.call_timeout = timeout;
   client_config.attempt_timeout = timeout;
-  auto created = AwsClient::create(std::move(client_config),
-                                        AwsClientDeps{transport_, *found, scheduler_, nullptr, nullptr});
-  if (!created) return std::unexpected(created.error());
-  return clients_.emplace(key, std::move(*created)).first->second.get();
+  auto created =
+      AwsClient::create(std::move(client_config), AwsClientDeps{transport, *found, scheduler_, nullptr, nullptr});
+  return created;
 }
 
 ClientLookup AwsSession::lookup(Millis timeout) {
@@ -57,6 +64,17 @@ ClientLookup AwsSession::lookup(Millis timeout) {
     auto found = client(std::string(service), region, timeout);
     if (!found) return std::unexpected(found.error().to_string());
     return *found;
+  };
+}
+
+ClientLookup AwsSession::guarded_lookup(Millis timeout, SendGuard guard) {
+  if (!guarded_transport_) guarded_transport_ = std::make_unique<GuardedTransport>(io_, transport_, std::move(guard));
+  return [this, timeout](std::string_view service, const std::string& region) -> std::expected<AwsClient*, std::string> {
+    const auto key = std::tuple{std::string(service), region, timeout, std::string()};
+    if (const auto it = guarded_clients_.find(key); it != guarded_clients_.end()) return it->second.get();
+    auto made = make_client(std::string(service), region, timeout, {}, *guarded_transport_);
+    if (!made) return std::unexpected(made.error().to_string());
+    return guarded_clients_.emplace(key, std::move(*made)).first->second.get();
   };
 }
 

@@ -14,6 +14,7 @@
 #include "aws/aws_client.h"
 #include "aws/aws_environment.h"
 #include "aws/client_lookup.h"
+#include "aws/guarded_transport.h"
 #include "config/config.h"
 #include "net/curl_multi.h"
 
@@ -36,6 +37,9 @@ class AwsSession {
                                              const std::string& endpoint = {});
   // client() as a ClientLookup with this timeout, for plans and jobs; the session must outlive it.
   ClientLookup lookup(Millis timeout);
+  // Like lookup, but every request of its clients asks `guard` first (guarded_transport.h): the
+  // cluster's leader plans with these. One guard per session (the first given is kept).
+  ClientLookup guarded_lookup(Millis timeout, SendGuard guard);
 
   boost::asio::io_context& io() { return io_; }
 
@@ -44,6 +48,9 @@ class AwsSession {
 
  private:
   std::expected<std::shared_ptr<ClientCredentials>, AwsError> credentials();
+  std::expected<std::unique_ptr<AwsClient>, AwsError> make_client(const std::string& service, const std::string& region,
+                                                                  Millis timeout, const std::string& endpoint,
+                                                                  AwsTransport& transport);
 
   boost::asio::io_context& io_;
   const AwsConfig& config_;
@@ -52,6 +59,8 @@ class AwsSession {
   AsioScheduler scheduler_;
   std::optional<std::expected<std::shared_ptr<ClientCredentials>, AwsError>> credentials_;
   std::map<std::tuple<std::string, std::string, Millis, std::string>, std::unique_ptr<AwsClient>> clients_;
+  std::unique_ptr<GuardedTransport> guarded_transport_;
+  std::map<std::tuple<std::string, std::string, Millis, std::string>, std::unique_ptr<AwsClient>> guarded_clients_;
 };
 
 }  // namespace rg::aws

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "config/application_config.h"
+#include "config/cluster_config.h"
 #include "config/config_error.h"
 #include "config/jobs_config.h"
 #include "config/network_address.h"
@@ -334,6 +335,9 @@ struct Config {
   AnomalyConfig anomaly;
   std::vector<ApplicationConfig> applications;  // under failover control (application_reader.h)
   JobsConfig jobs;  // disaster-recovery jobs (jobs_reader.h)
+  std::optional<ClusterConfig> cluster;  // several agents through etcd (cluster_reader.h); unset: alone
+  // What every agent of a cluster must run alike (cluster_reader.h: applications_digest).
+  std::string applications_digest;
   // Values that load but may not do what was meant ("verify_dns.timeout is shorter than the
   // TTL"), each with file:line:col; check-config and the daemon print them, nothing refuses them.
   std::vector<ConfigError> warnings;

@@ -71,6 +71,8 @@ const std::vector<RestartSection>& restart_sections() {
        [](const Config& from, Config& to) { to.anomaly = from.anomaly; }},
       {"jobs", [](const Config& a, const Config& b) { return a.jobs == b.jobs; },
        [](const Config& from, Config& to) { to.jobs = from.jobs; }},
+      {"cluster", [](const Config& a, const Config& b) { return a.cluster == b.cluster; },
+       [](const Config& from, Config& to) { to.cluster = from.cluster; }},
   };
   return sections;
 }

@@ -18,6 +18,7 @@
 #include "config/jobs_reader.h"
 #include "config/server_reader.h"
 #include "config/store_reader.h"
+#include "config/cluster_reader.h"
 #include "config/yaml_documents.h"
 #include "config/yaml_reader.h"
 #include "core/text.h"
@@ -30,7 +31,7 @@ using namespace std::chrono_literals;
 const std::vector<std::string_view> root_keys{"regions",  "defaults",  "hysteresis", "uptime_window",
                                               "services", "endpoints", "store",      "server",
                                               "dependencies", "runbooks", "alerts",  "notifiers",
-                                              "anomaly", "aws", "health_score", "applications", "cloudwatch", "jobs"};
+                                              "anomaly", "aws", "health_score", "applications", "cloudwatch", "jobs", "cluster"};
 const std::vector<std::string_view> hysteresis_keys{"fall", "rise"};
 const std::vector<std::string_view> service_keys{"display_name", "priority", "thresholds"};
 const std::vector<std::string_view> priority_names{"low", "medium", "high", "critical"};
@@ -83,6 +84,8 @@ class ConfigReader {
     read_applications_section(root.get("applications"), config_, config_.applications, errors_);  // after endpoints
     read_cloudwatch_section(root.get("cloudwatch"), config_.source_file, config_.regions, config_.cloudwatch, errors_);
     read_jobs_section(root.get("jobs"), config_, config_.jobs, errors_);  // after applications
+    config_.cluster = read_cluster_section(root.get("cluster"), config_.source_file, config_.server, errors_);
+    config_.applications_digest = applications_digest(root);
     return std::move(config_);
   }
 

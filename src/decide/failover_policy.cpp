@@ -7,6 +7,7 @@
 
 #include "analyze/region_score.h"
 #include "config/duration.h"
+#include "decide/region_verdict.h"
 
 namespace rg {
 
@@ -49,24 +50,8 @@ FailoverPolicy::RegionStates FailoverPolicy::region_states(const VantageView& vi
 }
 
 FailoverPolicy::VantageVerdict FailoverPolicy::judge(std::vector<EndpointState> states) const {
-  // The general region score (analyze/region_score.h), over this application's checks only: a
-  // region can be fine for one application and failing for another that uses other services.
-  const auto scores = region_health_scores(states, {}, weights_);
-  VantageVerdict verdict;
-  verdict.score = scores.empty() ? 0 : scores.front().score;
-  std::chrono::microseconds total{0};
-  int successes = 0;
-  for (const auto& state : states) {
-    if (!state.success) continue;
-    total += state.latency;
-    ++successes;
-  }
-  verdict.latency = successes == 0 ? 0us : total / successes;
-  verdict.failing = verdict.score < app_.policy.health_threshold ||
-                    verdict.latency > std::chrono::duration_cast<std::chrono::microseconds>(
-                                          app_.policy.response_time_threshold);
-  verdict.states = std::move(states);
-  return verdict;
+  const auto verdict = region_verdict(states, app_.policy, weights_);
+  return VantageVerdict{verdict.score, verdict.latency, verdict.failing, std::move(states)};
 }
 
 bool FailoverPolicy::news(RegionMemory& memory, const std::vector<std::pair<std::string, VantageVerdict>>& verdicts,

@@ -263,7 +263,8 @@ HandlerResult ApiHandler::handle_api(const ApiRequest& request, std::string_view
     return failover(request, path.substr(9));
   }
   const bool known = path == "summary" || path == "regions" || path == "endpoints" || path == "trends" ||
-                     path == "alerts" || path == "applications" || (path.starts_with("endpoints/") && path.size() > 10);
+                     path == "alerts" || path == "applications" || path == "cluster" ||
+                     (path.starts_with("endpoints/") && path.size() > 10);
   if (!known) return not_found("no such API resource: /api/v1/" + std::string(path));
   if (!is_read(request.method)) return method_not_allowed(kReadMethods);
   if (auto denied = check_read_auth(request)) return *denied;
@@ -280,6 +281,10 @@ HandlerResult ApiHandler::handle_api(const ApiRequest& request, std::string_view
   }
   if (path == "applications")
     return json_response(200, hooks_.failover.applications ? hooks_.failover.applications() : json::array());
+  if (path == "cluster") {
+    if (!hooks_.cluster.status) return not_found("this daemon runs alone: its configuration has no `cluster:` section");
+    return json_response(200, hooks_.cluster.status());
+  }
   return endpoint_route(request, path.substr(10), query);
 }
 
@@ -506,6 +511,11 @@ ApiResponse ApiHandler::render_metrics_page() const {
     PrometheusText alerting;
     render_alert_metrics(alerting, hooks_.alerts.metrics());
     text += alerting.take();
+  }
+  if (hooks_.cluster.metrics) {
+    PrometheusText cluster;
+    render_cluster_metrics(cluster, hooks_.cluster.metrics());
+    text += cluster.take();
   }
   if (hooks_.reload.status) {
     PrometheusText reloads;

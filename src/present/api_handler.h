@@ -32,6 +32,7 @@
 #include "present/dashboard_state.h"
 #include "present/failover_hooks.h"
 #include "present/metrics.h"
+#include "present/cluster_hooks.h"
 #include "present/reload_hooks.h"
 #include "present/request_checks.h"
 #include "present/request_target.h"
@@ -105,6 +106,7 @@ class ApiHandler {
     FailoverHooks failover;  // GET /api/v1/applications, POST /api/v1/failover/..., /gate/...
     std::function<std::optional<CloudWatchStats>()> cloudwatch_stats;  // /metrics, when publishing
     ReloadHooks reload;  // POST /api/v1/reload, reload metrics
+    ClusterHooks cluster;  // GET /api/v1/cluster, cluster metrics (empty: the daemon runs alone)
   };
 
   // `state` and `probes` must outlive the handler (they live beside it in the server).

@@ -116,6 +116,7 @@ std::expected<std::unique_ptr<ApiServer>, std::string> ApiServer::start(asio::io
   handler_hooks.alerts = std::move(hooks.alerts);
   handler_hooks.failover = std::move(hooks.failover);
   handler_hooks.reload = std::move(hooks.reload);
+  handler_hooks.cluster = std::move(hooks.cluster);
   if (hooks.cloudwatch_stats)
     handler_hooks.cloudwatch_stats = [stats = std::move(hooks.cloudwatch_stats)] { return std::optional(stats()); };
   handler_hooks.ws_clients = [raw] { return static_cast<std::uint64_t>(raw->hub.size()); };

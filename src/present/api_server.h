@@ -26,6 +26,7 @@
 #include "present/alert_views.h"
 #include "present/failover_hooks.h"
 #include "present/metrics.h"  // CloudWatchStats
+#include "present/cluster_hooks.h"
 #include "present/reload_hooks.h"
 #include "store/batch_writer.h"
 
@@ -50,6 +51,8 @@ class ApiServer {
     std::function<CloudWatchStats()> cloudwatch_stats;
     // POST /api/v1/reload and the reload metrics (app/config_reload.h). Members may be empty.
     ReloadHooks reload;
+    // GET /api/v1/cluster and the cluster metrics (cluster/cluster_agent.h). Empty: alone.
+    ClusterHooks cluster{};
   };
 
   // Reads server.token_file, loads the TLS certificate, opens the read-only store connection and

@@ -55,6 +55,7 @@ export const api = {
     request('GET', `/api/v1/trends?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&step=${step}`),
   alerts: () => request('GET', '/api/v1/alerts'),
   applications: () => request('GET', '/api/v1/applications'),
+  cluster: () => request('GET', '/api/v1/cluster'),
   probeNow: () => request('POST', '/api/v1/probe'),
   approve: (app) => request('POST', `/api/v1/failover/${encodeURIComponent(app)}/approve`),
   rollback: (app) => request('POST', `/api/v1/failover/${encodeURIComponent(app)}/rollback`),

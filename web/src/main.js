@@ -8,6 +8,7 @@ import { renderRegions } from './regions.js';
 import { createTrends } from './trends.js';
 import { createEndpointsTable } from './endpoints_table.js';
 import { renderAlerts, renderApplications, setUpActions } from './panels.js';
+import { loadCluster } from './cluster.js';
 
 const POLL_WHILE_DISCONNECTED_MS = 5000;
 const PANELS_REFRESH_MS = 5000;
@@ -45,6 +46,7 @@ function loadPanels() {
   panelsLoadedAt = Date.now();
   api.alerts().then(renderAlerts, (error) => console.warn('regionguard: alerts', error));
   api.applications().then(renderApplications, (error) => console.warn('regionguard: applications', error));
+  loadCluster();
 }
 
 setUpActions();

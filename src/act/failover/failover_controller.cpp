@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <iterator>
 
 #include "act/failover/daemon_steps.h"
 #include "decide/decision_advice.h"
@@ -77,6 +78,7 @@ struct FailoverController::Application {
   std::vector<JournalPlan> history;  // newest first
   bool owned = false;                // this daemon holds the application's owner lease
   std::string logged_owner;          // the other owner last logged, so it is said once
+  std::string logged_hold;           // the last reason automation held back for (cluster), said once
   std::optional<Lease> lease;        // as the last renewal found it: ours, or another process's live one
   std::optional<PlanReport> last_report;  // the last plan run here, once it ended
   LockState lock;                    // as the journal says at the latest round
@@ -159,11 +161,14 @@ bool FailoverController::hold_lease(Application& app, TimePoint now) {
     app.owned = false;
     return false;
   }
-  if (!app.owned && !app.logged_owner.empty())
-    spdlog::info("failover {}: this process owns its failover now", app.config.name);
+  const bool taken_over = !app.owned && !app.logged_owner.empty();
+  if (taken_over) spdlog::info("failover {}: this process owns its failover now", app.config.name);
   app.logged_owner.clear();
   app.lease = answer->lease;
   app.owned = true;
+  // The process that owned it before (a dead daemon, a deposed cluster leader) may have left a
+  // plan running: this one resumes or rolls it back now, as after its own restart.
+  if (taken_over && setup_.role == ControllerSetup::Role::daemon) recover(app);
   return true;
 }
 
@@ -287,8 +292,9 @@ FailoverRound FailoverController::on_round(std::span<const EndpointState> states
   for (auto& owned : apps_) {
     auto& app = *owned;
     sync_with_journal(app);
-    FailoverSnapshot snapshot{{VantageView{"local", latest_states_}}, app.active, app.moves,
+    FailoverSnapshot snapshot{{VantageView{setup_.vantage, latest_states_}}, app.active, app.moves,
                               app.running.has_value() || app.pending.has_value() || app.left_running.has_value()};
+    if (setup_.remote_views) std::ranges::move(setup_.remote_views(now.wall), std::back_inserter(snapshot.views));
     auto decision = app.policy.decide(snapshot, now);
     advice.push_back(to_advice(app.config.name, decision));
     // The reason's figures (failing rounds, seconds of cool-down) change every round; its rule does not.
@@ -304,6 +310,13 @@ FailoverRound FailoverController::on_round(std::span<const EndpointState> states
     const bool renewal_due = !app.owned || !app.lease ||
                              app.lease->expires_at - now.wall < setup_.lease_ttl - setup_.lease_renewal;
     if (renewal_due && !hold_lease(app, now.wall)) continue;
+    if (const auto why = setup_.hold ? setup_.hold() : std::nullopt) {
+      // Said once per reason (its text names the agents, not figures that change each round).
+      if (app.logged_hold != *why) announce(app, AlertSeverity::critical, "automation holds: " + *why);
+      app.logged_hold = *why;
+      continue;
+    }
+    app.logged_hold.clear();
     if (app.left_running && !app.running) decide_recovery(app, now);
     if (app.pending) expire_or_withdraw_proposal(app, now);
     if (decision.kind != DecisionKind::failover && decision.kind != DecisionKind::failback) continue;

@@ -79,6 +79,12 @@ struct ControllerSetup {
   std::chrono::milliseconds lease_renewal{std::chrono::seconds(5)};
   std::chrono::milliseconds roll_forward_for{std::chrono::minutes(5)};
   std::chrono::milliseconds roll_forward_retry{std::chrono::seconds(5)};
+  // Several agents (issue 17): this one's name as a vantage point, the other agents' fresh views
+  // for the policy's quorum, and why automation must hold back although this agent leads
+  // (agents running different applications). Empty: alone, one view called "local".
+  std::string vantage = "local";
+  std::function<std::vector<VantageView>(TimePoint now)> remote_views;
+  std::function<std::optional<std::string>()> hold;
 };
 
 class FailoverController {
@@ -99,6 +105,9 @@ class FailoverController {
   FailoverRound on_round(std::span<const EndpointState> states, RoundTime now);
   // Some plan or dry run is in flight.
   bool busy() const;
+  // Takes or renews the leases now rather than at the next renewal: the cluster agent calls it
+  // when it becomes the leader, so a plan its predecessor left running is taken up at once.
+  void renew_leases_now() { renew_leases(); }
 
   // The operations. `by` names who asked ("the API", "the command line"), for the journal and
   // the notifications. An empty `to` is the default target: the first secondary, or back to the

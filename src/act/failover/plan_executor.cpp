@@ -153,8 +153,9 @@ class PlanRun : public std::enable_shared_from_this<PlanRun> {
     if (*write != JournalWrite::ok) {
       report_.outcome = PlanOutcome::fenced;
       report_.reason = *write == JournalWrite::fenced
-                           ? "a newer plan (generation above " + std::to_string(report_.generation) + ") exists for " +
-                                 plan_.app + ": this one stops without touching anything more"
+                           ? "plan #" + std::to_string(report_.generation) + " of " + plan_.app +
+                                 " was fenced (a newer plan exists, or this process no longer leads the cluster): "
+                                 "this one stops without touching anything more"
                            : "plan #" + std::to_string(report_.generation) + " of " + plan_.app +
                                  " changed state under it: this one stops without touching anything more";
       done_(std::move(report_));

@@ -19,5 +19,7 @@ struct DaemonAnswer {
 // reached, or no token is configured.
 std::expected<DaemonAnswer, std::string> post_to_daemon(const ServerConfig& server, const std::string& path,
                                                         const nlohmann::json& body);
+// A read (GET) of the daemon's API, with the token when one is configured (server.auth_reads).
+std::expected<DaemonAnswer, std::string> get_from_daemon(const ServerConfig& server, const std::string& path);
 
 }  // namespace rg

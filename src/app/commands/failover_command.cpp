@@ -13,6 +13,7 @@
 #include "app/probers.h"
 #include "aws/aws_session.h"
 #include "net/curl_multi.h"
+#include "app/cluster_wiring.h"
 #include "store/open_store.h"
 
 namespace rg {
@@ -108,6 +109,42 @@ int ask_daemon(const Config& config, const FailoverCommandOptions& options, cons
   return accepted ? 0 : kNotCompleted;
 }
 
+// The SQLite journal beside the history, or in a cluster the journal in etcd (read-only here: a
+// command line holds no fencing token).
+std::expected<std::unique_ptr<FailoverJournal>, std::string> open_failover_journal(const Config& config) {
+  if (config.cluster) return cluster_journal(*config.cluster, [] { return std::optional<std::int64_t>(); });
+  auto store = open_store(config.store, StoreAccess::read_write);
+  if (!store) return std::unexpected("cannot open the failover journal " + config.store.path + ": " + store.error().message);
+  return std::move(store->journal);
+}
+
+// In a cluster: the local agent's API takes the request (it leads) or names the leader.
+int ask_agent(const Config& config, const FailoverCommandOptions& options, std::ostream& out) {
+  nlohmann::json body = nlohmann::json::object();
+  if (!options.to.empty()) body["to"] = options.to;
+  if (!options.reason.empty()) body["reason"] = options.reason;
+  const auto answer = post_to_daemon(config.server, "/api/v1/failover/" + options.app + "/" + options.action, body);
+  if (!answer) {
+    out << "refused: in a cluster only the leading agent changes anything, and this host's agent does not answer ("
+        << answer.error() << "); run the command on the leader's host (`regionguard cluster status` there)\n";
+    return kNotCompleted;
+  }
+  const bool accepted = answer->status >= 200 && answer->status < 300;
+  if (accepted) {
+    out << "accepted (" << answer->status << "): " << answer->body.dump() << "\n"
+        << "follow it with `regionguard failover status " << options.app << "`\n";
+    return 0;
+  }
+  const auto& body = answer->body.is_object() ? answer->body : nlohmann::json::object();
+  out << "refused (" << answer->status << "): "
+      << (body.contains("error") && body["error"].is_object() ? body["error"].value("message", "") : body.dump())
+      << "\n";
+  if (body.contains("leader") && body["leader"].is_object())
+    out << "the leader is " << body["leader"].value("name", "") << ", its API " << body["leader"].value("api_url", "")
+        << ": run the command on its host\n";
+  return kNotCompleted;
+}
+
 // No monitor runs in this process: the replica's rds check is asked once for its ReplicaLag, so
 // that readiness judges a known lag (an unknown one is not ready unless the plan allows it).
 std::optional<double> probe_replica_lag(boost::asio::io_context& io, CurlMulti& curl, aws::AwsSession& aws,
@@ -152,20 +189,24 @@ int run_failover_command(const Config& config, const FailoverCommandOptions& opt
     out << "no application `" << options.app << "` in " << config.source_file << "\n";
     return kUsageError;
   }
-  auto store = open_store(config.store, StoreAccess::read_write);
-  if (!store) {
-    out << "cannot open the failover journal " << config.store.path << ": " << store.error().message << "\n";
-    return kUsageError;
-  }
   const bool changes = !options.dry_run && options.action != "plan" && options.action != "status" &&
                        options.action != "unlock";
+  if (config.cluster && (changes || options.action == "unlock"))
+    // In a cluster only the leader changes anything: the local agent takes the request, or
+    // refuses it naming the leader (a command line never leads).
+    return ask_agent(config, options, out);
+  auto store = open_failover_journal(config);
+  if (!store) {
+    out << store.error() << "\n";
+    return kUsageError;
+  }
   // A plan waiting at an approval pause reads its answer from the journal, whoever runs it (a
   // daemon, or another command holding the lease): answered here, without the lease.
   if (options.action == "approve" || options.action == "decline")
-    if (const auto latest = store->journal->latest(app->name); latest && *latest && act::awaiting_approval(**latest)) {
+    if (const auto latest = (*store)->latest(app->name); latest && *latest && act::awaiting_approval(**latest)) {
       const bool approve = options.action == "approve";
       const auto pause = act::awaiting_approval(**latest)->name;
-      const auto written = act::answer_approval(*store->journal, **latest, approve, "the command line", now_us());
+      const auto written = act::answer_approval(**store, **latest, approve, "the command line", now_us());
       if (!written || *written != JournalWrite::ok) {
         out << "refused: " << (written ? "the plan no longer waits at " + pause : written.error().message) << "\n";
         return kNotCompleted;
@@ -175,7 +216,7 @@ int run_failover_command(const Config& config, const FailoverCommandOptions& opt
       return 0;
     }
   if (changes)
-    if (const auto owner = live_owner(*store->journal, app->name)) return ask_daemon(config, options, *owner, out);
+    if (const auto owner = live_owner(**store, app->name)) return ask_daemon(config, options, *owner, out);
 
   // No live daemon owns the application: this command runs the same controller, for itself. It
   // takes the application's lease when an operation changes something and renews it until the
@@ -192,7 +233,7 @@ int run_failover_command(const Config& config, const FailoverCommandOptions& opt
     if (!lags.contains(to)) lags[to] = probe_replica_lag(io, curl, session, config, application, to);
     return lags[to];
   };
-  auto controller = act::FailoverController::start(io, config, std::move(store->journal), std::move(setup));
+  auto controller = act::FailoverController::start(io, config, std::move(*store), std::move(setup));
   if (!controller) {
     out << "cannot start the failover controller: " << controller.error() << "\n";
     return kNotCompleted;

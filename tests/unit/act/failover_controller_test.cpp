@@ -105,6 +105,11 @@ class FailoverControllerTest : public ::testing::Test {
     setup.notify = [this](const Notification& n) { notifications.push_back(n.title); };
     setup.roll_forward_for = 20ms;
     setup.roll_forward_retry = 1ms;
+    if (remote_views) {
+      setup.vantage = "us-east-1-agent";
+      setup.remote_views = remote_views;
+    }
+    setup.hold = hold_reason;
     return FailoverController::start(io, config, open_journal(), std::move(setup)).value();
   }
 
@@ -173,8 +178,17 @@ class FailoverControllerTest : public ::testing::Test {
   StepCallback held;
   std::vector<std::string> trace;
   std::vector<std::string> notifications;
+  // A cluster (issue 17): the other agents' views of each round, and why automation must hold.
+  std::function<std::vector<VantageView>(TimePoint)> remote_views;
+  std::function<std::optional<std::string>()> hold_reason;
   std::unique_ptr<FailoverController> controller;
 };
+
+// Another agent's view at `at`: every check of us-east-1 answers `east`, of us-west-2 ok.
+VantageView agent_view(const std::string& agent, bool east, TimePoint at) {
+  return VantageView{agent, {check("ddb.us-east-1", "us-east-1", east, at), check("web.us-east-1", "us-east-1", east, at),
+                             check("ddb.us-west-2", "us-west-2", true, at), check("web.us-west-2", "us-west-2", true, at)}};
+}
 
 TEST_F(FailoverControllerTest, AnOutageOfThePrimaryMovesTrafficOnceTheThirdFailingRoundIsSeen) {
   start_daemon();
@@ -462,3 +476,60 @@ TEST_F(FailoverControllerTest, AWallClockJumpDoesNotMakeAPlanLeftRunningTooOldTo
 
 }  // namespace
 }  // namespace rg::act
+
+// --- Several agents (issue 17) -------------------------------------------------------------------
+
+TEST_F(FailoverControllerTest, InAClusterOneAgentSeeingThePrimaryDownIsOutvotedByTheTwoThatSeeItFine) {
+  // This agent's own network to us-east-1 broke; the agents in us-west-2 and eu-west-1 see it fine.
+  remote_views = [](TimePoint at) {
+    return std::vector{agent_view("us-west-2-agent", true, at), agent_view("eu-west-1-agent", true, at)};
+  };
+  start_daemon();
+  for (int i = 0; i < 6; ++i) round(false);
+  EXPECT_TRUE(trace.empty()) << "one vantage point of three is no majority";
+  EXPECT_EQ(status().active_region, "us-east-1");
+}
+
+TEST_F(FailoverControllerTest, InAClusterTwoAgentsOfThreeSeeingThePrimaryDownMoveIt) {
+  remote_views = [](TimePoint at) {
+    return std::vector{agent_view("us-west-2-agent", false, at), agent_view("eu-west-1-agent", true, at)};
+  };
+  start_daemon();
+  round(true);
+  for (int i = 0; i < 3; ++i) round(false);
+  EXPECT_EQ(trace, (std::vector<std::string>{"do scale us-west-2", "do point at us-west-2"}))
+      << "this agent and us-west-2's agree: a majority of three";
+  EXPECT_EQ(status().active_region, "us-west-2");
+}
+
+TEST_F(FailoverControllerTest, WhileAgentsRunDifferentApplicationsTheLeaderDoesNotActAndSaysWhoOnce) {
+  hold_reason = [] {
+    return std::optional<std::string>("agents run different applications (a, b run 1f; c runs 2e)");
+  };
+  start_daemon();
+  for (int i = 0; i < 6; ++i) round(false);
+  EXPECT_TRUE(trace.empty());
+  const auto said = std::ranges::count_if(notifications, [](const std::string& n) {
+    return n.find("automation holds: agents run different applications (a, b run 1f; c runs 2e)") != std::string::npos;
+  });
+  EXPECT_EQ(said, 1) << "named once, not every round";
+}
+
+TEST_F(FailoverControllerTest, ADaemonThatTakesTheLeaseOverFromAPredecessorResumesThePlanItLeftRunning) {
+  // The owner began a failover and stopped answering; its lease runs for another 25 s. This
+  // daemon watches meanwhile, then takes the lease (in a cluster: becomes the leader) and must
+  // take the plan up — it would otherwise sit half-done until the next restart.
+  {
+    auto journal = open_journal();
+    ASSERT_TRUE(journal->acquire_lease("shop", crashed_holder, t0 - 5s, 30s)->ours);
+    JournalPlan left{"shop", 1, "failover", "us-east-1", "us-west-2", PlanState::running, t0 - 5s, t0 - 5s, "", {}, {}, {}, {}};
+    ASSERT_EQ(journal->begin_plan(left, crashed_holder.owner).value(), JournalWrite::ok);
+  }
+  start_daemon();
+  round(false);
+  round(false);
+  EXPECT_TRUE(trace.empty()) << "the owner's lease is still live: not ours to touch";
+  for (int i = 0; i < 3; ++i) round(false);
+  EXPECT_EQ(trace, (std::vector<std::string>{"do scale us-west-2", "do point at us-west-2"}));
+  EXPECT_EQ(journal_states(), (std::vector{PlanState::completed}));
+}
