@@ -46,6 +46,8 @@ ClusterHooks cluster_hooks(cluster::ClusterAgent& agent, const ConfigReload& con
     ClusterMetrics metrics;
     metrics.leading = made.picture.leading;
     metrics.agents = made.picture.agents.size();
+    metrics.etcd_writes = made.picture.etcd_writes;
+    metrics.etcd_written_bytes = made.picture.etcd_written_bytes;
     for (const auto& v : made.verdicts)
       if (v.reported) metrics.verdicts.push_back({v.vantage, v.region, v.application, v.verdict.failing});
     return metrics;

@@ -68,6 +68,8 @@ struct ClusterAgent::State : std::enable_shared_from_this<State> {
   std::optional<TimePoint> etcd_ok_at;
 
   std::function<void(bool)>* on_leadership = nullptr;
+  std::uint64_t writes = 0;
+  std::uint64_t written_bytes = 0;
 
   std::chrono::milliseconds ttl() const { return options.config.lease_ttl; }
 
@@ -175,6 +177,8 @@ struct ClusterAgent::State : std::enable_shared_from_this<State> {
     txn.compare.push_back({key, EtcdCompare::Target::create_revision, EtcdCompare::Result::equal, 0, {}});
     txn.success.push_back(EtcdOperation::put(key, to_json(record), lease));
     txn.failure.push_back(EtcdOperation::range(key));
+    ++writes;
+    written_bytes += txn.success.front().value.size();
     client.txn(std::move(txn), guarded([record, campaigned_with = lease](State& s, EtcdResult<EtcdResponse> answer) mutable {
       s.campaigning = false;
       if (!answer) return s.failed("cannot campaign for leadership", answer.error());
@@ -291,7 +295,10 @@ struct ClusterAgent::State : std::enable_shared_from_this<State> {
 
   void publish_self() {
     if (lease == 0) return;
-    client.put(agents_prefix(options.config) + self.name, to_json(self), lease,
+    auto value = to_json(self);
+    ++writes;
+    written_bytes += value.size();
+    client.put(agents_prefix(options.config) + self.name, std::move(value), lease,
                guarded([](State& s, EtcdResult<EtcdResponse> put) {
                  if (!put) return s.failed("cannot publish this agent's view", put.error());
                  s.answered();
@@ -406,6 +413,8 @@ ClusterPicture ClusterAgent::picture() const {
   picture.etcd_ok_at = s.etcd_ok_at;
   for (const auto& [key, why] : s.unreadable) picture.unreadable.push_back(key + ": " + why);
   picture.digest = s.self.digest;
+  picture.etcd_writes = s.writes;
+  picture.etcd_written_bytes = s.written_bytes;
   return picture;
 }
 

@@ -24,6 +24,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -56,6 +57,10 @@ struct ClusterPicture {
   std::optional<TimePoint> etcd_ok_at;
   std::vector<std::string> unreadable;  // records that could not be read: "key: why"
   std::string digest;                   // this agent's applications digest
+  // What this agent wrote to etcd since it started: puts and transactions, and the bytes of the
+  // values they carried (its views are most of it).
+  std::uint64_t etcd_writes = 0;
+  std::uint64_t etcd_written_bytes = 0;
 };
 
 class ClusterAgent {

@@ -2,6 +2,7 @@
 // What the API asks of the cluster agent (cluster/cluster_agent.h, issue 17): GET
 // /api/v1/cluster and the cluster's lines on /metrics. Both empty when the daemon runs alone.
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -15,6 +16,8 @@ namespace rg {
 struct ClusterMetrics {
   bool leading = false;
   std::size_t agents = 0;  // live agents, this one included
+  std::uint64_t etcd_writes = 0;         // puts and transactions this agent sent to etcd
+  std::uint64_t etcd_written_bytes = 0;  // the bytes of the values they carried
   struct Verdict {
     std::string vantage;
     std::string region;
