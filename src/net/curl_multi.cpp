@@ -67,8 +67,9 @@ CurlMulti::~CurlMulti() {
   }
 }
 
-void CurlMulti::start(std::unique_ptr<CurlTransfer> transfer) {
+std::uint64_t CurlMulti::start(std::unique_ptr<CurlTransfer> transfer) {
   CURL* easy = transfer->handle();
+  const std::uint64_t id = transfer->id_ = next_id_++;
   transfers_.emplace(easy, std::move(transfer));
   if (const CURLMcode rc = curl_multi_add_handle(multi_, easy); rc != CURLM_OK) {
     auto failed = std::move(transfers_.at(easy));
@@ -76,6 +77,26 @@ void CurlMulti::start(std::unique_ptr<CurlTransfer> transfer) {
     boost::asio::post(io_, [failed = std::shared_ptr<CurlTransfer>(std::move(failed))] {
       if (failed->done) failed->done(*failed, CURLE_FAILED_INIT);
     });
+  }
+  return id;
+}
+
+void CurlMulti::cancel(std::uint64_t id) {
+  if (!in_socket_action_) {
+    remove_transfer(id);
+    return;
+  }
+  boost::asio::post(io_, [this, id, alive = std::weak_ptr<bool>(alive_)] {
+    if (!alive.expired()) remove_transfer(id);
+  });
+}
+
+void CurlMulti::remove_transfer(std::uint64_t id) {
+  for (auto it = transfers_.begin(); it != transfers_.end(); ++it) {
+    if (it->second->id_ != id) continue;
+    curl_multi_remove_handle(multi_, it->first);
+    transfers_.erase(it);  // destroys the transfer without calling `done`
+    return;
   }
 }
 
@@ -143,7 +164,9 @@ void CurlMulti::arm(const std::shared_ptr<Watch>& watch, bool read) {
 
 void CurlMulti::socket_action(curl_socket_t fd, int events) {
   int running = 0;
+  in_socket_action_ = true;
   curl_multi_socket_action(multi_, fd, events, &running);
+  in_socket_action_ = false;
   finish_done_transfers();
 }
 

@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <unordered_map>
@@ -29,9 +30,13 @@ class CurlTransfer {
   curl_slist* keep_list(curl_slist* list);
 
   Done done;
+  // Given by CurlMulti::start: names the transfer for cancel() (never reused, unlike the handle).
+  std::uint64_t id() const { return id_; }
 
  private:
+  friend class CurlMulti;
   CURL* easy_;
+  std::uint64_t id_ = 0;
   char error_[CURL_ERROR_SIZE] = {};
   std::vector<curl_slist*> lists_;
 };
@@ -45,8 +50,13 @@ class CurlMulti {
   CurlMulti& operator=(const CurlMulti&) = delete;
 
   // Starts a configured transfer; `done` runs on the io_context thread exactly once, unless this
-  // CurlMulti is destroyed first.
-  void start(std::unique_ptr<CurlTransfer> transfer);
+  // CurlMulti is destroyed first or the transfer is cancelled. Returns the transfer's id.
+  std::uint64_t start(std::unique_ptr<CurlTransfer> transfer);
+
+  // Ends transfer `id` without calling its `done` (a stream that has no end of its own, such as an
+  // etcd watch); nothing when it has already ended. Callable from inside a transfer's callbacks:
+  // curl forbids removing a handle from within them, so the removal then waits for the loop.
+  void cancel(std::uint64_t id);
 
   std::size_t in_flight() const { return transfers_.size(); }
 
@@ -58,12 +68,15 @@ class CurlMulti {
   void arm(const std::shared_ptr<Watch>& watch, bool read);
   void socket_action(curl_socket_t fd, int events);
   void finish_done_transfers();
+  void remove_transfer(std::uint64_t id);
 
   boost::asio::io_context& io_;
   CURLM* multi_;
   boost::asio::steady_timer timer_;
   std::unordered_map<curl_socket_t, std::shared_ptr<Watch>> watches_;
   std::unordered_map<CURL*, std::unique_ptr<CurlTransfer>> transfers_;
+  std::uint64_t next_id_ = 1;
+  bool in_socket_action_ = false;  // inside curl_multi_socket_action: curl's callbacks may be running
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
