@@ -336,7 +336,7 @@ int run_pipeline(Config initial, const PipelineOptions& options) {
       spdlog::info("reload: the deferred applications change is applied");
     auto failovers = failover ? failover->on_round(analyzed.states, {now_us(), steady_now_us()}) : act::FailoverRound{};
     (*alerting)->on_round(analyzed, anomalies.signals, failovers.signals, failovers.advice);
-    if (agent) agent->publish_round(round.started_at, scheduler->tick(), application_states(configs.current(), analyzed.states));
+    if (agent) agent->publish_round(now_us(), scheduler->tick(), application_states(configs.current(), analyzed.states));
     if (cloudwatch.enabled()) cloudwatch.on_round(analyzed, failovers.active_regions);
     server->publish(round.number, analyzed, anomalies.signals, applications_json(failovers.applications));
     log_round(analyzed, round);

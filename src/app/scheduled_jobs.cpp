@@ -28,12 +28,12 @@ std::vector<ScheduledJob> ScheduledJobs::jobs() {
   const auto& ami = config_.jobs.ami_sync;
   if (ami && ami->schedule) {
     out.push_back({"ami-sync", [schedule = *ami->schedule](TimePoint t) { return schedule.next_after(t); },
-                   [this](std::function<void(bool)> done) { run_ami_sync(std::move(done)); }});
+                   [this](std::function<void(bool)> done) { run_ami_sync(std::move(done)); }, nullptr});
   }
   for (const auto& drill : config_.jobs.drills) {
     if (!drill.schedule) continue;
     out.push_back({"drill " + drill.app, [schedule = *drill.schedule](TimePoint t) { return schedule.next_after(t); },
-                   [this, &drill](std::function<void(bool)> done) { run_drill(drill, std::move(done)); }});
+                   [this, &drill](std::function<void(bool)> done) { run_drill(drill, std::move(done)); }, nullptr});
   }
   return out;
 }

@@ -135,6 +135,12 @@ struct ClusterAgent::State : std::enable_shared_from_this<State> {
       if (renewing != s.lease) return;  // a new lease was taken meanwhile
       if (!renewed) {
         s.failed("cannot renew the lease", renewed.error());
+        // A member that hangs with its port open (paused, partitioned) never ends a watch on
+        // it: start the picture again, from whichever member answers.
+        if (s.watch) {
+          s.watch.reset();
+          s.rewatch_later();
+        }
         return s.report_leadership();
       }
       s.answered();
@@ -270,9 +276,9 @@ struct ClusterAgent::State : std::enable_shared_from_this<State> {
       s.revision = read->revision;
       s.watch = s.client.watch(
           prefix, prefix_end(prefix), s.revision + 1,
-          s.guarded([](State& w, std::vector<EtcdEvent> events, std::int64_t revision) {
+          s.guarded([](State& w, std::vector<EtcdEvent> events, std::int64_t brought_to) {
             for (const auto& event : events) w.apply(event.kv, event.type == EtcdEvent::Type::erase);
-            w.revision = std::max(w.revision, revision);
+            w.revision = std::max(w.revision, brought_to);
           }),
           s.guarded([](State& w, EtcdError error) {
             w.failed("the cluster watch ended", error);

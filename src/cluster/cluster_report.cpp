@@ -64,7 +64,10 @@ ClusterReport make_cluster_report(ClusterPicture picture, const Config& config, 
     for (const auto& agent : picture.agents) {
       const bool fresh_view = agent.interval.count() > 0 && now - agent.round_at <= 2 * agent.interval;
       for (const auto& region : app.regions()) {
-        VantageRegionVerdict row{app.name, agent.name, region};
+        VantageRegionVerdict row;
+        row.application = app.name;
+        row.vantage = agent.name;
+        row.region = region;
         if (fresh_view) {
           const auto states = fresh_states(app, region, agent.states, now);
           row.checks = static_cast<int>(states.size());

@@ -79,6 +79,7 @@ struct FailoverController::Application {
   bool owned = false;                // this daemon holds the application's owner lease
   std::string logged_owner;          // the other owner last logged, so it is said once
   std::string logged_hold;           // the last reason automation held back for (cluster), said once
+  bool watching = false;             // another process (or nobody) held the lease when last asked
   std::optional<Lease> lease;        // as the last renewal found it: ours, or another process's live one
   std::optional<PlanReport> last_report;  // the last plan run here, once it ended
   LockState lock;                    // as the journal says at the latest round
@@ -152,16 +153,19 @@ bool FailoverController::hold_lease(Application& app, TimePoint now) {
     return false;
   }
   if (!answer->ours) {
-    if (setup_.role == ControllerSetup::Role::daemon &&
+    const bool nobody = answer->lease.holder.owner.empty();  // a cluster without a leader yet
+    if (setup_.role == ControllerSetup::Role::daemon && !nobody &&
         (app.owned || app.logged_owner != answer->lease.holder.owner))
       spdlog::error("failover {}: another process owns its failover, {}: this daemon only watches it",
                     app.config.name, describe(answer->lease));
     app.logged_owner = answer->lease.holder.owner;
     app.lease = answer->lease;
     app.owned = false;
+    app.watching = true;
     return false;
   }
-  const bool taken_over = !app.owned && !app.logged_owner.empty();
+  const bool taken_over = !app.owned && app.watching;
+  app.watching = false;
   if (taken_over) spdlog::info("failover {}: this process owns its failover now", app.config.name);
   app.logged_owner.clear();
   app.lease = answer->lease;
@@ -454,9 +458,15 @@ void FailoverController::finished(Application& app, const PlanReport& report) {
   }
   if (!report.not_undone.empty() && report.outcome != PlanOutcome::completed)
     announce(app, AlertSeverity::critical, halted_runbook(app.config.name, record, report));
-  // Outcomes an operator must look at before automation acts again.
-  if (report.outcome == PlanOutcome::rollback_failed || report.outcome == PlanOutcome::halted ||
-      report.outcome == PlanOutcome::journal_failed || report.outcome == PlanOutcome::fenced)
+  // Outcomes an operator must look at before automation acts again; but a plan fenced because
+  // this process no longer owns the application (a cluster leader deposed while it ran) is its
+  // new owner's to take up, and this process may not lock anything.
+  const bool deposed = report.outcome == PlanOutcome::fenced && !hold_lease(app, now());
+  if (deposed)
+    spdlog::warn("failover {}: #{} stopped: this process no longer owns the application's failover; its owner takes "
+                 "the plan up", app.config.name, report.generation);
+  else if (report.outcome == PlanOutcome::rollback_failed || report.outcome == PlanOutcome::halted ||
+           report.outcome == PlanOutcome::journal_failed || report.outcome == PlanOutcome::fenced)
     lock(app, report.generation, std::string(to_string(report.outcome)) + ": " + report.reason);
   signals_.push_back({app.config.name, record.to, what});
   sync_with_journal(app);

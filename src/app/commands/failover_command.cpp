@@ -120,10 +120,10 @@ std::expected<std::unique_ptr<FailoverJournal>, std::string> open_failover_journ
 
 // In a cluster: the local agent's API takes the request (it leads) or names the leader.
 int ask_agent(const Config& config, const FailoverCommandOptions& options, std::ostream& out) {
-  nlohmann::json body = nlohmann::json::object();
-  if (!options.to.empty()) body["to"] = options.to;
-  if (!options.reason.empty()) body["reason"] = options.reason;
-  const auto answer = post_to_daemon(config.server, "/api/v1/failover/" + options.app + "/" + options.action, body);
+  nlohmann::json request = nlohmann::json::object();
+  if (!options.to.empty()) request["to"] = options.to;
+  if (!options.reason.empty()) request["reason"] = options.reason;
+  const auto answer = post_to_daemon(config.server, "/api/v1/failover/" + options.app + "/" + options.action, request);
   if (!answer) {
     out << "refused: in a cluster only the leading agent changes anything, and this host's agent does not answer ("
         << answer.error() << "); run the command on the leader's host (`regionguard cluster status` there)\n";
@@ -135,13 +135,14 @@ int ask_agent(const Config& config, const FailoverCommandOptions& options, std::
         << "follow it with `regionguard failover status " << options.app << "`\n";
     return 0;
   }
-  const auto& body = answer->body.is_object() ? answer->body : nlohmann::json::object();
+  const auto reply = answer->body.is_object() ? answer->body : nlohmann::json::object();
   out << "refused (" << answer->status << "): "
-      << (body.contains("error") && body["error"].is_object() ? body["error"].value("message", "") : body.dump())
+      << (reply.contains("error") && reply.at("error").is_object() ? reply.at("error").value("message", "")
+                                                                    : reply.dump())
       << "\n";
-  if (body.contains("leader") && body["leader"].is_object())
-    out << "the leader is " << body["leader"].value("name", "") << ", its API " << body["leader"].value("api_url", "")
-        << ": run the command on its host\n";
+  if (reply.contains("leader") && reply.at("leader").is_object())
+    out << "the leader is " << reply.at("leader").value("name", "") << ", its API "
+        << reply.at("leader").value("api_url", "") << ": run the command on its host\n";
   return kNotCompleted;
 }
 

@@ -474,9 +474,6 @@ TEST_F(FailoverControllerTest, AWallClockJumpDoesNotMakeAPlanLeftRunningTooOldTo
   EXPECT_EQ(journal_states(), (std::vector{PlanState::completed}));
 }
 
-}  // namespace
-}  // namespace rg::act
-
 // --- Several agents (issue 17) -------------------------------------------------------------------
 
 TEST_F(FailoverControllerTest, InAClusterOneAgentSeeingThePrimaryDownIsOutvotedByTheTwoThatSeeItFine) {
@@ -533,3 +530,6 @@ TEST_F(FailoverControllerTest, ADaemonThatTakesTheLeaseOverFromAPredecessorResum
   EXPECT_EQ(trace, (std::vector<std::string>{"do scale us-west-2", "do point at us-west-2"}));
   EXPECT_EQ(journal_states(), (std::vector{PlanState::completed}));
 }
+
+}  // namespace
+}  // namespace rg::act

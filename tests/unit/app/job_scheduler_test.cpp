@@ -25,7 +25,8 @@ ScheduledJob timed_job(boost::asio::io_context& io, std::string name, std::chron
             ++starts;
             auto timer = std::make_shared<boost::asio::steady_timer>(io, duration);
             timer->async_wait([timer, done, ok](auto) { done(ok); });
-          }};
+          },
+          nullptr};
 }
 
 TEST(JobScheduler, RunsAJobEachTimeItIsDue) {
@@ -57,6 +58,27 @@ TEST(JobScheduler, ARunStillGoingWhenDueIsSkippedNotDoubled) {
   EXPECT_LE(stats.runs, 3u);
   EXPECT_GE(stats.skipped, 2u);
   EXPECT_EQ(stats.runs, static_cast<std::uint64_t>(starts));
+}
+
+TEST(JobScheduler, AJobHeldBackIsSkippedAndCountedUntilTheHoldEnds) {
+  // In a cluster only the leader runs jobs: a follower's scheduler keeps the schedule and skips.
+  boost::asio::io_context io;
+  int starts = 0;
+  bool leading = false;
+  auto job = timed_job(io, "drill shop", 100ms, 1ms, starts);
+  job.hold = [&leading]() -> std::optional<std::string> {
+    if (leading) return std::nullopt;
+    return "agent b leads the cluster";
+  };
+  JobScheduler scheduler(io, {job});
+  scheduler.start();
+  io.run_for(350ms);
+  EXPECT_EQ(starts, 0);
+  EXPECT_GE(scheduler.stats("drill shop").skipped, 2u);
+  EXPECT_EQ(scheduler.stats("drill shop").runs, 0u);
+  leading = true;
+  io.run_for(250ms);
+  EXPECT_GE(starts, 1) << "the new leader runs it when it is next due";
 }
 
 TEST(JobScheduler, FailuresAreCountedAndTheJobKeepsItsSchedule) {
@@ -116,7 +138,8 @@ TEST(JobScheduler, WaitsForTheWallClockNotJustTheTimer) {
                    [&starts](std::function<void(bool)> done) {
                      ++starts;
                      done(true);
-                   }};
+                   },
+                   nullptr};
   JobScheduler scheduler(io, {job}, clock);
   scheduler.start();
   io.run_for(200ms);
