@@ -273,6 +273,26 @@ TEST(EtcdClient, ACallGoesOnToTheNextMemberWhenTheFirstIsDownAndRemembersIt) {
     EXPECT_NE(none.error().message.find(endpoint), std::string::npos) << none.error().message;
 }
 
+// A member that is paused (SIGSTOP: its port still accepts, nothing answers) costs one call its
+// timeout; the next call goes to another member first.
+TEST(EtcdClient, AMemberThatStopsAnsweringCostsOneTimeoutThenCallsGoElsewhere) {
+  test::EtcdCluster cluster;
+  EtcdSettings settings = settings_for(cluster);
+  settings.timeout = 1s;
+  EtcdBlockingClient client(settings);
+  ASSERT_TRUE(client.put("/rg/p", "1"));  // member 0 answered: it is the one the client keeps using
+  cluster.pause(0);
+  const auto stuck = client.range("/rg/p");
+  ASSERT_FALSE(stuck);
+  EXPECT_EQ(stuck.error().kind, EtcdError::Kind::timeout) << stuck.error().message;
+  EXPECT_NE(stuck.error().message.find(cluster.endpoint(0)), std::string::npos) << stuck.error().message;
+  const auto moved = client.range("/rg/p");
+  ASSERT_TRUE(moved) << moved.error().message;
+  EXPECT_EQ(moved->ranges.at(0).at(0).value, "1");
+  cluster.resume(0);
+  cluster.wait_healthy(0, 30s);
+}
+
 // etcd auth: the client authenticates with user and password and sends the token; when etcd no
 // longer knows the token (auth turned off and on again drops every simple token, as expiry does)
 // it authenticates again once and the call goes through.
