@@ -59,6 +59,13 @@ std::string health(std::uint16_t port, std::chrono::milliseconds timeout) {
   }
 }
 
+// The state letter of /proc/PID/stat ('R', 'S', 'T' stopped...), or '?' when it cannot be read.
+char process_state(pid_t pid) {
+  const std::string stat = read_file(fmt::format("/proc/{}/stat", pid));
+  const auto paren = stat.rfind(')');  // the command name may hold spaces and parentheses
+  return paren != std::string::npos && paren + 2 < stat.size() ? stat[paren + 2] : '?';
+}
+
 }  // namespace
 
 std::filesystem::path find_etcd() {
@@ -176,6 +183,13 @@ void EtcdCluster::pause(int member) {
   auto& m = members_.at(static_cast<std::size_t>(member));
   if (::kill(m.process->pid(), SIGSTOP) != 0) throw std::runtime_error(fmt::format("cannot pause etcd member {}", member));
   m.paused = true;
+  // kill() returns before the signal has stopped every thread: wait until the kernel says "T".
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (process_state(m.process->pid()) != 'T') {
+    if (std::chrono::steady_clock::now() > deadline)
+      throw std::runtime_error(fmt::format("etcd member {} did not stop after SIGSTOP", member));
+    std::this_thread::sleep_for(5ms);
+  }
 }
 
 void EtcdCluster::resume(int member) {
