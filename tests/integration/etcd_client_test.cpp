@@ -103,15 +103,16 @@ TEST(EtcdClient, BlockingPutRangeTxnAndDeleteAgainstAThreeMemberCluster) {
 TEST(EtcdClient, AKeyBoundToALeaseLivesWhileKeptAliveAndGoesWhenTheLeaseExpires) {
   test::EtcdCluster cluster;
   EtcdBlockingClient client(settings_for(cluster));
-  const auto lease = client.grant(2s);
+  // 3 s: long enough that a loaded machine still puts the key before the lease ends.
+  const auto lease = client.grant(3s);
   ASSERT_TRUE(lease) << lease.error().message;
   EXPECT_NE(lease->id, 0);
-  EXPECT_EQ(lease->ttl, 2s);
+  EXPECT_EQ(lease->ttl, 3s);
   ASSERT_TRUE(client.put("/rg/view/us-west-2", "up", lease->id));
   EXPECT_EQ(client.range("/rg/view/us-west-2")->ranges.at(0).at(0).lease, lease->id);
   const auto renewed = client.keep_alive(lease->id);
   ASSERT_TRUE(renewed) << renewed.error().message;
-  EXPECT_EQ(renewed->ttl, 2s);
+  EXPECT_EQ(renewed->ttl, 3s);
   // Nobody renews any more: etcd deletes the key once the lease runs out.
   EXPECT_TRUE(eventually([&] {
     const auto read = client.range("/rg/view/us-west-2");
