@@ -173,7 +173,6 @@ class RunningWatch final : public EtcdWatch {
   std::shared_ptr<WatchStream> stream_;
 };
 
-
 }  // namespace
 
 std::string prefix_end(std::string_view prefix) {

@@ -145,7 +145,7 @@ json compare_json(const EtcdCompare& compare) {
   return out;
 }
 
-// Reads the JSON object that ends at the first balanced closing brace.
+// One object of a watch stream: {"result": {...}} with its events, or the gateway's {"error": {...}}.
 WatchMessage watch_message(const json& message) {
   if (message.contains("error")) {
     // A stream error of the gateway: {"error": {"grpc_code", "http_code", "message", ...}}.

@@ -86,6 +86,8 @@ void CurlMulti::cancel(std::uint64_t id) {
     remove_transfer(id);
     return;
   }
+  for (auto& [easy, transfer] : transfers_)
+    if (transfer->id_ == id) transfer->cancelled_ = true;
   boost::asio::post(io_, [this, id, alive = std::weak_ptr<bool>(alive_)] {
     if (!alive.expired()) remove_transfer(id);
   });
@@ -181,7 +183,7 @@ void CurlMulti::finish_done_transfers() {
     if (it == transfers_.end()) continue;
     auto transfer = std::move(it->second);
     transfers_.erase(it);
-    if (transfer->done) transfer->done(*transfer, code);
+    if (transfer->done && !transfer->cancelled_) transfer->done(*transfer, code);
   }
 }
 

@@ -37,6 +37,7 @@ class CurlTransfer {
   friend class CurlMulti;
   CURL* easy_;
   std::uint64_t id_ = 0;
+  bool cancelled_ = false;  // cancel() was called: `done` must not run
   char error_[CURL_ERROR_SIZE] = {};
   std::vector<curl_slist*> lists_;
 };
@@ -55,7 +56,8 @@ class CurlMulti {
 
   // Ends transfer `id` without calling its `done` (a stream that has no end of its own, such as an
   // etcd watch); nothing when it has already ended. Callable from inside a transfer's callbacks:
-  // curl forbids removing a handle from within them, so the removal then waits for the loop.
+  // curl forbids removing a handle from within them, so the removal then waits for the loop (and
+  // `done` does not run even if the transfer ends meanwhile).
   void cancel(std::uint64_t id);
 
   std::size_t in_flight() const { return transfers_.size(); }
