@@ -165,13 +165,14 @@ std::optional<RecoveryTime> recovery_time(const JournalPlan& plan, TimePoint now
   const auto groups = group_names(plan);
   std::optional<std::string> current;
   TimePoint current_end{};
-  std::map<int, StepPhase> last_phase;  // per step: started again with no answer between = resumed
+  std::map<int, StepPhase> last_phase;  // per step: begun again with no answer between = resumed
   std::map<int, TimePoint> done_at;
   std::map<int, std::string> phase_of_step;
   for (const auto& row : plan.steps) {
     const auto previous = last_phase.find(row.step);
-    if (previous != last_phase.end() && previous->second == StepPhase::started && row.phase == StepPhase::started)
-      out.resumed = true;
+    if (previous != last_phase.end() && previous->second == row.phase &&
+        (row.phase == StepPhase::started || row.phase == StepPhase::undo_started))
+      out.resumed = true;  // an action or an undo begun again: the process died in between
     last_phase[row.step] = row.phase;
     phase_of_step[row.step] = recovery_phase_of(row.block);
     if (row.phase == StepPhase::done) done_at[row.step] = row.at;

@@ -148,6 +148,22 @@ TEST(RecoveryTime, APlanResumedAfterACrashCountsTheOutageInTheStepThatWasInFligh
                            "verify 2 s (resumed after a restart)");
 }
 
+TEST(RecoveryTime, ARollbackInterruptedByACrashAndFinishedAfterTheRestartIsResumedToo) {
+  // The undo of the scale-up is in flight at 12 s when the process dies; the restart at 70 s
+  // begins it again, and the plan ends rolled back at 72 s.
+  auto p = plan(PlanState::rolled_back, 0, 72);
+  p.decided_at = at(0);
+  p.ready_at = at(1);
+  p.steps = {row(0, "ecs_services", StepPhase::started, 1),       row(0, "ecs_services", StepPhase::failed, 10),
+             row(0, "ecs_services", StepPhase::undo_started, 12), row(0, "ecs_services", StepPhase::undo_started, 70),
+             row(0, "ecs_services", StepPhase::undone, 72)};
+  const auto recovery = recovery_time(p, at(500)).value();
+  EXPECT_TRUE(recovery.resumed);
+  EXPECT_EQ(names(recovery), (std::vector<std::string>{"decide", "readiness", "scale", "rollback"}));
+  EXPECT_EQ(recovery.phases.back().duration, milliseconds(62000));
+  expect_back_to_back(recovery);
+}
+
 TEST(RecoveryTime, ARetryAfterAFailureIsNotTakenForAResume) {
   // Past an irreversible step a failing step is tried again: started, failed, started, done.
   auto p = plan(PlanState::completed, 0, 9);
