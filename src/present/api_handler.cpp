@@ -259,8 +259,18 @@ HandlerResult ApiHandler::handle_api(const ApiRequest& request, std::string_view
     return reload(request);
   }
   if (path.starts_with("failover/")) {
+    // GET /api/v1/failover/{app}: one application's object of /applications (its recovery time
+    // included); POST /api/v1/failover/{app}/{op}: an operation.
+    const auto tail = path.substr(9);
+    if (is_read(request.method) && !tail.empty() && tail.find('/') == std::string_view::npos) {
+      if (auto denied = check_read_auth(request)) return *denied;
+      const json list = hooks_.failover.applications ? hooks_.failover.applications() : json::array();
+      for (const auto& app : list)
+        if (app.value("name", "") == tail) return json_response(200, app);
+      return not_found("no application '" + std::string(tail) + "' (GET /api/v1/applications lists them)");
+    }
     if (request.method != "POST") return method_not_allowed("POST");
-    return failover(request, path.substr(9));
+    return failover(request, tail);
   }
   const bool known = path == "summary" || path == "regions" || path == "endpoints" || path == "trends" ||
                      path == "alerts" || path == "applications" || path == "cluster" ||

@@ -13,6 +13,32 @@ json plan_json(const JournalPlan& plan) {
           {"detail", plan.detail}};
 }
 
+json time_json(const std::optional<TimePoint>& at) { return at ? json(format_iso8601(*at)) : json(nullptr); }
+
+// The recovery time of the running plan or the last one that ran (act/failover/recovery_time.h).
+json recovery_json(const act::RecoveryTime& recovery) {
+  json phases = json::array();
+  for (const auto& phase : recovery.phases)
+    phases.push_back({{"name", phase.name},
+                      {"from", format_iso8601(phase.from)},
+                      {"to", format_iso8601(phase.to)},
+                      {"ms", phase.duration.count()}});
+  return {{"generation", recovery.generation},
+          {"outcome", recovery.outcome},
+          {"running", recovery.running},
+          {"resumed", recovery.resumed},
+          {"total_ms", recovery.total.count()},
+          {"phases", std::move(phases)},
+          {"failing_since", time_json(recovery.failing_since)},
+          {"decided_at", time_json(recovery.decided_at)},
+          {"started_at", time_json(recovery.started_at)},
+          {"ready_at", time_json(recovery.ready_at)},
+          {"traffic_moved_at", time_json(recovery.traffic_moved_at)},
+          {"verified_at", time_json(recovery.verified_at)},
+          {"settled_at", time_json(recovery.settled_at)},
+          {"text", recovery.text}};
+}
+
 json started_json(const act::Started& started) {
   json body{{"accepted", true}, {"generation", started.generation}, {"kind", started.kind}, {"to", started.to}};
   if (started.rolls_back) body["rolls_back"] = *started.rolls_back;
@@ -124,6 +150,7 @@ json application_json(const act::ApplicationStatus& app) {
           {"plan", app.plan ? plan_json(*app.plan) : json(nullptr)},
           {"steps", app.steps},
           {"history", std::move(history)},
+          {"recovery", app.recovery ? recovery_json(*app.recovery) : json(nullptr)},
           {"decision", app.decision ? json{{"kind", to_string(app.decision->kind)},
                                            {"action", to_string(app.decision->action)},
                                            {"to", app.decision->to},

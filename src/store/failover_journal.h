@@ -38,6 +38,12 @@ struct JournalStep {
   TimePoint at{};
   std::string detail;
   std::string undo_state;  // on a `started` row: what the step's undo puts back (empty: nothing kept)
+  // The plan key that made the step (act/failover/plan.h PlanStep::block: "ecs_services",
+  // "route53", "verify_dns", "approve", a custom step's name...) and its parallel group (0: runs
+  // alone), so that the recovery time (act/failover/recovery_time.h) can tell capacity from
+  // traffic and count a group once.
+  std::string block;
+  int parallel_group = 0;
 };
 
 struct JournalPlan {
@@ -54,6 +60,14 @@ struct JournalPlan {
   std::optional<TimePoint> ready_at;  // readiness passed (journaled before the first step)
   std::string fingerprint;            // of the steps it was started with (act/failover: plan_fingerprint)
   std::string owner;                  // the lease holder that began it
+  // What the executor cannot see itself, for the recovery time (act/failover/recovery_time.h), all
+  // wall clock. failing_since: the first failing round of the source region's streak (nullopt for
+  // a plan an operator asked for with no failure seen). decided_at: when the policy decided, or
+  // the operator asked. started_at: when it became running (created_at for a plan begun running;
+  // the approval's run for a proposal); the journal sets it, begin_plan and finish_plan to running.
+  std::optional<TimePoint> failing_since;
+  std::optional<TimePoint> decided_at;
+  std::optional<TimePoint> started_at;
 };
 
 // The answer to a journal write. fenced: a newer generation of the application exists, so this
@@ -99,7 +113,8 @@ class FailoverJournal {
   virtual StoreResult<std::int64_t> next_generation(const std::string& app) = 0;
   // Records a new plan (running or proposed), in one transaction with two checks: fenced unless
   // `plan.generation` is newer than every plan of the app; conflict unless `owner` holds the
-  // app's lease, unexpired at `plan.created_at`.
+  // app's lease, unexpired at `plan.created_at`. A plan begun running gets started_at =
+  // created_at (`plan.started_at` is not read).
   virtual StoreResult<JournalWrite> begin_plan(const JournalPlan& plan, const std::string& owner) = 0;
   // Like begin_plan, and in the same transaction moves plan `superseded` from running to fenced:
   // a rollback of a running plan is a new generation, so the old runner is fenced at its next write.
@@ -115,7 +130,8 @@ class FailoverJournal {
   // Readiness passed for a running plan: a resume without this mark checks readiness again.
   virtual StoreResult<JournalWrite> mark_ready(const std::string& app, std::int64_t generation, TimePoint at) = 0;
   // Moves the plan from `expected` to `state`. Fenced like record_step; conflict when the plan is
-  // not in `expected` (its state stays as it is).
+  // not in `expected` (its state stays as it is). Moving an approved proposal to running sets its
+  // started_at to `at`.
   virtual StoreResult<JournalWrite> finish_plan(const std::string& app, std::int64_t generation, PlanState expected,
                                                 PlanState state, TimePoint at, const std::string& detail) = 0;
 

@@ -42,6 +42,12 @@ StoreResult<void> run(Statement& statement) {
   return {};
 }
 
+// An optional time as a nullable integer (unix microseconds).
+void bind_optional_time(Statement& statement, int index, const std::optional<TimePoint>& at) {
+  if (at) statement.bind(index, to_unix_us(*at));
+  else statement.bind_null(index);
+}
+
 std::string host_name() {
   std::array<char, 256> name{};
   if (gethostname(name.data(), name.size() - 1) != 0) return "unknown-host";
@@ -110,12 +116,14 @@ StoreResult<JournalWrite> SqliteFailoverJournal::insert_plan(const JournalPlan& 
     return JournalWrite::conflict;
   auto insert = Statement::prepare(db_.get(), R"sql(
 INSERT INTO failover_plans (app, generation, kind, from_region, to_region, state, created_at, updated_at, detail,
-                            fingerprint, owner)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9, ?10))sql");
+                            fingerprint, owner, failing_since, decided_at, started_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9, ?10, ?11, ?12, CASE WHEN ?6 = 'running' THEN ?7 END))sql");
   if (!insert) return failed(insert);
   insert->bind(1, plan.app).bind(2, plan.generation).bind(3, plan.kind).bind(4, plan.from).bind(5, plan.to);
   insert->bind(6, to_string(plan.state)).bind(7, to_unix_us(plan.created_at)).bind(8, plan.detail);
   insert->bind(9, plan.fingerprint).bind(10, owner);
+  bind_optional_time(*insert, 11, plan.failing_since);
+  bind_optional_time(*insert, 12, plan.decided_at);
   if (auto done = run(*insert); !done) return failed(done);
   return JournalWrite::ok;
 }
@@ -171,10 +179,12 @@ StoreResult<JournalWrite> SqliteFailoverJournal::record_step(const std::string& 
                                                              const JournalStep& step) {
   return fenced_write(app, generation, [&]() -> StoreResult<JournalWrite> {
     auto insert = Statement::prepare(
-        db_.get(), "INSERT INTO failover_steps (app, generation, step, name, phase, at, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+        db_.get(), "INSERT INTO failover_steps (app, generation, step, name, phase, at, detail, block, parallel_group) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
     if (!insert) return failed(insert);
     insert->bind(1, app).bind(2, generation).bind(3, step.step).bind(4, step.name).bind(5, to_string(step.phase));
-    insert->bind(6, to_unix_us(step.at)).bind(7, step.detail);
+    insert->bind(6, to_unix_us(step.at)).bind(7, step.detail).bind(8, step.block);
+    insert->bind(9, std::int64_t{step.parallel_group});
     if (auto done = run(*insert); !done) return failed(done);
     auto touch = Statement::prepare(db_.get(), "UPDATE failover_plans SET updated_at = ?3 WHERE app = ?1 AND generation = ?2");
     if (!touch) return failed(touch);
@@ -218,7 +228,8 @@ StoreResult<JournalWrite> SqliteFailoverJournal::finish_plan(const std::string& 
                                                              const std::string& detail) {
   return fenced_write(app, generation, [&]() -> StoreResult<JournalWrite> {
     auto update = Statement::prepare(db_.get(),
-                                     "UPDATE failover_plans SET state = ?3, updated_at = ?4, detail = ?5 "
+                                     "UPDATE failover_plans SET state = ?3, updated_at = ?4, detail = ?5, "
+                                     "started_at = CASE WHEN ?3 = 'running' THEN ?4 ELSE started_at END "
                                      "WHERE app = ?1 AND generation = ?2 AND state = ?6");
     if (!update) return failed(update);
     update->bind(1, app).bind(2, generation).bind(3, to_string(state)).bind(4, to_unix_us(at)).bind(5, detail);
@@ -231,7 +242,8 @@ StoreResult<JournalWrite> SqliteFailoverJournal::finish_plan(const std::string& 
 StoreResult<std::vector<JournalPlan>> SqliteFailoverJournal::plans(const std::string& app, int limit) {
   std::lock_guard lock(mutex_);
   auto select = Statement::prepare(db_.get(), R"sql(
-SELECT app, generation, kind, from_region, to_region, state, created_at, updated_at, detail, ready_at, fingerprint, owner
+SELECT app, generation, kind, from_region, to_region, state, created_at, updated_at, detail, ready_at, fingerprint, owner,
+       failing_since, decided_at, started_at
 FROM failover_plans WHERE app = ?1 ORDER BY generation DESC LIMIT ?2)sql");
   if (!select) return failed(select);
   auto scope = select->run();
@@ -256,6 +268,9 @@ FROM failover_plans WHERE app = ?1 ORDER BY generation DESC LIMIT ?2)sql");
     if (!select->is_null(9)) plan.ready_at = from_unix_us(select->int64(9));
     plan.fingerprint = select->text(10);
     plan.owner = select->text(11);
+    if (!select->is_null(12)) plan.failing_since = from_unix_us(select->int64(12));
+    if (!select->is_null(13)) plan.decided_at = from_unix_us(select->int64(13));
+    if (!select->is_null(14)) plan.started_at = from_unix_us(select->int64(14));
     out.push_back(std::move(plan));
   }
   return out;
@@ -268,7 +283,8 @@ StoreResult<std::optional<JournalPlan>> SqliteFailoverJournal::latest(const std:
   JournalPlan plan = std::move(newest->front());
   std::lock_guard lock(mutex_);
   auto select = Statement::prepare(
-      db_.get(), "SELECT step, name, phase, at, detail, undo_state FROM failover_steps WHERE app = ?1 AND generation = ?2 "
+      db_.get(), "SELECT step, name, phase, at, detail, undo_state, block, parallel_group FROM failover_steps "
+      "WHERE app = ?1 AND generation = ?2 "
       "ORDER BY id");
   if (!select) return failed(select);
   auto scope = select->run();
@@ -280,7 +296,7 @@ StoreResult<std::optional<JournalPlan>> SqliteFailoverJournal::latest(const std:
     const auto phase = from_name<StepPhase>(step_phase_names, select->text(2));
     if (!phase) return corrupt("failover step of " + app + " has an unknown phase");
     plan.steps.push_back({static_cast<int>(select->int64(0)), select->text(1), *phase, from_unix_us(select->int64(3)),
-                          select->text(4), select->text(5)});
+                          select->text(4), select->text(5), select->text(6), static_cast<int>(select->int64(7))});
   }
   return std::optional(std::move(plan));
 }

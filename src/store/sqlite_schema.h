@@ -205,6 +205,19 @@ CREATE TABLE failover_locks (
 );
 CREATE INDEX failover_locks_app ON failover_locks (app, id);
 )sql",
+    // Version 9: the recovery time of real executions (issue 18). Plans keep when the source's
+    // failing streak began, when the move was decided and when the plan began running; steps
+    // keep the plan key that made them and their parallel group. A plan that ran before this
+    // version started running when it was journaled (proposals excepted: unknown).
+    R"sql(
+ALTER TABLE failover_plans ADD COLUMN failing_since INTEGER;  -- unix microseconds; null: no failure seen
+ALTER TABLE failover_plans ADD COLUMN decided_at INTEGER;     -- null: not journaled (before version 9)
+ALTER TABLE failover_plans ADD COLUMN started_at INTEGER;     -- null: never ran
+UPDATE failover_plans SET started_at = created_at
+  WHERE state NOT IN ('proposed', 'approved', 'declined', 'expired', 'withdrawn');
+ALTER TABLE failover_steps ADD COLUMN block TEXT NOT NULL DEFAULT '';
+ALTER TABLE failover_steps ADD COLUMN parallel_group INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 // The newest schema version this binary knows.

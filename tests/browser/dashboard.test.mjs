@@ -2,7 +2,7 @@
 // running regionguard daemon: what the page shows must be what the API says, and a fault
 // injected while the page is open must show up live, without a reload.
 //
-//   node tests/browser/dashboard.test.mjs --url http://127.0.0.1:PORT --dir DIR [--token T]
+//   node tests/browser/dashboard.test.mjs --url http://127.0.0.1:PORT --dir DIR [--token T] [--expect-recovery]
 //
 // The fault is asked for through files, so that the process that owns the DNS fault proxy (the
 // C++ test, tests/integration/dashboard_browser_test.cpp) injects it: this script creates
@@ -20,6 +20,8 @@ const { values: options } = parseArgs({
     url: { type: 'string' },
     dir: { type: 'string' },
     token: { type: 'string', default: 'dashboard-test-token' },
+    // The API shows an application's recovery time (a plan ran): the panel must show it.
+    'expect-recovery': { type: 'boolean', default: false },
     chromium: { type: 'string', default: process.env.RG_CHROMIUM || '/usr/bin/chromium' },
     'fault-timeout': { type: 'string', default: '15' },
   },
@@ -354,6 +356,15 @@ async function main() {
       if (!applications.length && !appsText.includes('No applications configured')) fail(`failover panel "${appsText}" for no applications`);
       const buttons = await page.locator('#applications .app button[data-action]').count();
       if (buttons !== 2 * applications.length) fail(`${buttons} approve/roll back buttons for ${applications.length} applications`);
+      // "recovered in 41 s: detect 3 s, ...": the panel shows the API's line for each application.
+      const recovering = applications.filter((a) => a.recovery?.text);
+      if (options['expect-recovery'] && !recovering.length) fail('the API shows no recovery time to look for');
+      for (const a of recovering) {
+        const selector = `#applications .app[data-app="${a.name}"] .recovery`;
+        await page.waitForFunction(([sel, text]) => document.querySelector(sel)?.textContent.includes(text),
+          [selector, a.recovery.text], { timeout: 10000 })
+          .catch(async () => fail(`the failover panel of ${a.name} shows "${await page.locator(selector).textContent({ timeout: 1000 }).catch(() => 'no recovery')}", not "${a.recovery.text}"`));
+      }
     });
 
     await check('Probe now shows the error JSON with a wrong token, and is accepted with the right one', async () => {

@@ -113,6 +113,8 @@ const state = () => ({ summary: summaryJson(), regions: regionsJson(), endpoints
 const APPLICATIONS = [{
   name: 'checkout', state: 'primary_healthy', active_region: 'us-east-1',
   plan: { name: 'us-east-1 → us-west-2' }, steps: [{ name: 'Promote RDS replica', status: 'pending' }], history: [],
+  recovery: { generation: 1, outcome: 'recovered', running: false, resumed: false, total_ms: 41000,
+    text: 'recovered in 41 s: detect 3 s, decide 0 s, readiness 1 s, scale 30 s, traffic 4 s, verify 2 s, settle 1 s' },
 }];
 
 function send(res, status, body, headers = {}) {

@@ -11,6 +11,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <filesystem>
@@ -42,8 +43,14 @@ const std::string token = "dashboard-test-token";  // server.token needs at leas
 // Where the screenshots are kept after the temporary directory is gone: beside the binary.
 const fs::path artifacts = fs::path(RG_BINARY).parent_path() / "test-artifacts";
 
-// The status of GET http://127.0.0.1:PORT/TARGET, or nullopt if the server did not answer.
-std::optional<unsigned> http_status(std::uint16_t port, const std::string& target) {
+struct Reply {
+  unsigned status = 0;
+  std::string body;
+};
+
+// A request to http://127.0.0.1:PORT/TARGET with the token; nullopt if the server did not answer.
+std::optional<Reply> http_call(std::uint16_t port, boost::beast::http::verb verb, const std::string& target,
+                               const std::string& body = "") {
   namespace beast = boost::beast;
   namespace http = beast::http;
   try {
@@ -51,16 +58,35 @@ std::optional<unsigned> http_status(std::uint16_t port, const std::string& targe
     beast::tcp_stream stream(io);
     stream.expires_after(2s);
     stream.connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
-    http::request<http::empty_body> request{http::verb::get, target, 11};
+    http::request<http::string_body> request{verb, target, 11};
     request.set(http::field::host, "127.0.0.1");
+    request.set(http::field::authorization, "Bearer " + token);
+    if (verb == http::verb::post) {
+      request.set(http::field::content_type, "application/json");
+      request.body() = body;
+      request.prepare_payload();
+    }
     http::write(stream, request);
     beast::flat_buffer buffer;
     http::response<http::string_body> response;
     http::read(stream, buffer, response);
-    return response.result_int();
+    return Reply{response.result_int(), response.body()};
   } catch (const std::exception&) {
     return std::nullopt;
   }
+}
+
+// The status of GET http://127.0.0.1:PORT/TARGET, or nullopt if the server did not answer.
+std::optional<unsigned> http_status(std::uint16_t port, const std::string& target) {
+  const auto reply = http_call(port, boost::beast::http::verb::get, target);
+  return reply ? std::optional(reply->status) : std::nullopt;
+}
+
+// GET /api/v1/failover/web as JSON (null while it does not answer 200).
+nlohmann::json application(std::uint16_t port) {
+  const auto reply = http_call(port, boost::beast::http::verb::get, "/api/v1/failover/web");
+  if (!reply || reply->status != 200) return nullptr;
+  return nlohmann::json::parse(reply->body, nullptr, false);
 }
 
 class DashboardBrowserTest : public testing::Test {
@@ -91,7 +117,18 @@ class DashboardBrowserTest : public testing::Test {
                            "server:\n"
                            "  listen: \"127.0.0.1:" << port << "\"\n"
                            "  web_root: \"" << web_root.string() << "\"\n"
-                           "  token: " << token << "\n";
+                           "  token: " << token << "\n"
+                           // An application whose only traffic step is the data-plane gate, moved
+                           // once by the test so that the failover panel has a recovery time to show.
+                           "applications:\n"
+                           "  web:\n"
+                           "    primary: us-east-1\n"
+                           "    secondaries: [eu-west-1]\n"
+                           "    checks:\n"
+                           "      us-east-1: [dynamodb.us-east-1.example.test, s3.us-east-1.example.test]\n"
+                           "      eu-west-1: [dynamodb.eu-west-1.example.test]\n"
+                           "    policy: { mode: dry-run }\n"
+                           "    plan: { gate: true, settle: 1s }\n";
     return path.string();
   }
 
@@ -122,6 +159,36 @@ TEST_F(DashboardBrowserTest, ShowsWhatTheApiSaysAndAFaultLiveWithoutAReload) {
     std::this_thread::sleep_for(100ms);
   }
 
+  // An operator's move to eu-west-1 once its check has reported (readiness wants the target
+  // judged healthy), and its recovery time in the API: what the failover panel must show.
+  const auto judged_by = std::chrono::steady_clock::now() + 30s;
+  while (true) {
+    const auto app = application(port);
+    bool judged = false;
+    if (app.is_object())
+      for (const auto& region : app["regions"])
+        judged = judged || (region["region"] == "eu-west-1" && region["reported"] == true && region["failing"] == false);
+    if (judged) break;
+    ASSERT_LT(std::chrono::steady_clock::now(), judged_by) << "eu-west-1 never reported healthy: " << app.dump();
+    std::this_thread::sleep_for(100ms);
+  }
+  const auto executed = http_call(port, boost::beast::http::verb::post, "/api/v1/failover/web/execute",
+                                  R"({"to": "eu-west-1"})");
+  ASSERT_TRUE(executed && executed->status == 202u) << (executed ? executed->body : "no answer");
+  const auto moved_by = std::chrono::steady_clock::now() + 30s;
+  nlohmann::json recovery;
+  while (true) {
+    const auto app = application(port);
+    if (app.is_object() && app["recovery"].is_object() && app["recovery"]["running"] == false) {
+      recovery = app["recovery"];
+      break;
+    }
+    ASSERT_LT(std::chrono::steady_clock::now(), moved_by) << "the move never ended: " << app.dump()
+                                                          << test::file_tail(daemon_log);
+    std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_EQ(recovery["outcome"], "completed") << recovery.dump(2);  // asked for: no failure to count from
+
   for (const auto* name : {"dashboard.png", "dashboard-narrow.png", "dashboard-failure.png"}) {
     fs::remove(artifacts / name);  // never mistake an earlier run's picture for this one's
   }
@@ -129,7 +196,8 @@ TEST_F(DashboardBrowserTest, ShowsWhatTheApiSaysAndAFaultLiveWithoutAReload) {
   const auto work = dir_.path() / "browser";
   fs::create_directories(work);
   test::ChildProcess browser({node->string(), (browser_dir / "dashboard.test.mjs").string(), "--url",
-                              "http://127.0.0.1:" + std::to_string(port), "--dir", work.string(), "--token", token},
+                              "http://127.0.0.1:" + std::to_string(port), "--dir", work.string(), "--token", token,
+                              "--expect-recovery"},
                              browser_log);
 
   // Serve the script's fault request while it runs; it gives up by itself, this is a backstop.

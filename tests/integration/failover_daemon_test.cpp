@@ -7,6 +7,7 @@
 // and a SIGKILL in the middle of a plan.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -273,6 +274,85 @@ TEST_F(FailoverDaemonTest, PrimaryFailsTrafficMovesOnceAndEveryEffectIsInPlace) 
   const auto alerts = daemon.get("/api/v1/alerts").body;
   EXPECT_NE(alerts.find("failover"), std::string::npos) << alerts;
   EXPECT_NE(test::file_tail(daemon.log(), 400).find("[FAILOVER]") , std::string::npos);
+}
+
+// Issue 18: where a real failover's time went. The primary fails, the daemon moves web to
+// us-west-2 against moto, knotd and its own gate, and the API, `failover status` and its --json
+// then show the breakdown from the first failing round to the settled plan: every phase of this
+// plan present, in the order they happened, back to back, adding up to the total.
+TEST_F(FailoverDaemonTest, AFailoverShowsWhereItsRecoveryTimeWent) {
+  test::Daemon daemon(options("automatic"));
+  proxy_.set_fault_for(std::string(kPrimaryCheck), DnsFault::nodata);
+  const auto moved = wait_until_idle_with(daemon, "us-west-2");
+  ASSERT_EQ(moved.value("active_region", ""), "us-west-2") << moved.dump(2) << test::file_tail(daemon.log(), 60);
+
+  const auto reply = daemon.get("/api/v1/failover/web");
+  ASSERT_EQ(reply.status, 200u) << reply.body;
+  const auto recovery = reply.json()["recovery"];
+  ASSERT_TRUE(recovery.is_object()) << reply.body;
+  EXPECT_EQ(recovery["generation"], 1);
+  EXPECT_EQ(recovery["outcome"], "recovered");
+  EXPECT_EQ(recovery["running"], false);
+  EXPECT_EQ(recovery["resumed"], false);
+
+  // The plan's steps by stage: the Auto Scaling group, the SSM parameter, then Route 53, the RFC
+  // 2136 update and the gate, then verify_dns, then the settling period.
+  std::vector<std::string> names;
+  std::int64_t sum = 0;
+  const auto& phases = recovery["phases"];
+  ASSERT_FALSE(phases.empty()) << recovery.dump(2);
+  for (std::size_t i = 0; i < phases.size(); ++i) {
+    names.push_back(phases[i]["name"]);
+    sum += phases[i]["ms"].get<std::int64_t>();
+    EXPECT_GE(phases[i]["ms"].get<std::int64_t>(), 0) << phases[i].dump();
+    EXPECT_LE(phases[i]["from"].get<std::string>(), phases[i]["to"].get<std::string>()) << phases[i].dump();
+    if (i > 0) {
+      EXPECT_EQ(phases[i]["from"], phases[i - 1]["to"]) << "phases lie back to back: " << recovery.dump(2);
+    }
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"detect", "decide", "readiness", "scale", "data", "traffic", "verify",
+                                             "settle"}))
+      << recovery.dump(2);
+  EXPECT_EQ(sum, recovery["total_ms"].get<std::int64_t>()) << recovery.dump(2);
+  EXPECT_GT(phases[0]["ms"].get<std::int64_t>(), 0) << "two failing rounds a second apart before the decision";
+  EXPECT_GE(phases.back()["ms"].get<std::int64_t>(), 2000) << "settle: 2s";
+
+  // The milestones, in the order the plan reached them (fixed-width ISO 8601 compares as text).
+  std::vector<std::string> milestones;
+  for (const auto* key : {"failing_since", "decided_at", "started_at", "ready_at", "traffic_moved_at", "verified_at",
+                          "settled_at"}) {
+    ASSERT_TRUE(recovery[key].is_string()) << key << " missing: " << recovery.dump(2);
+    milestones.push_back(recovery[key]);
+  }
+  EXPECT_TRUE(std::ranges::is_sorted(milestones)) << recovery.dump(2);
+  EXPECT_EQ(phases[0]["from"], recovery["failing_since"]);
+  EXPECT_EQ(phases.back()["to"], recovery["settled_at"]);
+  const std::string text = recovery["text"];
+  EXPECT_TRUE(text.starts_with("recovered in ")) << text;
+
+  // The command line reads the same journal and says the same.
+  const auto config = (daemon.dir().path() / "regionguard.yaml").string();
+  const auto cli = [&](std::vector<std::string> args, const std::string& name) {
+    args.insert(args.begin(), RG_BINARY);
+    args.insert(args.end(), {"-c", config});
+    const auto out = daemon.dir().path() / (name + ".out");
+    const int status = test::run_command(args, out);
+    return std::pair{status, read_file(out)};
+  };
+  const auto [status, said] = cli({"failover", "status", "web"}, "status");
+  EXPECT_EQ(status, 0) << said;
+  EXPECT_NE(said.find("recovery time of #1: " + text), std::string::npos) << said;
+  EXPECT_NE(said.find("traffic moved: " + recovery["traffic_moved_at"].get<std::string>()), std::string::npos) << said;
+  const auto [json_status, json_said] = cli({"failover", "status", "web", "--json"}, "status-json");
+  ASSERT_EQ(json_status, 0) << json_said;
+  // The output file holds stderr too (the configuration's warnings come first): the JSON is the
+  // object that starts a line.
+  const auto object = json_said.starts_with("{") ? 0 : json_said.find("\n{");
+  ASSERT_NE(object, std::string::npos) << json_said;
+  const auto listed = json::parse(json_said.substr(object), nullptr, false);
+  ASSERT_TRUE(listed.is_object()) << json_said;
+  EXPECT_EQ(listed["recovery"]["total_ms"], recovery["total_ms"]) << json_said;
+  EXPECT_EQ(listed["recovery"]["phases"], recovery["phases"]) << json_said;
 }
 
 TEST_F(FailoverDaemonTest, ManualApprovalWaitsForTheOperator) {

@@ -69,6 +69,12 @@ function applicationPanel(app) {
       field('Active region', describe(app.active_region ?? app.primary)),
       field('Plan', describe(app.plan)),
       field('Steps', describeList(app.steps ?? app.plan?.steps)),
+      // Where the running plan's time goes, or where the last one's went (docs/api.md `recovery`):
+      // "recovered in 41 s: detect 3 s, decide 0 s, scale 30 s, traffic 4 s, verify 4 s".
+      field('Recovery', app.recovery?.text
+        ? el('span', { class: 'recovery', dataset: { generation: String(app.recovery.generation) } },
+          `#${app.recovery.generation} ${app.recovery.text}`)
+        : '—'),
       field('History', describeList(app.history))),
     el('div', { class: 'actions' },
       el('button', { type: 'button', dataset: { action: 'approve' },

@@ -41,6 +41,7 @@ PlanStep settle_step(aws::AwsScheduler& scheduler, std::string to, Millis settle
   PlanStep step;
   step.name = "settle: " + to + " healthy for " + std::to_string(settle.count() / 1000) + "s";
   step.description = "the checks of " + to + " must stay healthy while traffic moves; a failure rolls back";
+  step.block = "settle";  // the recovery time's last phase (recovery_time.h)
   step.action = [](StepCallback done) { done(""); };  // the verification is the step
   step.verify = [&scheduler, to, settle, problem = std::move(problem)](StepCallback done) {
     // On the monotonic clock: a wall-clock jump neither cuts the settle period short nor makes a

@@ -31,6 +31,15 @@ std::string describe(const JournalPlan& plan) {
 
 Refusal refuse(RefusalKind kind, std::string message) { return Refusal{kind, std::move(message)}; }
 
+// The first failing round of the source region's streak, on the wall clock: the policy measures
+// the streak on the monotonic clock (failing_for), so it is counted back from the round's time.
+std::optional<TimePoint> failing_since(const FailoverDecision& decision, TimePoint now) {
+  const auto source = std::ranges::find(decision.regions, decision.from, &RegionAssessment::region);
+  // A failback leaves a healthy region: there is no failure to count from.
+  if (source == decision.regions.end() || (!source->failing && !source->down)) return std::nullopt;
+  return now - source->failing_for;
+}
+
 // What an operator does when a plan stopped past its point of no return: the page's runbook.
 std::string halted_runbook(const std::string& app, const JournalPlan& record, const PlanReport& report) {
   std::string taken;
@@ -82,6 +91,8 @@ struct FailoverController::Application {
   bool watching = false;             // another process (or nobody) held the lease when last asked
   std::optional<Lease> lease;        // as the last renewal found it: ours, or another process's live one
   std::optional<PlanReport> last_report;  // the last plan run here, once it ended
+  // Its recovery time, shown while the journal's newest plan is one that never ran (a proposal).
+  std::optional<RecoveryTime> recovery;
   LockState lock;                    // as the journal says at the latest round
   std::optional<JournalPlan> left_running;  // by a crash: resumed or rolled back at the first round that judges it
   std::optional<JournalPlan> superseded;    // a running plan an operator rolls back: undone once its runner stops
@@ -351,10 +362,10 @@ void FailoverController::carry_out(Application& app, const FailoverDecision& dec
       app.logged_journal_error.clear();
       announce(app, AlertSeverity::critical, "starting " + plan->kind + " " + decision.from + " -> " + decision.to +
                                                  ": " + decision.reason);
-      execute(app, std::move(*plan), *generation, Start::fresh);
+      execute(app, std::move(*plan), *generation, Start::fresh, {failing_since(decision, now), now});
       return;
     }
-    case DecisionAction::propose: return propose(app, decision.to, decision.reason, now);
+    case DecisionAction::propose: return propose(app, decision, now);
     case DecisionAction::dry_run:
       // Counted as a move, so that cool-down and the hourly limit pace the dry runs too.
       app.dry_run_moves.push_back({now, decision.kind == DecisionKind::failback});
@@ -418,19 +429,20 @@ std::string FailoverController::default_target(const Application& app) const {
   return app.active == app.config.primary ? app.config.secondaries.front() : app.config.primary;
 }
 
-Started FailoverController::execute(Application& app, Plan plan, std::int64_t generation, Start how) {
+Started FailoverController::execute(Application& app, Plan plan, std::int64_t generation, Start how,
+                                    PlanOrigin origin) {
   app.pending.reset();
   app.log.clear();
   const Started started{generation, plan.kind, plan.from, plan.to, std::nullopt};
   app.running = JournalPlan{app.config.name, generation, plan.kind, plan.from, plan.to, PlanState::running,
-                            now(), now(), "", {}, {}, {}, {}};
+                            now(), now(), "", {}, {}, {}, {}, {}, {}, {}};
   app.moves.push_back({now(), plan.kind == "failback"});
   signals_.push_back({app.config.name, plan.to, plan.kind + " " + plan.from + " -> " + plan.to + " started"});
   auto done = [this, alive = alive_, &app](PlanReport report) {
     if (*alive) finished(app, report);
   };
   if (how == Start::approved) executor_.run_approved(std::move(plan), generation, std::move(done));
-  else executor_.run(std::move(plan), generation, std::move(done));
+  else executor_.run(std::move(plan), generation, std::move(done), origin);
   return started;
 }
 
@@ -470,6 +482,9 @@ void FailoverController::finished(Application& app, const PlanReport& report) {
     lock(app, report.generation, std::string(to_string(report.outcome)) + ": " + report.reason);
   signals_.push_back({app.config.name, record.to, what});
   sync_with_journal(app);
+  if (const auto latest = journal_->latest(app.config.name); latest && *latest && (*latest)->generation == report.generation)
+    if ((app.recovery = recovery_time(**latest, now())))
+      spdlog::info("failover {} #{}: {}", app.config.name, report.generation, app.recovery->text);
 }
 
 void FailoverController::lock(Application& app, std::int64_t generation, const std::string& reason) {
@@ -517,7 +532,7 @@ void FailoverController::start_superseding_rollback(Application& app) {
   }
   plan->kind = "rollback";
   app.running = JournalPlan{app.config.name, app.rollback_generation, "rollback", record.to, record.from,
-                            PlanState::running, now(), now(), "", {}, {}, {}, {}};
+                            PlanState::running, now(), now(), "", {}, {}, {}, {}, {}, {}, {}};
   executor_.undo_superseded(std::move(*plan), record, app.rollback_generation,
                             [this, alive = alive_, &app](PlanReport report) {
                               if (*alive) finished(app, report);
@@ -531,14 +546,19 @@ void FailoverController::journal_failed(Application& app, const std::string& wha
   app.logged_journal_error = what;
 }
 
-void FailoverController::propose(Application& app, const std::string& to, const std::string& reason, TimePoint now) {
+void FailoverController::propose(Application& app, const FailoverDecision& decision, TimePoint now) {
+  const auto& to = decision.to;
+  const auto& reason = decision.reason;
   const auto generation = journal_->next_generation(app.config.name);
   if (!generation) {
     journal_failed(app, "cannot read the journal: " + generation.error().message);
     return;
   }
   JournalPlan proposal{app.config.name, *generation, to == app.config.primary ? "failback" : "failover",
-                       app.active, to, PlanState::proposed, now, now, reason, {}, {}, {}, {}};
+                       app.active, to, PlanState::proposed, now, now, reason, {}, {}, {}, {}, {}, {}, {}};
+  // The approved run keeps them: its recovery time counts from the failure, the wait included.
+  proposal.failing_since = failing_since(decision, now);
+  proposal.decided_at = now;
   const auto written = journal_->begin_plan(proposal, setup_.holder.owner);
   if (!written || *written != JournalWrite::ok) {
     journal_failed(app, "cannot journal the proposal: " +
@@ -731,7 +751,7 @@ Answer<Started> FailoverController::execute(const std::string& name, std::string
   }
   announce(*app, AlertSeverity::critical,
            "starting " + plan->kind + " " + app->active + " -> " + to + " (requested on " + std::string(by) + ")");
-  return execute(*app, std::move(*plan), *generation, Start::fresh);
+  return execute(*app, std::move(*plan), *generation, Start::fresh, {std::nullopt, now()});
 }
 
 // An approval pause of the running plan, answered whoever runs it: this daemon, or a command line
@@ -829,7 +849,8 @@ Answer<Started> FailoverController::supersede_running(Application& app, const Jo
     return std::unexpected(refuse(RefusalKind::unavailable, "cannot read the running plan from the journal"));
   const auto generation = running.generation + 1;
   JournalPlan rollback{name, generation, "rollback", running.to, running.from, PlanState::running,
-                       now(), now(), "requested on " + std::string(by), {}, {}, {}, {}};
+                       now(), now(), "requested on " + std::string(by), {}, {}, {}, {}, {}, {}, {}};
+  rollback.decided_at = rollback.created_at;
   const auto written = journal_->supersede(rollback, running.generation, setup_.holder.owner);
   if (!written)
     return std::unexpected(refuse(RefusalKind::unavailable, "cannot write the journal: " + written.error().message));
@@ -924,6 +945,9 @@ ApplicationStatus FailoverController::status_of(const Application& app) const {
   status.steps = app.log;
   status.last_report = app.last_report;
   status.history = app.history;
+  status.recovery = app.recovery;
+  if (const auto latest = journal_->latest(app.config.name); latest && *latest)
+    if (auto recovery = recovery_time(**latest, now())) status.recovery = std::move(recovery);
   status.dry_run = app.dry_run;
   status.dry_run_to = app.dry_run_to;
   return status;

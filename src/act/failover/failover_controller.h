@@ -160,8 +160,8 @@ class FailoverController {
   // Builds the plan from `from` to `to`; the error says why it cannot be built.
   std::expected<Plan, std::string> build_plan(Application& app, const std::string& from, const std::string& to);
   enum class Start { fresh, approved };
-  Started execute(Application& app, Plan plan, std::int64_t generation, Start how);
-  void propose(Application& app, const std::string& to, const std::string& reason, TimePoint now);
+  Started execute(Application& app, Plan plan, std::int64_t generation, Start how, PlanOrigin origin = {});
+  void propose(Application& app, const FailoverDecision& decision, TimePoint now);
   void dry_run(Application& app, const std::string& to, const std::string& reason);
   void sync_with_journal(Application& app);
   // An approved proposal runs when its source is still down (or the controller cannot judge it).

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "act/failover/plan_executor.h"
+#include "act/failover/recovery_time.h"
 #include "decide/failover_decision.h"
 #include "store/failover_journal.h"
 
@@ -87,6 +88,8 @@ struct ApplicationStatus {
   std::vector<std::string> steps;            // the running (or last) plan's report lines
   std::optional<PlanReport> last_report;     // the last plan this process ran, once it ended
   std::vector<JournalPlan> history;          // newest first
+  // Where the time of the running plan, or of the last one that ran, went (recovery_time.h).
+  std::optional<RecoveryTime> recovery;
   std::optional<PlanReport> dry_run;
   std::string dry_run_to;
 };

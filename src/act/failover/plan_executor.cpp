@@ -45,22 +45,25 @@ bool may_have_taken_effect(StepPhase phase) {
 class PlanRun : public std::enable_shared_from_this<PlanRun> {
  public:
   PlanRun(boost::asio::any_io_executor executor, FailoverJournal* journal, Clock clock, ExecutorSettings settings,
-          PlanProgress progress, Plan plan, std::int64_t generation, PlanDone done)
+          PlanProgress progress, Plan plan, std::int64_t generation, PlanDone done, PlanOrigin origin = {})
       : executor_(std::move(executor)),
         journal_(journal),
         clock_(std::move(clock)),
         settings_(std::move(settings)),
         progress_(std::move(progress)),
         plan_(std::move(plan)),
-        done_(std::move(done)) {
+        done_(std::move(done)),
+        origin_(origin) {
     report_.generation = generation;
     if (plan_.facts) plan_.facts->generation = generation;  // custom steps hand it on
   }
 
   void start() {
     JournalPlan record{plan_.app, report_.generation, plan_.kind, plan_.from, plan_.to, PlanState::running,
-                       clock_(),  clock_(),           "",         {}, {}, {}, {}};
+                       clock_(),  clock_(),           "",         {}, {}, {}, {}, {}, {}, {}};
     record.fingerprint = plan_fingerprint(plan_);
+    record.failing_since = origin_.failing_since;
+    record.decided_at = origin_.decided_at.value_or(record.created_at);
     const auto begun = journal_->begin_plan(record, settings_.owner);
     if (begun && *begun == JournalWrite::conflict)
       return refuse("this process (" + settings_.owner + ") does not hold the lease of " + plan_.app);
@@ -194,7 +197,8 @@ class PlanRun : public std::enable_shared_from_this<PlanRun> {
     write(
         [this, index, phase, detail = std::move(detail)] {
           return journal_->record_step(plan_.app, report_.generation,
-                                       {static_cast<int>(index), plan_.steps[index].name, phase, clock_(), detail, ""});
+                                       {static_cast<int>(index), plan_.steps[index].name, phase, clock_(), detail, "",
+                                        plan_.steps[index].block, plan_.steps[index].parallel_group});
         },
         std::move(next));
   }
@@ -484,6 +488,7 @@ class PlanRun : public std::enable_shared_from_this<PlanRun> {
   PlanProgress progress_;
   Plan plan_;
   PlanDone done_;
+  PlanOrigin origin_;  // journaled with a plan begun here (start)
   PlanReport report_;
   std::vector<std::size_t> applied_;  // steps whose action succeeded (or may have), in order
   std::vector<std::string> irreversible_applied_;
@@ -539,7 +544,8 @@ StoreResult<JournalWrite> answer_approval(FailoverJournal& journal, const Journa
   if (!waiting) return JournalWrite::conflict;
   return journal.record_step(record.app, record.generation,
                              {waiting->step, waiting->name, approve ? StepPhase::done : StepPhase::failed, at,
-                              (approve ? "approved on " : "declined on ") + by, ""});
+                              (approve ? "approved on " : "declined on ") + by, "", waiting->block,
+                              waiting->parallel_group});
 }
 
 std::string plan_fingerprint(const Plan& plan) {
@@ -558,9 +564,9 @@ std::string plan_fingerprint(const Plan& plan) {
   return hex.data();
 }
 
-void PlanExecutor::run(Plan plan, std::int64_t generation, PlanDone done) {
+void PlanExecutor::run(Plan plan, std::int64_t generation, PlanDone done, PlanOrigin origin) {
   std::make_shared<PlanRun>(executor_, &journal_, clock_, settings_, progress_, std::move(plan), generation,
-                            std::move(done))
+                            std::move(done), origin)
       ->start();
 }
 

@@ -23,6 +23,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -74,6 +75,15 @@ struct ExecutorSettings {
   std::chrono::milliseconds approval_poll{250};
 };
 
+// Why a plan runs, as far as the executor cannot see it, journaled with the plan for its recovery
+// time (act/failover/recovery_time.h). failing_since: the first failing round of the source
+// region's streak (wall clock); nullopt when an operator asked with no failure seen. decided_at:
+// when the policy decided or the operator asked; nullopt: when the plan begins.
+struct PlanOrigin {
+  std::optional<TimePoint> failing_since;
+  std::optional<TimePoint> decided_at;
+};
+
 enum class Recovery { resume, rollback };
 
 // The approval pause `record` (a running plan) waits at, if it waits at one: its `started` row.
@@ -99,7 +109,7 @@ class PlanExecutor {
 
   // Journals the plan as generation `generation` (fenced unless newer than every plan of the app,
   // refused unless the settings' owner holds the app's lease), checks readiness, then runs the steps.
-  void run(Plan plan, std::int64_t generation, PlanDone done);
+  void run(Plan plan, std::int64_t generation, PlanDone done, PlanOrigin origin = {});
   // Runs the journal's proposal `generation` (state approved) as that generation.
   void run_approved(Plan plan, std::int64_t generation, PlanDone done);
 

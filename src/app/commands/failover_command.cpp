@@ -14,6 +14,7 @@
 #include "aws/aws_session.h"
 #include "net/curl_multi.h"
 #include "app/cluster_wiring.h"
+#include "present/failover_api.h"
 #include "store/open_store.h"
 
 namespace rg {
@@ -52,6 +53,17 @@ void print_report(const act::PlanReport& report, std::ostream& out) {
   for (const auto& step : report.not_undone) out << "left as it is (irreversible): " << step << "\n";
 }
 
+// The moments a recovery reached, from the first failure on.
+void print_milestones(const act::RecoveryTime& recovery, std::ostream& out) {
+  const std::pair<std::string_view, const std::optional<TimePoint>*> milestones[] = {
+      {"first failure", &recovery.failing_since}, {"decided", &recovery.decided_at},
+      {"started", &recovery.started_at},          {"ready", &recovery.ready_at},
+      {"traffic moved", &recovery.traffic_moved_at}, {"verified", &recovery.verified_at},
+      {"settled", &recovery.settled_at}};
+  for (const auto& [what, at] : milestones)
+    if (*at) out << "  " << what << ": " << format_iso8601(**at) << "\n";
+}
+
 void print_status(const act::ApplicationStatus& app, std::ostream& out) {
   out << app.name << ": active region " << app.active_region << " (primary " << app.primary << ", mode " << app.mode
       << ")\n";
@@ -66,6 +78,11 @@ void print_status(const act::ApplicationStatus& app, std::ostream& out) {
   if (app.lock.locked)
     out << "LOCKED since " << format_iso8601(app.lock.at) << ": " << app.lock.reason
         << "\n  unlock: regionguard failover unlock " << app.name << " --reason \"...\"\n";
+  if (app.recovery) {
+    // Where the time went: the running plan's so far, or the last one that ran.
+    out << "recovery time of #" << app.recovery->generation << ": " << app.recovery->text << "\n";
+    print_milestones(*app.recovery, out);
+  }
   if (app.history.empty()) out << "no plans yet\n";
   for (const auto& plan : app.history) {
     out << "  #" << plan.generation << " " << plan.kind << " " << plan.from << " -> " << plan.to << "  "
@@ -181,6 +198,7 @@ CLI::App* add_failover_command(CLI::App& cli, FailoverCommandOptions& options) {
   failover->add_option("--to", options.to, "Target region (default: the first secondary, or back to the primary)");
   failover->add_flag("--dry-run", options.dry_run, "Check readiness and print the steps; change nothing");
   failover->add_option("--reason", options.reason, "unlock: why automation is safe again (journaled)");
+  failover->add_flag("--json", options.json, "status: print the application as GET /api/v1/failover/APP answers it");
   return failover;
 }
 
@@ -244,7 +262,8 @@ int run_failover_command(const Config& config, const FailoverCommandOptions& opt
   const auto& name = app->name;
 
   if (options.action == "status") {
-    print_status(*failover.status(name), out);
+    if (options.json) out << application_json(*failover.status(name)).dump(2) << "\n";
+    else print_status(*failover.status(name), out);
     return 0;
   }
   if (options.action == "unlock") {
@@ -335,6 +354,9 @@ int run_failover_command(const Config& config, const FailoverCommandOptions& opt
     return kNotCompleted;
   }
   print_report(*status->last_report, out);
+  // A drill prints it too (it runs this command): how long the move took, phase by phase.
+  if (status->recovery && status->recovery->generation == status->last_report->generation)
+    out << "recovery time: " << status->recovery->text << "\n";
   const auto wanted = started->rolls_back ? act::PlanOutcome::rolled_back : act::PlanOutcome::completed;
   return status->last_report->outcome == wanted ? 0 : kNotCompleted;
 }

@@ -1,6 +1,6 @@
 #pragma once
 // `regionguard failover plan|execute|approve|rollback|status|unlock APP [--to REGION] [--dry-run]
-// [--reason TEXT]`: an operator's hands on the failover controller. Plans are built from the
+// [--reason TEXT] [--json]`: an operator's hands on the failover controller. Plans are built from the
 // configuration (act/failover/failover_plan_builder.h) and journaled in the store's file, the same
 // journal the daemon uses. One process runs an application's plans at a time: when a live daemon
 // holds the application's owner lease, execute, approve and rollback are sent to it through its
@@ -20,6 +20,7 @@ struct FailoverCommandOptions {
   std::string to;  // empty: the first secondary when on the primary, else the primary
   bool dry_run = false;
   std::string reason;  // unlock: why automation is safe again (journaled)
+  bool json = false;   // status: the API's object of the application (docs/api.md) instead of text
 };
 
 // Adds the `failover` subcommand to `cli`; `options` is filled when it is parsed.

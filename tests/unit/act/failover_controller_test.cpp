@@ -153,7 +153,7 @@ class FailoverControllerTest : public ::testing::Test {
   void journal_left_running(TimePoint began, std::vector<JournalStep> steps = {}) {
     auto journal = open_journal();
     ASSERT_TRUE(journal->acquire_lease("shop", crashed_holder, began - 1s, 10s)->ours);
-    JournalPlan crashed{"shop", 1, "failover", "us-east-1", "us-west-2", PlanState::running, began, began, "", {}, {}, {}, {}};
+    JournalPlan crashed{"shop", 1, "failover", "us-east-1", "us-west-2", PlanState::running, began, began, "", {}, {}, {}, {}, {}, {}, {}};
     ASSERT_EQ(journal->begin_plan(crashed, crashed_holder.owner).value(), JournalWrite::ok);
     for (const auto& step : steps) ASSERT_EQ(journal->record_step("shop", 1, step).value(), JournalWrite::ok);
   }
@@ -200,6 +200,62 @@ TEST_F(FailoverControllerTest, AnOutageOfThePrimaryMovesTrafficOnceTheThirdFaili
   EXPECT_EQ(trace, (std::vector<std::string>{"do scale us-west-2", "do point at us-west-2"}));
   EXPECT_EQ(status().active_region, "us-west-2");
   EXPECT_EQ(journal_states(), (std::vector{PlanState::completed}));
+}
+
+// Issue 18: the journal keeps what the executor cannot see, so that the recovery time counts from
+// the failure. Rounds 10 s apart: us-east-1 fails first at +20 s, the third failing round decides
+// at +40 s, and the plan runs at once (the fake clock stands still while it runs).
+TEST_F(FailoverControllerTest, TheDaemonsMoveJournalsWhenTheFailureBeganAndWhenItWasDecided) {
+  start_daemon();
+  round(true);
+  round(false);
+  round(false);
+  round(false);
+  const auto plan = open_journal()->latest("shop").value().value();
+  EXPECT_EQ(plan.failing_since, t0 + 20s);
+  EXPECT_EQ(plan.decided_at, t0 + 40s);
+  EXPECT_EQ(plan.started_at, t0 + 40s);
+  const auto recovery = status().recovery.value();
+  EXPECT_EQ(recovery.outcome, "recovered");
+  ASSERT_FALSE(recovery.phases.empty());
+  EXPECT_EQ(recovery.phases.front().name, "detect");
+  EXPECT_EQ(recovery.phases.front().duration, 20s);
+  EXPECT_EQ(recovery.total, 20s);
+  EXPECT_TRUE(recovery.text.starts_with("recovered in 20 s: detect 20 s, decide 0 s, readiness 0 s")) << recovery.text;
+}
+
+TEST_F(FailoverControllerTest, AnApprovedProposalCountsTheOperatorsWaitAsApproval) {
+  config = shop_config(FailoverMode::manual_approval);
+  start_daemon();
+  round(true);
+  round(false);
+  round(false);
+  round(false);  // proposed at +40 s
+  pass(60s);     // the operator reads the page
+  ASSERT_TRUE(controller->approve("shop", "the API"));
+  run_until_idle();
+  const auto recovery = status().recovery.value();
+  std::vector<std::string> names;
+  for (const auto& phase : recovery.phases) names.push_back(phase.name);
+  ASSERT_GE(names.size(), 3u);
+  EXPECT_EQ(names[0], "detect");
+  EXPECT_EQ(names[1], "decide");
+  EXPECT_EQ(names[2], "approval");
+  EXPECT_EQ(recovery.phases[2].duration, 60s);
+  EXPECT_EQ(recovery.total, 80s);  // from the first failing round at +20 s
+}
+
+TEST_F(FailoverControllerTest, AnOperatorsMoveHasNoDetectionAndCountsFromTheRequest) {
+  start_daemon();
+  round(true);  // the target is judged healthy
+  ASSERT_TRUE(controller->execute("shop", "", "the API"));
+  run_until_idle();
+  const auto plan = open_journal()->latest("shop").value().value();
+  EXPECT_FALSE(plan.failing_since);
+  EXPECT_EQ(plan.decided_at, t0 + 10s);
+  const auto recovery = status().recovery.value();
+  EXPECT_EQ(recovery.outcome, "completed");
+  EXPECT_EQ(recovery.phases.front().name, "decide");
 }
 
 TEST_F(FailoverControllerTest, ExecuteWhileAPlanRunsIsRefusedNamingThePlanAndItsRunner) {
@@ -250,9 +306,9 @@ TEST_F(FailoverControllerTest, APlanLeftRunningByACrashIsRolledBackAtOnceWhenAnO
   // Another monitor began a plan and died inside "point at"; its lease ran out long ago.
   {
     const TimePoint began = t0 - 59min;
-    journal_left_running(began, {{0, "scale us-west-2", StepPhase::started, began, "", ""},
-                                 {0, "scale us-west-2", StepPhase::done, began, "", ""},
-                                 {1, "point at us-west-2", StepPhase::started, began, "", ""}});
+    journal_left_running(began, {{0, "scale us-west-2", StepPhase::started, began, "", "", "", 0},
+                                 {0, "scale us-west-2", StepPhase::done, began, "", "", "", 0},
+                                 {1, "point at us-west-2", StepPhase::started, began, "", "", "", 0}});
   }
   start_daemon();
   EXPECT_EQ(status().state, "running") << "it waits for the first round that judges us-east-1";
@@ -390,7 +446,7 @@ TEST_F(FailoverControllerTest, APlanLeftRunningIsResumedWhileItsSourceIsStillDow
 TEST_F(FailoverControllerTest, APlanLeftRunningLongerThanMaxResumeAgeIsRolledBackWhateverTheRoundsSay) {
   {
     const TimePoint began = t0 - 16min;
-    journal_left_running(began, {{0, "scale us-west-2", StepPhase::started, began, "", ""}});
+    journal_left_running(began, {{0, "scale us-west-2", StepPhase::started, began, "", "", "", 0}});
   }
   start_daemon();
   round(false);  // us-east-1 is failing, but what the plan knew is 16 minutes old

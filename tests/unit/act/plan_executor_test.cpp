@@ -162,7 +162,7 @@ TEST_F(PlanExecutorTest, ANewerPlanMidwayFencesTheOlderOneWithoutARollback) {
   auto slow = step(2);
   slow.action = [this](StepCallback done) {
     trace.push_back("do 2");
-    ASSERT_EQ(journal->begin_plan({"shop", 2, "failover", "us-west-2", "us-east-1", PlanState::running, t0, t0, "", {}, {}, {}, {}},
+    ASSERT_EQ(journal->begin_plan({"shop", 2, "failover", "us-west-2", "us-east-1", PlanState::running, t0, t0, "", {}, {}, {}, {}, {}, {}, {}},
                                   owner.owner)
                   .value(),
               JournalWrite::ok);
@@ -218,7 +218,7 @@ TEST_F(CrashRecoveryTest, ResumeRunsAgainFromTheInFlightStep) {
 TEST_F(CrashRecoveryTest, ACrashDuringARollbackFinishesTheRollbackEvenWhenAskedToResume) {
   auto record = crash_in_step_2();
   // The journal shows step 2's undo started and then the process died again.
-  ASSERT_EQ(journal->record_step("shop", 1, {1, "step 2", StepPhase::undo_started, t0, "", ""}).value(), JournalWrite::ok);
+  ASSERT_EQ(journal->record_step("shop", 1, {1, "step 2", StepPhase::undo_started, t0, "", "", "", 0}).value(), JournalWrite::ok);
   record = *journal->latest("shop").value();
   const auto report = recover(record, Recovery::resume);
   EXPECT_EQ(report.outcome, PlanOutcome::rolled_back);
@@ -322,7 +322,7 @@ TEST_F(PlanExecutorTest, AProcessWithoutTheLeaseCannotBeginAPlan) {
 // Section 1: an approval is a compare-and-set. The operator approved; before the daemon's round
 // came, another operator declined. The daemon must not run the declined plan.
 TEST_F(PlanExecutorTest, AProposalDeclinedBeforeItRunsIsNotRun) {
-  JournalPlan proposal{"shop", 1, "failover", "us-east-1", "us-west-2", PlanState::proposed, t0, t0, "", {}, {}, {}, {}};
+  JournalPlan proposal{"shop", 1, "failover", "us-east-1", "us-west-2", PlanState::proposed, t0, t0, "", {}, {}, {}, {}, {}, {}, {}};
   ASSERT_EQ(journal->begin_plan(proposal, owner.owner).value(), JournalWrite::ok);
   ASSERT_EQ(journal->finish_plan("shop", 1, PlanState::proposed, PlanState::declined, t0, "no").value(),
             JournalWrite::ok);
@@ -389,7 +389,7 @@ TEST_F(PlanExecutorTest, AFailureAfterAnIrreversibleStepThatClearsOnRetryComplet
 // Section 2: the process died after the plan was journaled but before readiness passed. The
 // resume must check readiness again, and a target that is no longer ready stops it.
 TEST_F(CrashRecoveryTest, AResumeWithoutAJournaledReadinessChecksReadinessAgain) {
-  JournalPlan begun{"shop", 1, "failover", "us-east-1", "us-west-2", PlanState::running, t0, t0, "", {}, {}, {}, {}};
+  JournalPlan begun{"shop", 1, "failover", "us-east-1", "us-west-2", PlanState::running, t0, t0, "", {}, {}, {}, {}, {}, {}, {}};
   ASSERT_EQ(journal->begin_plan(begun, owner.owner).value(), JournalWrite::ok);
   const auto record = journal->latest("shop").value().value();
   ASSERT_FALSE(record.ready_at);
@@ -463,7 +463,7 @@ TEST_F(CrashRecoveryTest, ARollbackOfARunningPlanIsANewGenerationThatFencesTheOl
   io.run();
   io.restart();
   const auto record = journal->latest("shop").value().value();
-  JournalPlan rollback{"shop", 2, "rollback", "us-west-2", "us-east-1", PlanState::running, t0, t0, "", {}, {}, {}, {}};
+  JournalPlan rollback{"shop", 2, "rollback", "us-west-2", "us-east-1", PlanState::running, t0, t0, "", {}, {}, {}, {}, {}, {}, {}};
   ASSERT_EQ(journal->supersede(rollback, 1, owner.owner).value(), JournalWrite::ok);
   trace.clear();
   PlanReport report;
@@ -478,7 +478,7 @@ TEST_F(CrashRecoveryTest, ARollbackOfARunningPlanIsANewGenerationThatFencesTheOl
   EXPECT_EQ(plans[0].state, PlanState::rolled_back);
   EXPECT_EQ(plans[1].state, PlanState::fenced);
   // The old runner wakes up: its next write is fenced, so it changes nothing more.
-  EXPECT_EQ(journal->record_step("shop", 1, {1, "step 2", StepPhase::done, t0, "", ""}).value(), JournalWrite::fenced);
+  EXPECT_EQ(journal->record_step("shop", 1, {1, "step 2", StepPhase::done, t0, "", "", "", 0}).value(), JournalWrite::fenced);
 }
 
 // Section 6: the journal cannot be written between two steps (an I/O error that passes). No step

@@ -47,6 +47,9 @@ class ApiHandlerGuardsTest : public testing::Test {
       return GateAnswer{region == active_, active_};
     };
     hooks.failover.gate_generation = [this] { return gate_generation_; };
+    hooks.failover.applications = [] {
+      return json::array({{{"name", "shop"}, {"recovery", {{"text", "recovered in 41 s: detect 3 s"}}}}});
+    };
     handler_.emplace(state_, probes_, std::move(options), std::move(hooks));
     const auto analyzed = analyzer_.analyze(test::first_round());
     state_.update(7, test::kNewYear + 1s, analyzed);
@@ -229,6 +232,18 @@ TEST_F(ApiHandlerGuardsTest, DotfilesUnderTheWebRootAreNeverServed) {
   EXPECT_EQ(answer("GET", "/").status, 200u);
   for (const char* target : {"/.env", "/.git/config", "/.git/", "/%2Egit/config"})
     EXPECT_EQ(answer("GET", target).status, 404u) << target;
+}
+
+// GET /api/v1/failover/{app}: one application's object of /applications, its recovery time
+// included; the operations stay POST-only.
+TEST_F(ApiHandlerGuardsTest, OneApplicationIsReadByNameAndAnUnknownOneIsNotFound) {
+  const auto shop = answer("GET", "/api/v1/failover/shop");
+  ASSERT_EQ(shop.status, 200u) << shop.body;
+  EXPECT_EQ(json::parse(shop.body)["recovery"]["text"], "recovered in 41 s: detect 3 s");
+  const auto nope = answer("GET", "/api/v1/failover/nope");
+  EXPECT_EQ(nope.status, 404u);
+  EXPECT_THAT(nope.body, testing::HasSubstr("no application 'nope'"));
+  EXPECT_EQ(answer("GET", "/api/v1/failover/shop/execute").status, 405u);
 }
 
 }  // namespace

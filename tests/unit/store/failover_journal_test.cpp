@@ -1,8 +1,10 @@
 // The failover journal: plans and their steps survive reopening the file, generations count up
 // per application, and a write for an older generation is fenced.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "store/sqlite_failover_journal.h"
+#include "store/sqlite_schema.h"
 #include "support/temp_dir.h"
 
 namespace rg {
@@ -11,7 +13,7 @@ namespace {
 const TimePoint t0 = from_unix_us(1'800'000'000'000'000);
 
 JournalPlan plan(std::int64_t generation, std::string app = "shop") {
-  return {std::move(app), generation, "failover", "us-east-1", "us-west-2", PlanState::running, t0, t0, "", {}, {}, {}, {}};
+  return {std::move(app), generation, "failover", "us-east-1", "us-west-2", PlanState::running, t0, t0, "", {}, {}, {}, {}, {}, {}, {}};
 }
 
 // Holders on another host: their processes cannot be looked at, only their expiry counts.
@@ -38,10 +40,10 @@ TEST_F(FailoverJournalTest, StepsArePersistedInOrderAndReadBackAfterReopening) {
     auto journal = open_owned();
     EXPECT_EQ(journal->next_generation("shop").value(), 1);
     ASSERT_EQ(journal->begin_plan(plan(1), remote_daemon.owner).value(), JournalWrite::ok);
-    ASSERT_EQ(journal->record_step("shop", 1, {0, "scale", StepPhase::started, t0, "", ""}).value(), JournalWrite::ok);
-    ASSERT_EQ(journal->record_step("shop", 1, {0, "scale", StepPhase::done, t0, "2 in service", ""}).value(),
+    ASSERT_EQ(journal->record_step("shop", 1, {0, "scale", StepPhase::started, t0, "", "", "", 0}).value(), JournalWrite::ok);
+    ASSERT_EQ(journal->record_step("shop", 1, {0, "scale", StepPhase::done, t0, "2 in service", "", "", 0}).value(),
               JournalWrite::ok);
-    ASSERT_EQ(journal->record_step("shop", 1, {1, "promote", StepPhase::started, t0, "", ""}).value(),
+    ASSERT_EQ(journal->record_step("shop", 1, {1, "promote", StepPhase::started, t0, "", "", "", 0}).value(),
               JournalWrite::ok);
     // What step 0's undo must put back goes on its started row.
     ASSERT_EQ(journal->record_undo_state("shop", 1, 0, R"({"desired":0})").value(), JournalWrite::ok);
@@ -72,7 +74,7 @@ TEST_F(FailoverJournalTest, AnOlderGenerationCanNeverOverwriteANewerOne) {
   ASSERT_EQ(j.begin_plan(plan(1), me).value(), JournalWrite::ok);
   ASSERT_EQ(j.begin_plan(plan(2), me).value(), JournalWrite::ok);
   // Generation 1's executor wakes up late: each of its writes is refused.
-  EXPECT_EQ(j.record_step("shop", 1, {0, "scale", StepPhase::done, t0, "", ""}).value(), JournalWrite::fenced);
+  EXPECT_EQ(j.record_step("shop", 1, {0, "scale", StepPhase::done, t0, "", "", "", 0}).value(), JournalWrite::fenced);
   EXPECT_EQ(j.finish_plan("shop", 1, PlanState::running, PlanState::completed, t0, "").value(), JournalWrite::fenced);
   EXPECT_EQ(j.record_undo_state("shop", 1, 0, "{}").value(), JournalWrite::fenced);
   // Nor can a plan reuse or go below the newest generation.
@@ -209,7 +211,7 @@ TEST_F(FailoverJournalTest, SupersedingARunningPlanFencesItsRunnerInOneTransacti
   rollback.kind = "rollback";
   ASSERT_EQ(journal->supersede(rollback, 1, me).value(), JournalWrite::ok);
   // The old runner's next write is refused: it stops before its next AWS call.
-  EXPECT_EQ(journal->record_step("shop", 1, {1, "promote", StepPhase::started, t0, "", ""}).value(),
+  EXPECT_EQ(journal->record_step("shop", 1, {1, "promote", StepPhase::started, t0, "", "", "", 0}).value(),
             JournalWrite::fenced);
   const auto plans = journal->plans("shop", 10).value();
   EXPECT_EQ(plans[1].state, PlanState::fenced);
@@ -243,6 +245,90 @@ TEST_F(FailoverJournalTest, ReadinessMarkFingerprintAndLocksAreKept) {
   EXPECT_FALSE(lock.locked);
   EXPECT_EQ(lock.reason, "unlocked: replica rebuilt");
   EXPECT_FALSE(journal->lock("blog").value().locked);
+}
+
+TEST_F(FailoverJournalTest, ThePlansRecoveryFactsAndTheStepsBlocksAreKept) {
+  {
+    auto journal = open_owned();
+    auto begun = plan(1);
+    begun.failing_since = t0 - std::chrono::seconds(3);
+    begun.decided_at = t0 - std::chrono::milliseconds(5);
+    ASSERT_EQ(journal->begin_plan(begun, remote_daemon.owner).value(), JournalWrite::ok);
+    ASSERT_EQ(journal->record_step("shop", 1, {0, "scale", StepPhase::started, t0, "", "", "ecs_services", 2}).value(),
+              JournalWrite::ok);
+    // A proposal has not started; it does when it is approved and run.
+    auto proposal = plan(1, "blog");
+    proposal.state = PlanState::proposed;
+    ASSERT_EQ(journal->begin_plan(proposal, remote_daemon.owner).value(), JournalWrite::ok);
+    EXPECT_FALSE(journal->latest("blog").value()->started_at);
+    ASSERT_EQ(journal->finish_plan("blog", 1, PlanState::proposed, PlanState::approved, t0, "").value(), JournalWrite::ok);
+    EXPECT_FALSE(journal->latest("blog").value()->started_at);
+    ASSERT_EQ(journal->finish_plan("blog", 1, PlanState::approved, PlanState::running, t0 + std::chrono::seconds(60), "")
+                  .value(),
+              JournalWrite::ok);
+  }
+  auto journal = SqliteFailoverJournal::open(path).value();
+  const auto shop = journal->latest("shop").value().value();
+  EXPECT_EQ(shop.failing_since, t0 - std::chrono::seconds(3));
+  EXPECT_EQ(shop.decided_at, t0 - std::chrono::milliseconds(5));
+  EXPECT_EQ(shop.started_at, t0);  // begun running: when it was journaled
+  ASSERT_EQ(shop.steps.size(), 1u);
+  EXPECT_EQ(shop.steps[0].block, "ecs_services");
+  EXPECT_EQ(shop.steps[0].parallel_group, 2);
+  EXPECT_EQ(journal->latest("blog").value()->started_at, t0 + std::chrono::seconds(60));
+  EXPECT_FALSE(journal->latest("blog").value()->failing_since) << "a plan with no failure seen keeps none";
+}
+
+// A raw SQLite handle, to build a journal as an older release left it.
+class RawDatabase {
+ public:
+  explicit RawDatabase(const std::string& path) { EXPECT_EQ(sqlite3_open(path.c_str(), &db_), SQLITE_OK); }
+  ~RawDatabase() { sqlite3_close(db_); }
+  RawDatabase(const RawDatabase&) = delete;
+  RawDatabase& operator=(const RawDatabase&) = delete;
+  void exec(const std::string& sql) {
+    char* error = nullptr;
+    EXPECT_EQ(sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK) << (error ? error : "");
+    sqlite3_free(error);
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+TEST_F(FailoverJournalTest, AVersion8JournalIsUpgradedKeepingItsPlansAndSteps) {
+  // A journal as release 8 wrote it: a completed failover with its steps, and a proposal.
+  {
+    RawDatabase raw(path);
+    for (int version = 0; version < 8; ++version) raw.exec(sqlite_schema::kSqliteMigrations[static_cast<std::size_t>(version)]);
+    raw.exec("PRAGMA user_version = 8");
+    const auto at = std::to_string(to_unix_us(t0));
+    raw.exec("INSERT INTO failover_plans (app, generation, kind, from_region, to_region, state, created_at, updated_at, "
+             "ready_at) VALUES ('shop', 1, 'failover', 'us-east-1', 'us-west-2', 'completed', " + at + ", " + at + ", " +
+             at + ")");
+    raw.exec("INSERT INTO failover_plans (app, generation, kind, from_region, to_region, state, created_at, updated_at) "
+             "VALUES ('blog', 1, 'failover', 'us-east-1', 'us-west-2', 'proposed', " + at + ", " + at + ")");
+    raw.exec("INSERT INTO failover_steps (app, generation, step, name, phase, at) VALUES ('shop', 1, 0, 'scale', "
+             "'done', " + at + ")");
+  }
+  auto journal = SqliteFailoverJournal::open(path);
+  ASSERT_TRUE(journal) << journal.error().message;
+  const auto shop = (*journal)->latest("shop").value().value();
+  EXPECT_EQ(shop.state, PlanState::completed);
+  EXPECT_EQ(shop.started_at, t0) << "a plan that ran started when it was journaled";
+  EXPECT_FALSE(shop.failing_since);
+  EXPECT_FALSE(shop.decided_at);
+  ASSERT_EQ(shop.steps.size(), 1u);
+  EXPECT_EQ(shop.steps[0].name, "scale");
+  EXPECT_EQ(shop.steps[0].block, "");
+  EXPECT_EQ(shop.steps[0].parallel_group, 0);
+  EXPECT_FALSE((*journal)->latest("blog").value()->started_at) << "a proposal never started";
+  // And the upgraded journal takes new plans with their facts.
+  ASSERT_TRUE((*journal)->acquire_lease("shop", remote_daemon, t0, std::chrono::seconds(30)).value().ours);
+  auto next = plan(2);
+  next.decided_at = t0;
+  ASSERT_EQ((*journal)->begin_plan(next, remote_daemon.owner).value(), JournalWrite::ok);
+  EXPECT_EQ((*journal)->latest("shop").value()->decided_at, t0);
 }
 
 }  // namespace
