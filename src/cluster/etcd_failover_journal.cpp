@@ -83,6 +83,8 @@ json step_json(const JournalStep& step) {
   put(j, "at", step.at);
   put(j, "detail", step.detail);
   put(j, "undo_state", step.undo_state);
+  put(j, "block", step.block);
+  put(j, "parallel_group", step.parallel_group);
   return j;
 }
 
@@ -94,6 +96,8 @@ JournalStep step_from(const json& j) {
   get(j, "at", step.at);
   get(j, "detail", step.detail);
   get(j, "undo_state", step.undo_state);
+  get(j, "block", step.block);
+  get(j, "parallel_group", step.parallel_group);
   return step;
 }
 
@@ -153,6 +157,9 @@ std::string plan_to_json(const JournalPlan& plan) {
   put(j, "ready_at", plan.ready_at);
   put(j, "fingerprint", plan.fingerprint);
   put(j, "owner", plan.owner);
+  put(j, "failing_since", plan.failing_since);
+  put(j, "decided_at", plan.decided_at);
+  put(j, "started_at", plan.started_at);
   j["steps"] = json::array();
   for (const auto& step : plan.steps) j["steps"].push_back(step_json(step));
   return j.dump();
@@ -175,6 +182,9 @@ StoreResult<JournalPlan> plan_from_json(std::string_view text) {
     get(j, "ready_at", plan.ready_at);
     get(j, "fingerprint", plan.fingerprint);
     get(j, "owner", plan.owner);
+    get(j, "failing_since", plan.failing_since);
+    get(j, "decided_at", plan.decided_at);
+    get(j, "started_at", plan.started_at);
     if (j.contains("steps"))
       for (const auto& step : j.at("steps")) plan.steps.push_back(step_from(step));
     return plan;
@@ -260,6 +270,8 @@ StoreResult<JournalWrite> EtcdFailoverJournal::insert_plan(const JournalPlan& pl
     stored.owner = owner;
     stored.steps.clear();
     stored.ready_at.reset();
+    // As the SQLite journal: a plan begun running started then; a proposal starts when approved.
+    stored.started_at = plan.state == PlanState::running ? std::optional(plan.created_at) : std::nullopt;
     EtcdTxn txn;
     txn.compare.push_back(compare(fence_.leader_key, EtcdCompare::Target::create_revision, *token));
     txn.compare.push_back(compare(gen_key, EtcdCompare::Target::mod_revision, mod_revision(snapshot->keys[0])));
@@ -375,6 +387,7 @@ StoreResult<JournalWrite> EtcdFailoverJournal::finish_plan(const std::string& ap
     if (plan.state != expected) return JournalWrite::conflict;
     plan.state = state;
     plan.updated_at = at;
+    if (state == PlanState::running) plan.started_at = at;
     plan.detail = detail;
     return JournalWrite::ok;
   });

@@ -575,7 +575,7 @@ TEST_F(FailoverControllerTest, ADaemonThatTakesTheLeaseOverFromAPredecessorResum
   {
     auto journal = open_journal();
     ASSERT_TRUE(journal->acquire_lease("shop", crashed_holder, t0 - 5s, 30s)->ours);
-    JournalPlan left{"shop", 1, "failover", "us-east-1", "us-west-2", PlanState::running, t0 - 5s, t0 - 5s, "", {}, {}, {}, {}};
+    JournalPlan left{"shop", 1, "failover", "us-east-1", "us-west-2", PlanState::running, t0 - 5s, t0 - 5s, "", {}, {}, {}, {}, {}, {}, {}};
     ASSERT_EQ(journal->begin_plan(left, crashed_holder.owner).value(), JournalWrite::ok);
   }
   start_daemon();
