@@ -268,11 +268,9 @@ struct ClusterAgent::State : std::enable_shared_from_this<State> {
       s.answered();
       s.agents.clear();
       s.unreadable.clear();
-      const auto had_leader = s.leader.has_value();
       s.leader.reset();
       for (const auto& kv : read->ranges.empty() ? std::vector<EtcdKeyValue>{} : read->ranges.front()) s.apply(kv, false);
-      if (had_leader && !s.leader) s.leader_gone();
-      if (!s.leader) s.campaign();
+      if (!s.leader) s.leader_gone();  // whoever led (this agent too) is gone: campaign
       s.revision = read->revision;
       s.watch = s.client.watch(
           prefix, prefix_end(prefix), s.revision + 1,

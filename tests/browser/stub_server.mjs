@@ -156,6 +156,7 @@ const server = createServer((req, res) => {
     case '/api/v1/endpoints': return send(res, 200, endpoints.map(endpointJson));
     case '/api/v1/alerts': return send(res, 200, []);
     case '/api/v1/applications': return send(res, 200, options.apps ? APPLICATIONS : []);
+    case '/api/v1/cluster': return send(res, 200, { clustered: false });
     case '/api/v1/trends': {
       if (url.searchParams.has('from')) {
         const from = Date.parse(url.searchParams.get('from'));

@@ -112,6 +112,7 @@ TEST_F(ApiTest, SummaryRegionsAndEndpointsAgree) {
 
   EXPECT_EQ(daemon.get("/api/v1/alerts").body, "[]");
   EXPECT_EQ(daemon.get("/api/v1/applications").body, "[]");
+  EXPECT_EQ(daemon.get("/api/v1/cluster").json(), (json{{"clustered", false}})) << "a daemon alone says so";
   EXPECT_GE(daemon.get("/api/v1/trends").json().size(), 1u);
   EXPECT_EQ(daemon.get("/healthz").json(), (json{{"status", "ok"}}));
 

@@ -1,7 +1,7 @@
 // The cluster panel (GET /api/v1/cluster, issue 17): the agents — which one leads, when each
 // last probed, whether it runs the same applications — and, per application, the vantage ×
 // region matrix of verdicts, so "who sees what" is one glance. Hidden when the daemon runs alone
-// (the API answers 404).
+// (the API answers {"clustered": false}).
 
 import { api } from './api.js';
 import { el } from './dom.js';
@@ -48,7 +48,7 @@ function matrices(cluster) {
 
 export function renderCluster(cluster) {
   const section = document.getElementById('cluster');
-  if (!cluster) {
+  if (!cluster?.clustered) {
     section.hidden = true;
     return;
   }
@@ -65,8 +65,5 @@ export function renderCluster(cluster) {
 }
 
 export function loadCluster() {
-  api.cluster().then(renderCluster, (error) => {
-    if (error.status === 404) renderCluster(null);
-    else console.warn('regionguard: cluster', error);
-  });
+  api.cluster().then(renderCluster, (error) => console.warn('regionguard: cluster', error));
 }
