@@ -269,9 +269,10 @@ TEST_F(ClusterTest, ThePrimaryDownForOneAgentOnlyMovesNothingAndShowsWhoSeesWhat
   EXPECT_EQ(route53_changes(), 0u);
   EXPECT_EQ(application(leader)["active_region"], "us-east-1");
   const auto views = cluster(leader)["views"];
-  for (const auto& view : views)
-    if (view["region"] == "us-east-1" && view["reported"] == true)
-      EXPECT_EQ(view["failing"], view["vantage"] == "agent-" + std::to_string(lonely)) << view;
+  for (const auto& view : views) {
+    if (view["region"] != "us-east-1" || view["reported"] != true) continue;
+    EXPECT_EQ(view["failing"], view["vantage"] == "agent-" + std::to_string(lonely)) << view;
+  }
 }
 
 // 3. SIGKILL the leader in the middle of the plan: another agent leads once the lease expires,

@@ -97,10 +97,10 @@ TEST_F(EtcdJournalContract, StepsAreKeptInOrderWithTheirUndoStateAndReadBackByAn
   auto& j = journal();
   EXPECT_EQ(j.next_generation("shop").value(), 1);
   ASSERT_EQ(j.begin_plan(plan(1), agent_a.owner).value(), JournalWrite::ok);
-  ASSERT_EQ(j.record_step("shop", 1, {0, "scale", StepPhase::started, t0, "", ""}).value(), JournalWrite::ok);
-  ASSERT_EQ(j.record_step("shop", 1, {0, "scale", StepPhase::done, t0 + 1s, "2 in service", ""}).value(),
+  ASSERT_EQ(j.record_step("shop", 1, {0, "scale", StepPhase::started, t0, "", "", "", 0}).value(), JournalWrite::ok);
+  ASSERT_EQ(j.record_step("shop", 1, {0, "scale", StepPhase::done, t0 + 1s, "2 in service", "", "", 0}).value(),
             JournalWrite::ok);
-  ASSERT_EQ(j.record_step("shop", 1, {1, "promote", StepPhase::started, t0 + 2s, "", ""}).value(), JournalWrite::ok);
+  ASSERT_EQ(j.record_step("shop", 1, {1, "promote", StepPhase::started, t0 + 2s, "", "", "", 0}).value(), JournalWrite::ok);
   ASSERT_EQ(j.record_undo_state("shop", 1, 0, R"({"desired":0})").value(), JournalWrite::ok);
   EXPECT_FALSE(j.record_undo_state("shop", 1, 7, "{}"));  // no such step started: an error, nothing written
 
@@ -123,12 +123,34 @@ TEST_F(EtcdJournalContract, StepsAreKeptInOrderWithTheirUndoStateAndReadBackByAn
   EXPECT_EQ(other.journal.next_generation("other").value(), 1);
 }
 
+TEST_F(EtcdJournalContract, ThePlansRecoveryFactsReachTheNextLeaderAsTheyWereJournaled) {
+  // The recovery-time breakdown (issue 18) of a plan a new leader shows: when the failure began,
+  // when it was decided, when it started, and each step's block and parallel group.
+  auto& j = journal();
+  auto p = plan(1);
+  p.state = PlanState::running;
+  p.failing_since = t0 - 5s;
+  p.decided_at = t0 - 1s;
+  ASSERT_EQ(j.begin_plan(p, agent_a.owner).value(), JournalWrite::ok);
+  ASSERT_EQ(j.record_step("shop", 1, {0, "scale", StepPhase::started, t0, "", "", "autoscaling_groups", 1}).value(),
+            JournalWrite::ok);
+  Agent other(*cluster_, prefix);
+  const auto seen = other.journal.latest("shop").value();
+  ASSERT_TRUE(seen);
+  EXPECT_EQ(seen->failing_since, t0 - 5s);
+  EXPECT_EQ(seen->decided_at, t0 - 1s);
+  EXPECT_EQ(seen->started_at, t0) << "a plan begun running started when it was created";
+  ASSERT_EQ(seen->steps.size(), 1u);
+  EXPECT_EQ(seen->steps[0].block, "autoscaling_groups");
+  EXPECT_EQ(seen->steps[0].parallel_group, 1);
+}
+
 TEST_F(EtcdJournalContract, AnOlderGenerationCanNeverOverwriteANewerOne) {
   auto& j = journal();
   const auto& me = agent_a.owner;
   ASSERT_EQ(j.begin_plan(plan(1), me).value(), JournalWrite::ok);
   ASSERT_EQ(j.begin_plan(plan(2), me).value(), JournalWrite::ok);
-  EXPECT_EQ(j.record_step("shop", 1, {0, "scale", StepPhase::done, t0, "", ""}).value(), JournalWrite::fenced);
+  EXPECT_EQ(j.record_step("shop", 1, {0, "scale", StepPhase::done, t0, "", "", "", 0}).value(), JournalWrite::fenced);
   EXPECT_EQ(j.finish_plan("shop", 1, PlanState::running, PlanState::completed, t0, "").value(), JournalWrite::fenced);
   EXPECT_EQ(j.record_undo_state("shop", 1, 0, "{}").value(), JournalWrite::fenced);
   EXPECT_EQ(j.mark_ready("shop", 1, t0).value(), JournalWrite::fenced);
@@ -149,7 +171,7 @@ TEST_F(EtcdJournalContract, PlansAreListedNewestFirstUpToTheLimitWithoutSteps) {
   // Past nine, so an order by text ("10" < "9") would show.
   for (std::int64_t generation = 1; generation <= 11; ++generation) {
     ASSERT_EQ(j.begin_plan(plan(generation), agent_a.owner).value(), JournalWrite::ok);
-    ASSERT_EQ(j.record_step("shop", generation, {0, "scale", StepPhase::started, t0, "", ""}).value(),
+    ASSERT_EQ(j.record_step("shop", generation, {0, "scale", StepPhase::started, t0, "", "", "", 0}).value(),
               JournalWrite::ok);
   }
   const auto three = j.plans("shop", 3).value();
@@ -209,7 +231,7 @@ TEST_F(EtcdJournalContract, ConcurrentStepWritersAllLandThroughTheModRevisionRet
       EtcdBlockingClient own(settings_for(*cluster_));
       EtcdFailoverJournal j(own, prefix, ClusterFence{prefix + "leader", [this] { return agent->token(); }});
       for (int s = 0; s < 2; ++s) {
-        const auto written = j.record_step("shop", 1, {w * 10 + s, "step", StepPhase::started, t0, "", ""});
+        const auto written = j.record_step("shop", 1, {w * 10 + s, "step", StepPhase::started, t0, "", "", "", 0});
         if (written && *written == JournalWrite::ok) ++ok;
       }
     });
@@ -240,7 +262,7 @@ TEST_F(EtcdJournalContract, SupersedingARunningPlanFencesItsRunnerInOneTransacti
   auto rollback = plan(2);
   rollback.kind = "rollback";
   ASSERT_EQ(j.supersede(rollback, 1, me).value(), JournalWrite::ok);
-  EXPECT_EQ(j.record_step("shop", 1, {1, "promote", StepPhase::started, t0, "", ""}).value(), JournalWrite::fenced);
+  EXPECT_EQ(j.record_step("shop", 1, {1, "promote", StepPhase::started, t0, "", "", "", 0}).value(), JournalWrite::fenced);
   const auto plans = j.plans("shop", 10).value();
   ASSERT_EQ(plans.size(), 2u);
   EXPECT_EQ(plans[0].kind, "rollback");
@@ -305,7 +327,7 @@ TEST_F(EtcdJournalContract, TheLeaseIsTheClusterLeadership) {
 // etcd itself: `fenced`, and nothing of them lands.
 TEST_F(EtcdJournalContract, ADeposedLeadersLateWritesAreFencedAndNothingLands) {
   ASSERT_EQ(journal().begin_plan(plan(1), agent_a.owner).value(), JournalWrite::ok);
-  ASSERT_EQ(journal().record_step("shop", 1, {0, "scale", StepPhase::started, t0, "", ""}).value(), JournalWrite::ok);
+  ASSERT_EQ(journal().record_step("shop", 1, {0, "scale", StepPhase::started, t0, "", "", "", 0}).value(), JournalWrite::ok);
 
   Agent b(*cluster_, prefix);
   ASSERT_TRUE(b.client.erase(prefix + "leader"));  // A's key went with its lease
@@ -313,7 +335,7 @@ TEST_F(EtcdJournalContract, ADeposedLeadersLateWritesAreFencedAndNothingLands) {
   ASSERT_NE(b.token(), agent->token());
 
   auto& late = journal();  // A, still believing it leads
-  EXPECT_EQ(late.record_step("shop", 1, {0, "scale", StepPhase::done, t0, "", ""}).value(), JournalWrite::fenced);
+  EXPECT_EQ(late.record_step("shop", 1, {0, "scale", StepPhase::done, t0, "", "", "", 0}).value(), JournalWrite::fenced);
   EXPECT_EQ(late.record_undo_state("shop", 1, 0, "{}").value(), JournalWrite::fenced);
   EXPECT_EQ(late.mark_ready("shop", 1, t0).value(), JournalWrite::fenced);
   EXPECT_EQ(late.finish_plan("shop", 1, PlanState::running, PlanState::completed, t0, "").value(), JournalWrite::fenced);
@@ -356,7 +378,7 @@ TEST(EtcdJournalQuorum, WithOneMemberOfThreeStoppedWritesStillSucceed) {
   agent.lead(prefix, agent_a);
   ASSERT_EQ(agent.journal.begin_plan(plan(1), agent_a.owner).value(), JournalWrite::ok);
   cluster.stop(0);  // the member the client talked to first
-  const auto written = agent.journal.record_step("shop", 1, {0, "scale", StepPhase::started, t0, "", ""});
+  const auto written = agent.journal.record_step("shop", 1, {0, "scale", StepPhase::started, t0, "", "", "", 0});
   ASSERT_TRUE(written) << written.error().message;
   EXPECT_EQ(*written, JournalWrite::ok);
   EXPECT_EQ(agent.journal.finish_plan("shop", 1, PlanState::running, PlanState::completed, t0, "").value(),
@@ -373,7 +395,7 @@ TEST(EtcdJournalQuorum, WithTwoMembersOfThreeStoppedAWriteFailsWithinTheTimeoutI
   cluster.stop(0);
   cluster.stop(1);
   const auto started = std::chrono::steady_clock::now();
-  const auto written = agent.journal.record_step("shop", 1, {0, "scale", StepPhase::started, t0, "", ""});
+  const auto written = agent.journal.record_step("shop", 1, {0, "scale", StepPhase::started, t0, "", "", "", 0});
   const auto took = std::chrono::steady_clock::now() - started;
   ASSERT_FALSE(written) << "a write without an etcd majority succeeded";
   EXPECT_EQ(written.error().code, StoreError::Code::io);
@@ -386,7 +408,7 @@ TEST(EtcdJournalQuorum, WithTwoMembersOfThreeStoppedAWriteFailsWithinTheTimeoutI
   std::optional<JournalWrite> again;
   const auto deadline = std::chrono::steady_clock::now() + 30s;
   while (!again && std::chrono::steady_clock::now() < deadline) {
-    if (auto w = agent.journal.record_step("shop", 1, {0, "scale", StepPhase::started, t0, "", ""}); w) again = *w;
+    if (auto w = agent.journal.record_step("shop", 1, {0, "scale", StepPhase::started, t0, "", "", "", 0}); w) again = *w;
   }
   ASSERT_EQ(again, JournalWrite::ok);
   EXPECT_EQ(agent.journal.latest("shop").value()->steps.size(), 1u);
