@@ -131,13 +131,15 @@ void canonical(const YAML::Node& node, std::string& out) {
       out += ']';
       return;
     case YAML::NodeType::Map: {
-      std::vector<std::pair<std::string, YAML::Node>> entries;
-      for (const auto& entry : node) entries.emplace_back(entry.first.Scalar(), entry.second);
-      std::ranges::sort(entries, {}, &std::pair<std::string, YAML::Node>::first);
+      // Keys are sorted as strings and the values looked up again: moving YAML::Node handles
+      // around (as a sort of pairs would) assigns through them and rewrites the document.
+      std::vector<std::string> keys;
+      for (const auto& entry : node) keys.push_back(entry.first.Scalar());
+      std::ranges::sort(keys);
       out += '{';
-      for (const auto& [key, value] : entries) {
+      for (const auto& key : keys) {
         out += '"' + key + "\":";
-        canonical(value, out);
+        canonical(node[key], out);
         out += ',';
       }
       out += '}';

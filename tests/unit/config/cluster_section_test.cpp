@@ -17,9 +17,10 @@ using ::testing::HasSubstr;
 using test::errors_of;
 
 const std::string head = R"(regions: [us-east-1, us-west-2]
+services: { dynamodb: {} }
 endpoints:
-  - { hostname: dynamodb.us-east-1.amazonaws.com, region: us-east-1 }
-  - { hostname: dynamodb.us-west-2.amazonaws.com, region: us-west-2 }
+  - { hostname: dynamodb.us-east-1.amazonaws.com, service: dynamodb, region: us-east-1 }
+  - { hostname: dynamodb.us-west-2.amazonaws.com, service: dynamodb, region: us-west-2 }
 applications:
   shop:
     primary: us-east-1
@@ -60,7 +61,7 @@ TEST(ClusterSection, MistakesAreReportedWhereTheyAre) {
   EXPECT_THAT(errors_of(head + R"(cluster:
   etcd: { endpoints: [10.0.1.10:2379] }
 )"),
-              ElementsAre(HasSubstr("a.yaml:13:1: cluster: name is required"),
+              ElementsAre(HasSubstr("a.yaml:14:3: cluster.name: is required"),
                           HasSubstr("cluster.etcd.endpoints[0]: `10.0.1.10:2379` is not an etcd client URL")));
   EXPECT_THAT(errors_of(head + R"(cluster:
   name: us west
@@ -88,9 +89,10 @@ TEST(ClusterSection, TheDigestIsTheSameForTheSameApplicationsHoweverTheFileIsWri
   const auto a = load_config_string(head, "a.yaml");
   // The same mapping written in flow style, with a comment: same applications.
   const auto b = load_config_string(R"(regions: [us-east-1, us-west-2]   # two regions
+services: { dynamodb: {} }
 endpoints:
-  - { hostname: dynamodb.us-east-1.amazonaws.com, region: us-east-1 }
-  - { hostname: dynamodb.us-west-2.amazonaws.com, region: us-west-2 }
+  - { hostname: dynamodb.us-east-1.amazonaws.com, service: dynamodb, region: us-east-1 }
+  - { hostname: dynamodb.us-west-2.amazonaws.com, service: dynamodb, region: us-west-2 }
 applications: { shop: { primary: us-east-1, secondaries: [us-west-2],
   checks: { us-east-1: [dynamodb.us-east-1.amazonaws.com], us-west-2: [dynamodb.us-west-2.amazonaws.com] } } }
 )", "b.yaml");
@@ -102,6 +104,10 @@ applications: { shop: { primary: us-east-1, secondaries: [us-west-2],
   EXPECT_EQ(a->applications_digest.size(), 16u);
   EXPECT_EQ(a->applications_digest, b->applications_digest);
   EXPECT_NE(a->applications_digest, c->applications_digest) << "another primary is another application";
+  const auto d = load_config_string(head + "    policy: { failback_after: 2h }\n", "d.yaml");
+  const auto e = load_config_string(head + "    policy: { failback_after: 1h }\n", "e.yaml");
+  ASSERT_TRUE(d && e);
+  EXPECT_NE(d->applications_digest, e->applications_digest) << "a policy setting deep in the section counts too";
 }
 
 }  // namespace
