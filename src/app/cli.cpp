@@ -14,6 +14,7 @@
 #include "app/commands/doctor_command.h"
 #include "app/commands/drill_command.h"
 #include "app/commands/failover_command.h"
+#include "app/commands/lab_command.h"
 #include "app/commands/probe_command.h"
 #include "app/iam_policy.h"
 #include "app/logging.h"
@@ -151,6 +152,10 @@ int run_cli(int argc, char** argv) {
   CloudWatchCommandOptions cloudwatch_options;
   auto* cloudwatch = add_cloudwatch_command(app, cloudwatch_options);
 
+  // lab
+  LabCommandOptions lab_options;
+  auto* lab = add_lab_command(app, lab_options);
+
   // iam-policy
   std::string iam_config = "config/regionguard.yaml";
   auto* iam = app.add_subcommand("iam-policy", "Print the least-privilege IAM policy for this configuration");
@@ -185,6 +190,8 @@ int run_cli(int argc, char** argv) {
               << " regions)\n";
     return 0;
   }
+
+  if (*lab) return run_lab_command(lab_options, std::cout, std::cerr);
 
   if (*failover) {
     auto config = load_or_report(failover_options.config_file);
