@@ -162,7 +162,9 @@ void LabWorld::write_config() {
   // Latency baselines after 10 probes instead of 30, so latency-creep needs a short warm-up only.
   add("anomaly:\n  min_samples: 10\n");
   // The application: judged in each region by its DynamoDB name and its HTTP check; moved by an
-  // RFC 2136 update of app.lab, with the data-plane gate, and verified at knotd itself.
+  // RFC 2136 update of app.lab, with the data-plane gate, and verified at knotd itself. The update
+  // goes through the DNS front (its question is the zone, `lab`), so a fault on the name `lab`
+  // slows or loses it: crash-mid-plan holds it there to kill the daemon in the traffic step.
   const auto& primary = regions.front();
   add(fmt::format("applications:\n  {}:\n    primary: {}\n    secondaries: [", lab_app, primary.name));
   for (std::size_t i = 1; i < regions.size(); ++i) add(fmt::format("{}{}", i > 1 ? ", " : "", regions[i].name));
@@ -177,7 +179,7 @@ void LabWorld::write_config() {
   add(fmt::format("    plan:\n      dns_update:\n        server: \"127.0.0.1:{}\"\n        zone: {}\n"
                   "        name: {}\n        type: A\n        ttl: {}\n"
                   "        key: {{ name: {}, algorithm: hmac-sha256, secret: \"{}\" }}\n        values: {{ ",
-                  knot_->port(), lab_zone, app_name(), lab_app_ttl, tsig_key_name, tsig_secret_));
+                  proxy_->port(), lab_zone, app_name(), lab_app_ttl, tsig_key_name, tsig_secret_));
   for (std::size_t i = 0; i < regions.size(); ++i) {
     add(fmt::format("{}{}: {}", i ? ", " : "", regions[i].name, regions[i].address));
   }
@@ -275,7 +277,8 @@ std::expected<std::string, std::string> LabWorld::apply_fault(const std::vector<
   const std::string suffix = fmt::format(".{}", lab_zone);
   std::string name = words[0];
   if (!name.empty() && name.back() == '.') name.pop_back();
-  if (name.size() <= suffix.size() || !name.ends_with(suffix)) {
+  // A name in the zone, or the zone itself (an RFC 2136 update's question is the zone).
+  if (name != lab_zone && (name.size() <= suffix.size() || !name.ends_with(suffix))) {
     return std::unexpected(fmt::format("'{}': a lab region (us-east-1, us-west-2), `all`, `app`, or a name in {}.",
                                        words[0], lab_zone));
   }

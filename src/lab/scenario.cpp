@@ -133,9 +133,17 @@ std::vector<Scenario> make_scenarios() {
   list.push_back({.name = "crash-mid-plan",
                   .summary = "the daemon is SIGKILLed while its plan runs and started again: completed or rolled "
                              "back, never half",
-                  .script = [](bool) { return std::vector<ScenarioStep>{{0, {"dynamodb.us-east-1.lab", "empty"}}}; },
+                  // knotd applies the RFC 2136 update at once; its answer reaches the daemon 3 s later.
+                  // The daemon dies in between: a change made whose answer was lost.
+                  .script =
+                      [](bool) {
+                        return std::vector<ScenarioStep>{{0, {"lab", "delay", "3000"}},
+                                                         {0, {"dynamodb.us-east-1.lab", "empty"}}};
+                      },
                   .window_s = [](bool) { return 45.0; },
                   .crash_mid_plan = true,
+                  // The restarted daemon's updates (resuming or undoing) get their answers at once.
+                  .after_crash = {{"lab", "ok"}},
                   .judge =
                       [](ScenarioRun& run) {
                         expect(run, !run.crashed_during.empty(), "no plan ran, so the daemon was never killed");

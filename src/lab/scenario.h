@@ -45,6 +45,7 @@ struct Scenario {
   std::function<double(bool short_run)> window_s{};  // watch at most this long
   bool ends_when_moved = false;  // stop once a move completed and the client reached its region
   bool crash_mid_plan = false;   // SIGKILL the daemon while a plan runs, then start it again
+  std::vector<std::vector<std::string>> after_crash{};  // faults applied once it is killed
   std::function<void(ScenarioRun&)> judge{};  // sets pass and findings
 };
 

@@ -52,7 +52,7 @@ void print_run(std::ostream& out, const ScenarioRun& run) {
              seconds(run.client_switched_s), run.client_errors, run.client_requests);
   fmt::print(out, "{}· moves {} · journal {} · active {} · {}\n", indent, run.moves,
              run.journal_state.empty() ? "-" : run.journal_state, run.active_region, run.pass ? "PASS" : "FAIL");
-  if (!run.crashed_during.empty()) fmt::print(out, "{}· killed during: {}\n", indent, run.crashed_during);
+  if (!run.crashed_during.empty()) fmt::print(out, "{}· killed after the plan's line: {}\n", indent, run.crashed_during);
   for (const auto& alert : run.alerts) fmt::print(out, "{}  alert: {}\n", indent, alert);
   for (const auto& finding : run.findings) fmt::print(out, "{}  FAIL: {}\n", indent, finding);
 }

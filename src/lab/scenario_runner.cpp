@@ -106,8 +106,10 @@ ScenarioRun run_scenario(const Scenario& scenario, const RunOptions& options) {
   const auto daemon_started = Clock::now();
 
   // The client runs from before the fault, so its cache holds the primary's address at t=0.
-  LabClient client({.dns_address = world.dns_front().address(),
-                    .dns_port = world.dns_front().port(),
+  // It asks knotd, not the DNS front: the front stands for the monitor's resolvers, whose failure
+  // (all-bad) is the monitor's problem, not the users'.
+  LabClient client({.dns_address = world.knot().address(),
+                    .dns_port = world.knot().port(),
                     .name = world.app_name(),
                     .port_of = [&world](const std::string& address) -> std::optional<std::uint16_t> {
                       const auto region = world.region_of_address(address);
@@ -204,12 +206,19 @@ ScenarioRun run_scenario(const Scenario& scenario, const RunOptions& options) {
       run.journal_state = newest_state;
       run.active_region = app.value("active_region", "");
 
-      if (scenario.crash_mid_plan && !crashed && app.value("state", "") == "running") {
+      // A second into the plan: past readiness, inside the traffic step (crash-mid-plan holds the
+      // RFC 2136 answer back for 3 s).
+      if (scenario.crash_mid_plan && !crashed && app.value("state", "") == "running" && run.decision_s &&
+          t >= *run.decision_s + 1.0) {
         const auto& steps = app["steps"];
         run.crashed_during = steps.is_array() && !steps.empty() ? steps.back().get<std::string>() : "(no step yet)";
         world.kill_daemon();
-        progress.say("SIGKILL the daemon during: " + run.crashed_during);
+        progress.say("SIGKILL the daemon; the plan's last line was: " + run.crashed_during);
         crashed = true;
+        for (const auto& words : scenario.after_crash) {
+          const auto done = world.apply_fault(words);
+          progress.say(done ? "fault: " + *done : "fault refused: " + done.error());
+        }
         world.start_daemon();
         progress.say("daemon started again");
       }
