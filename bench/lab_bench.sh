@@ -7,7 +7,7 @@
 #   bench/lab_bench.sh --repeat 2 --short   # a quick look: the short forms CI runs
 #   bench/lab_bench.sh --build-dir build/release
 #
-# The raw runs stay in bench/lab_bench.jsonl (one JSON object a line, `lab run --json`). Exits
+# The raw runs stay in bench/out/lab_bench.jsonl (one JSON object a line, `lab run --json`). Exits
 # non-zero only when the build or a run is broken; a missed goal is a MISS in the table.
 set -euo pipefail
 
@@ -28,7 +28,8 @@ done
 [ -f "$build_dir/CMakeCache.txt" ] || cmake --preset "$(basename "$build_dir")" >/dev/null
 cmake --build "$build_dir" --target regionguard -j 2 >/dev/null
 
-jsonl=bench/lab_bench.jsonl
+mkdir -p bench/out
+jsonl=bench/out/lab_bench.jsonl
 : > "$jsonl"
 started=$(date -u +%Y-%m-%dT%H:%MZ)
 # `lab run` exits 1 when a run fails its verdict: that is a figure for the table, not a broken bench.
