@@ -31,18 +31,21 @@ std::optional<DnsFault> parse_dns_fault(std::string_view text) {
   return std::nullopt;
 }
 
-// "300" in "us-east-1 delay 300": milliseconds; the default when absent.
-std::expected<std::chrono::milliseconds, std::string> parse_ms(const std::vector<std::string>& words, std::size_t at,
-                                                               std::chrono::milliseconds fallback) {
+// The number after a fault's name ("300" in "us-east-1 delay 300"), 0 to `max`; `fallback` when
+// absent.
+std::expected<long, std::string> parse_number(const std::vector<std::string>& words, std::size_t at, long fallback,
+                                              long max, std::string_view what) {
   if (words.size() <= at) return fallback;
   try {
     std::size_t used = 0;
     const long value = std::stol(words[at], &used);
-    if (used == words[at].size() && value >= 0 && value <= 600000) return std::chrono::milliseconds(value);
+    if (used == words[at].size() && value >= 0 && value <= max) return value;
   } catch (const std::exception&) {
   }
-  return std::unexpected(fmt::format("'{}': a delay in milliseconds, 0 to 600000", words[at]));
+  return std::unexpected(fmt::format("'{}': {}, 0 to {}", words[at], what, max));
 }
+
+constexpr long max_delay_ms = 600000;
 
 constexpr std::string_view dns_fault_words = "ok, empty, nxdomain, servfail, drop, delay [MS], loss [PERCENT]";
 
@@ -230,12 +233,13 @@ std::expected<std::string, std::string> LabWorld::apply_fault(const std::vector<
     if (words.size() < 3) return std::unexpected(std::string("app REGION ok|http-500|hang|slow [MS]"));
     const auto fault = parse_http_fault(words[2]);
     if (!fault) return std::unexpected(fmt::format("'{}': an HTTP fault is ok, http-500, hang or slow [MS]", words[2]));
-    const auto delay = parse_ms(words, 3, RegionServer::default_slow_delay);
+    const auto delay =
+        parse_number(words, 3, RegionServer::default_slow_delay.count(), max_delay_ms, "a delay in milliseconds");
     if (!delay) return std::unexpected(delay.error());
     if (std::ranges::none_of(lab_regions(), [&](const LabRegion& r) { return r.name == words[1]; })) {
       return std::unexpected(fmt::format("'{}': no such lab region (us-east-1, us-west-2)", words[1]));
     }
-    region_server(words[1]).set_fault(*fault, *delay);
+    region_server(words[1]).set_fault(*fault, std::chrono::milliseconds(*delay));
     return fmt::format("{}'s application server: {}", words[1], to_string(*fault));
   }
   if (words.size() < 2) return std::unexpected(fmt::format("{} {}", words[0], dns_fault_words));
@@ -243,17 +247,13 @@ std::expected<std::string, std::string> LabWorld::apply_fault(const std::vector<
   if (!fault) return std::unexpected(fmt::format("'{}': a DNS fault is one of {}", words[1], dns_fault_words));
   std::chrono::milliseconds delay{};
   if (*fault == DnsFault::delay) {
-    const auto parsed = parse_ms(words, 2, 300ms);
+    const auto parsed = parse_number(words, 2, 300, max_delay_ms, "a delay in milliseconds");
     if (!parsed) return std::unexpected(parsed.error());
-    delay = *parsed;
+    delay = std::chrono::milliseconds(*parsed);
   } else if (*fault == DnsFault::loss) {
-    unsigned percent = 20;
-    if (words.size() > 2) {
-      const auto parsed = parse_ms(words, 2, 20ms);
-      if (!parsed || parsed->count() > 100) return std::unexpected(fmt::format("'{}': a loss in percent, 0 to 100", words[2]));
-      percent = static_cast<unsigned>(parsed->count());
-    }
-    proxy_->set_loss_percent(percent);
+    const auto percent = parse_number(words, 2, 20, 100, "a loss in percent");
+    if (!percent) return std::unexpected(percent.error());
+    proxy_->set_loss_percent(static_cast<unsigned>(*percent));
     delay = 50ms;  // jitter: each answer that gets through waits 0 to 50 ms
   }
   const auto region =
