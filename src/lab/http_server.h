@@ -47,8 +47,6 @@ class HttpServer {
   std::string url(const std::string& target) const;
 
  private:
-  class Session;
-
   std::string address_;
   Handler handler_;
   boost::asio::io_context io_{1};

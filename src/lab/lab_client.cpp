@@ -25,8 +25,7 @@ std::vector<ClientRequest> LabClient::requests() const {
 std::string LabClient::resolve(std::string& error) {
   const auto now = std::chrono::steady_clock::now();
   if (!cached_address_.empty() && now < cache_expires_) return cached_address_;
-  static std::uint16_t id = 0x6c61;
-  const auto query = dns::make_query(++id, options_.name, dns::type_a, true);
+  const auto query = dns::make_query(++query_id_, options_.name, dns::type_a, true);
   const auto answer = dns::exchange(dns::Transport::udp, options_.dns_address, options_.dns_port, query,
                                     options_.timeout);
   if (!answer) {

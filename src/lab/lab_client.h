@@ -51,6 +51,7 @@ class LabClient {
   std::string resolve(std::string& error);
 
   LabClientOptions options_;
+  std::uint16_t query_id_ = 0x6c61;
   std::string cached_address_;
   std::chrono::steady_clock::time_point cache_expires_{};
   mutable std::mutex mutex_;

@@ -258,10 +258,7 @@ ScenarioRun run_scenario(const Scenario& scenario, const RunOptions& options) {
       break;
     }
   }
-  if (switched_at) {
-    run.client_switched_s = seconds_between(t0, *switched_at);
-    progress.set_t0(t0);
-  }
+  if (switched_at) run.client_switched_s = seconds_between(t0, *switched_at);
   for (const auto& request : requests) {
     if (request.at < t0) continue;
     ++run.client_requests;
