@@ -136,6 +136,7 @@ ScenarioRun run_scenario(const Scenario& scenario, const RunOptions& options) {
                                            scenario.name, std::chrono::seconds(baseline_timeout).count(),
                                            file_tail(world.daemon_log(), 30)));
     }
+    if (options.cancelled && *options.cancelled) throw RunCancelled();
     std::this_thread::sleep_for(poll_every);
   }
   const std::int64_t baseline_generation = newest_generation(app);
@@ -246,6 +247,7 @@ ScenarioRun run_scenario(const Scenario& scenario, const RunOptions& options) {
       run.observed_s = t;
       break;
     }
+    if (options.cancelled && *options.cancelled) throw RunCancelled();
     std::this_thread::sleep_for(poll_every);
   }
 

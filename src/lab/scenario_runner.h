@@ -7,7 +7,9 @@
 #include "lab/lab_world.h"
 #include "lab/scenario.h"
 
+#include <atomic>
 #include <iosfwd>
+#include <stdexcept>
 
 namespace rg::lab {
 
@@ -15,6 +17,13 @@ struct RunOptions {
   LabOptions lab{};
   bool short_run = false;
   std::ostream* progress = nullptr;  // a line per event as it happens, when set
+  // Set from elsewhere (a signal) to end the run early: run_scenario then throws RunCancelled,
+  // and everything the run started stops as it unwinds.
+  const std::atomic<bool>* cancelled = nullptr;
+};
+
+struct RunCancelled : std::runtime_error {
+  RunCancelled() : std::runtime_error("cancelled") {}
 };
 
 // Throws std::runtime_error when the world cannot be built (knotd missing...).

@@ -243,5 +243,27 @@ TEST_F(LabInteractiveTest, LabFaultReachesTheRunningLabAndCtrlCLeavesNothingBehi
   EXPECT_NE(after.err.find("no lab is running"), std::string::npos) << after.err;
 }
 
+// Ctrl-C in the middle of `lab run`: the run in progress is torn down (its daemon and knotd
+// stopped) before the command exits with 130.
+TEST_F(LabInteractiveTest, LabRunInterruptedStopsTheWorldItBuilt) {
+  const auto output = dir_.path() / "run.out";
+  test::ChildProcess run({RG_BINARY, "lab", "run", "--short", "noise"}, output);
+  // The fault line is printed once the world runs and both regions were judged healthy.
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (std::chrono::steady_clock::now() < deadline && run.running() &&
+         test::file_tail(output).find("fault: every DNS name") == std::string::npos) {
+    std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_NE(test::file_tail(output).find("fault: every DNS name"), std::string::npos) << test::file_tail(output);
+  const auto children = children_of(run.pid());
+  EXPECT_GE(children.size(), 2u) << "knotd and the daemon run as its children";
+  ::kill(run.pid(), SIGINT);
+  EXPECT_EQ(run.wait(), 130) << test::file_tail(output);
+  EXPECT_NE(test::file_tail(output).find("lab run noise: interrupted"), std::string::npos) << test::file_tail(output);
+  for (const pid_t child : children) {
+    EXPECT_TRUE(gone(child)) << "process " << child << " outlived the run";
+  }
+}
+
 }  // namespace
 }  // namespace rg

@@ -5,7 +5,10 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include <atomic>
+#include <ctime>
 #include <filesystem>
+#include <thread>
 #include <ostream>
 
 #include "lab/lab_control.h"
@@ -100,14 +103,34 @@ int run_scenarios(const LabCommandOptions& options, std::ostream& out, std::ostr
     }
     chosen.push_back(scenario);
   }
+  // Ctrl-C ends the run in progress the orderly way: the world it built (the daemon, knotd, the
+  // servers, their temporary directories) is torn down before the command exits.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  std::atomic<bool> cancelled{false};
+  std::jthread watcher([&](std::stop_token stop) {
+    const timespec tick{0, 100'000'000};
+    while (!stop.stop_requested()) {
+      if (sigtimedwait(&stop_signals, nullptr, &tick) > 0) {
+        cancelled = true;
+        return;
+      }
+    }
+  });
   lab::RunOptions run_options{.lab = lab_options(), .short_run = options.short_run,
-                              .progress = options.json ? nullptr : &out};
+                              .progress = options.json ? nullptr : &out, .cancelled = &cancelled};
   bool all_passed = true;
   for (const auto* scenario : chosen) {
     std::vector<lab::ScenarioRun> runs;
     for (unsigned i = 0; i < options.repeat; ++i) {
       try {
         runs.push_back(lab::run_scenario(*scenario, run_options));
+      } catch (const lab::RunCancelled&) {
+        fmt::print(err, "lab run {}: interrupted\n", scenario->name);
+        return 130;
       } catch (const std::exception& e) {
         fmt::print(err, "lab run {}: {}\n", scenario->name, e.what());
         return 1;

@@ -23,7 +23,8 @@ struct LabCommandOptions {
 CLI::App* add_lab_command(CLI::App& cli, LabCommandOptions& options);
 
 // Exit codes: 0 (every run passed, the fault applied, the lab stopped by a signal), 1 (a run
-// failed, the fault was refused, the lab could not start), 3 (a usage error: unknown scenario).
+// failed, the fault was refused, the lab could not start), 3 (a usage error: unknown scenario),
+// 130 (`lab run` interrupted: the run in progress torn down first).
 int run_lab_command(const LabCommandOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace rg
