@@ -15,6 +15,7 @@
 #include "app/commands/drill_command.h"
 #include "app/commands/cluster_command.h"
 #include "app/commands/failover_command.h"
+#include "app/commands/lab_command.h"
 #include "app/commands/probe_command.h"
 #include "app/iam_policy.h"
 #include "app/logging.h"
@@ -156,6 +157,10 @@ int run_cli(int argc, char** argv) {
   ClusterCommandOptions cluster_options;
   auto* cluster = add_cluster_command(app, cluster_options);
 
+  // lab
+  LabCommandOptions lab_options;
+  auto* lab = add_lab_command(app, lab_options);
+
   // iam-policy
   std::string iam_config = "config/regionguard.yaml";
   auto* iam = app.add_subcommand("iam-policy", "Print the least-privilege IAM policy for this configuration");
@@ -190,6 +195,8 @@ int run_cli(int argc, char** argv) {
               << " regions)\n";
     return 0;
   }
+
+  if (*lab) return run_lab_command(lab_options, std::cout, std::cerr);
 
   if (*failover) {
     auto config = load_or_report(failover_options.config_file);

@@ -489,5 +489,47 @@ TEST_F(DnsFaultProxyTest, FaultsChangeWhileRunning) {
   EXPECT_EQ(proxy_->queries_seen(), 3u);
 }
 
+TEST_F(DnsFaultProxyTest, ClearForOneNameGivesItBackToTheGlobalFault) {
+  proxy_->set_fault(DnsFault::servfail);
+  proxy_->set_fault_for("www.example.test", DnsFault::nxdomain);
+  EXPECT_EQ(ask(proxied(), "www.example.test.", dns::type_a).header.rcode(), dns::rcode_nxdomain);
+  proxy_->clear_for("WWW.example.test.");
+  EXPECT_EQ(ask(proxied(), "www.example.test.", dns::type_a).header.rcode(), dns::rcode_servfail);
+}
+
+// `regionguard lab`'s noise: a share of the queries lost, the others relayed (with up to the
+// fault's delay of jitter). At the extremes it is drop and a plain relay.
+TEST_F(DnsFaultProxyTest, LossOfAllIsSilenceAndLossOfNoneRelaysEverything) {
+  const auto query = dns::make_query(next_id(), "www.example.test.", dns::type_a);
+  proxy_->set_fault(DnsFault::loss);
+  proxy_->set_loss_percent(100);
+  const auto lost = dns::exchange(Transport::udp, "127.0.0.1", proxied(), query, 300ms);
+  ASSERT_FALSE(lost.has_value()) << lost->size() << " bytes arrived";
+  EXPECT_EQ(lost.error(), std::errc::timed_out);
+  proxy_->set_loss_percent(0);
+  EXPECT_EQ(must_exchange(proxied(), query, Transport::udp), must_exchange(direct(), query, Transport::udp));
+}
+
+TEST_F(DnsFaultProxyTest, LossOfHalfLosesSomeQueriesAndRelaysTheOthersUnchanged) {
+  proxy_->set_fault(DnsFault::loss, 20ms);
+  proxy_->set_loss_percent(50);
+  std::size_t answered = 0;
+  std::size_t lost = 0;
+  for (int i = 0; i < 20; ++i) {
+    const auto query = dns::make_query(next_id(), "www.example.test.", dns::type_a);
+    const auto answer = dns::exchange(Transport::udp, "127.0.0.1", proxied(), query, 250ms);
+    if (!answer) {
+      EXPECT_EQ(answer.error(), std::errc::timed_out);
+      ++lost;
+      continue;
+    }
+    ++answered;
+    EXPECT_EQ(answers_of_type(must_parse(*answer), dns::type_a), www_addresses);
+  }
+  EXPECT_GT(answered, 0u);
+  EXPECT_GT(lost, 0u);
+  EXPECT_EQ(proxy_->queries_seen(), 20u);
+}
+
 }  // namespace
 }  // namespace rg::test

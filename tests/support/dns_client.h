@@ -1,25 +1,9 @@
 #pragma once
 
-// A blocking DNS exchange for tests and fixtures: send one message, wait for one answer.
-// It does no retries and no TC fallback, so a test sees exactly what the server sent.
+// Moved to src/lab/ (issue 18: `regionguard lab` runs the same servers); the tests keep naming
+// it rg::test::..., and this header keeps their includes working.
+#include "lab/dns_client.h"
 
-#include "support/dns_wire.h"
-
-#include <chrono>
-#include <cstdint>
-#include <expected>
-#include <span>
-#include <string>
-#include <system_error>
-
-namespace rg::test::dns {
-
-enum class Transport { udp, tcp };
-
-// The raw answer, or an error that compares equal to std::errc::timed_out when nothing
-// arrived in time, std::errc::connection_refused when nothing listens, other I/O errors as
-// they come.
-std::expected<Bytes, std::error_code> exchange(Transport transport, const std::string& address, std::uint16_t port,
-                                               std::span<const std::uint8_t> query, std::chrono::milliseconds timeout);
-
-}  // namespace rg::test::dns
+namespace rg::test {
+using namespace ::rg::lab;  // NOLINT(google-build-using-namespace): the fixtures' old namespace
+}  // namespace rg::test

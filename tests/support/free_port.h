@@ -1,12 +1,9 @@
 #pragma once
 
-#include <cstdint>
+// Moved to src/lab/ (issue 18: `regionguard lab` runs the same servers); the tests keep naming
+// it rg::test::..., and this header keeps their includes working.
+#include "lab/free_port.h"
 
 namespace rg::test {
-
-// A port on 127.0.0.1 that is free for both UDP and TCP at the time of the call (DNS servers
-// need both). Another process may take it before the caller binds it, so fixtures that start
-// a server on it retry with a new port when the bind fails.
-std::uint16_t free_port();
-
+using namespace ::rg::lab;  // NOLINT(google-build-using-namespace): the fixtures' old namespace
 }  // namespace rg::test

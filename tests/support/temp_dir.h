@@ -1,29 +1,9 @@
 #pragma once
 
-#include <filesystem>
-#include <string_view>
+// Moved to src/lab/ (issue 18: `regionguard lab` runs the same servers); the tests keep naming
+// it rg::test::..., and this header keeps their includes working.
+#include "lab/temp_dir.h"
 
 namespace rg::test {
-
-// A fresh directory under $TMPDIR (or /tmp), removed with everything in it when the object dies.
-// Fixtures put every file of a real server (config, data, sockets, logs) in one, so a test
-// leaves nothing behind and two tests never share state.
-class TempDir {
- public:
-  explicit TempDir(std::string_view prefix = "rg-test-");
-  ~TempDir();
-
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  TempDir(TempDir&& other) noexcept;
-  TempDir& operator=(TempDir&& other) noexcept;
-
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  void remove() noexcept;
-
-  std::filesystem::path path_;  // empty once moved from
-};
-
+using namespace ::rg::lab;  // NOLINT(google-build-using-namespace): the fixtures' old namespace
 }  // namespace rg::test

@@ -1,4 +1,4 @@
-#include "support/dns_fault_proxy.h"
+#include "lab/dns_fault_proxy.h"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -7,6 +7,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <deque>
@@ -15,7 +16,7 @@
 #include <stdexcept>
 #include <utility>
 
-namespace rg::test {
+namespace rg::lab {
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
@@ -131,6 +132,16 @@ void DnsFaultProxy::clear() {
   name_faults_.clear();
 }
 
+void DnsFaultProxy::clear_for(const std::string& qname) {
+  const std::lock_guard lock(mutex_);
+  name_faults_.erase(dns::normalize_name(qname));
+}
+
+void DnsFaultProxy::set_loss_percent(unsigned percent) {
+  const std::lock_guard lock(mutex_);
+  loss_percent_ = std::min(percent, 100u);
+}
+
 DnsFaultProxy::FaultSpec DnsFaultProxy::fault_for(const std::string& qname) const {
   const std::lock_guard lock(mutex_);
   const auto found = name_faults_.find(qname);
@@ -229,9 +240,19 @@ asio::awaitable<void> DnsFaultProxy::answer(Transport transport, dns::Bytes quer
   if (!view || view->header.qr()) {
     co_return;  // nothing we could answer in the client's name
   }
-  const FaultSpec spec = fault_for(dns::normalize_name(view->question.name));
+  FaultSpec spec = fault_for(dns::normalize_name(view->question.name));
   if (spec.fault == DnsFault::drop) {
     co_return;
+  }
+  if (spec.fault == DnsFault::loss) {
+    const std::scoped_lock lock(mutex_);
+    if (std::uniform_int_distribution<unsigned>(0, 99)(random_) < loss_percent_) {
+      co_return;
+    }
+    if (spec.delay > 0ms) {
+      spec.delay = std::chrono::milliseconds(
+          std::uniform_int_distribution<std::chrono::milliseconds::rep>(0, spec.delay.count())(random_));
+    }
   }
 
   std::optional<dns::Bytes> response = dns::made_up_answer(spec.fault, transport == Transport::udp, query, *view);
@@ -313,4 +334,4 @@ asio::awaitable<std::optional<dns::Bytes>> DnsFaultProxy::ask_upstream_tcp(dns::
   co_return response;
 }
 
-}  // namespace rg::test
+}  // namespace rg::lab

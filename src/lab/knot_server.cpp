@@ -1,8 +1,8 @@
-#include "support/knot_server.h"
+#include "lab/knot_server.h"
 
-#include "support/dns_client.h"
-#include "support/dns_wire.h"
-#include "support/free_port.h"
+#include "lab/dns_client.h"
+#include "lab/dns_wire.h"
+#include "lab/free_port.h"
 
 #include <grp.h>
 #include <pwd.h>
@@ -19,7 +19,7 @@
 #include <stdexcept>
 #include <thread>
 
-namespace rg::test {
+namespace rg::lab {
 
 namespace {
 
@@ -38,7 +38,7 @@ std::filesystem::path require_program(std::string_view name) {
     return *path;
   }
   throw std::runtime_error(
-      fmt::format("{} not found: install Debian package `knot` (scripts/install-deps.sh does)", name));
+      fmt::format("{} not found: install Debian package `knot` (apt-get install knot, or scripts/install-deps.sh)", name));
 }
 
 std::string absolute_zone(std::string zone) {
@@ -293,4 +293,4 @@ void KnotServer::fail(const std::string& what) const {
                                        log_file().string(), file_tail(log_file())));
 }
 
-}  // namespace rg::test
+}  // namespace rg::lab

@@ -1,4 +1,4 @@
-#include "support/child_process.h"
+#include "lab/child_process.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -15,7 +15,7 @@
 #include <system_error>
 #include <thread>
 
-namespace rg::test {
+namespace rg::lab {
 
 std::optional<std::filesystem::path> find_executable(std::string_view name,
                                                      std::span<const std::filesystem::path> extra_dirs) {
@@ -76,6 +76,11 @@ ChildProcess::ChildProcess(std::vector<std::string> argv, const std::filesystem:
   }
   if (pid_ == 0) {
     ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    // A parent that waits for signals with sigwait (`regionguard lab`) blocks them; exec keeps
+    // the mask, and a server that cannot get SIGTERM would never stop.
+    sigset_t none;
+    ::sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
     if (::getppid() != parent) {
       ::_exit(127);  // the parent died before prctl took effect
     }
@@ -153,4 +158,4 @@ int run_command(std::vector<std::string> argv, const std::filesystem::path& outp
   return child.wait();
 }
 
-}  // namespace rg::test
+}  // namespace rg::lab

@@ -1,6 +1,6 @@
-#include "support/dns_fault.h"
+#include "lab/dns_fault.h"
 
-namespace rg::test {
+namespace rg::lab {
 
 std::string_view to_string(DnsFault fault) {
   switch (fault) {
@@ -22,6 +22,8 @@ std::string_view to_string(DnsFault fault) {
       return "truncate";
     case DnsFault::malformed:
       return "malformed";
+    case DnsFault::loss:
+      return "loss";
   }
   return "unknown";
 }
@@ -67,6 +69,7 @@ std::optional<Bytes> made_up_answer(DnsFault fault, bool over_udp, std::span<con
     case DnsFault::delay:
     case DnsFault::drop:
     case DnsFault::nodata:
+    case DnsFault::loss:
       return std::nullopt;
   }
   return std::nullopt;
@@ -115,4 +118,4 @@ Bytes make_nodata_answer(std::span<const std::uint8_t> query, const QueryView& v
 }
 
 }  // namespace dns
-}  // namespace rg::test
+}  // namespace rg::lab

@@ -1,4 +1,4 @@
-#include "support/free_port.h"
+#include "lab/free_port.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -9,7 +9,7 @@
 #include <stdexcept>
 #include <system_error>
 
-namespace rg::test {
+namespace rg::lab {
 
 namespace {
 
@@ -65,4 +65,4 @@ std::uint16_t free_port() {
   throw std::runtime_error("free_port: no port on 127.0.0.1 free for both UDP and TCP");
 }
 
-}  // namespace rg::test
+}  // namespace rg::lab

@@ -1,4 +1,4 @@
-#include "support/temp_dir.h"
+#include "lab/temp_dir.h"
 
 #include <cerrno>
 #include <cstdlib>
@@ -6,7 +6,7 @@
 #include <system_error>
 #include <utility>
 
-namespace rg::test {
+namespace rg::lab {
 
 namespace {
 
@@ -51,4 +51,4 @@ void TempDir::remove() noexcept {
   path_.clear();
 }
 
-}  // namespace rg::test
+}  // namespace rg::lab

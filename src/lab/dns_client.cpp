@@ -1,4 +1,4 @@
-#include "support/dns_client.h"
+#include "lab/dns_client.h"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -13,7 +13,7 @@
 #include <exception>
 #include <optional>
 
-namespace rg::test::dns {
+namespace rg::lab::dns {
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
@@ -96,4 +96,4 @@ Result exchange(Transport transport, const std::string& address, std::uint16_t p
   return std::move(*outcome);
 }
 
-}  // namespace rg::test::dns
+}  // namespace rg::lab::dns

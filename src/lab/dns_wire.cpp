@@ -1,4 +1,4 @@
-#include "support/dns_wire.h"
+#include "lab/dns_wire.h"
 
 #include <arpa/inet.h>
 
@@ -8,7 +8,7 @@
 #include <cctype>
 #include <stdexcept>
 
-namespace rg::test::dns {
+namespace rg::lab::dns {
 
 namespace {
 
@@ -386,4 +386,4 @@ std::optional<std::uint32_t> soa_serial(const ResourceRecord& record) {
   return get_u32(record.rdata, offset);
 }
 
-}  // namespace rg::test::dns
+}  // namespace rg::lab::dns
