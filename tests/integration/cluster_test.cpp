@@ -134,7 +134,7 @@ class ClusterTest : public test::MotoSuite {
          << "; sleep 4\"], timeout: 30s }\n"
          << "      route53: { zone_id: " << zone_id_
          << ", name: app.example.com, values: { us-east-1: app-east.example.com, us-west-2: app-west.example.com } }\n"
-         << "      settle: 1s\n"
+         << "      settle: 1s\n      gate: true\n"
          << "cluster:\n  name: agent-" << i << "\n  lease_ttl: 3s\n  etcd:\n    timeout: 1s\n    endpoints: [";
     const auto endpoints = etcd_.endpoints();
     for (std::size_t e = 0; e < endpoints.size(); ++e) yaml << (e ? ", " : "") << endpoints[e];
@@ -248,6 +248,11 @@ TEST_F(ClusterTest, ThePrimaryDownForEveryAgentMovesTrafficOnceByTheLeaderAlone)
   EXPECT_EQ(route53_changes(leader), 1u) << "sent by the leader";
   EXPECT_EQ(drains().size(), 1u) << "one plan ran its steps";
   EXPECT_EQ(application((leader + 1) % kAgents)["history"].size(), 1u) << "followers read the leader's journal";
+  // Route 53 health checks may point at any agent: every one serves the gate from the shared journal.
+  for (int i = 0; i < kAgents; ++i) {
+    EXPECT_EQ(agents_[i]->get("/gate/web/us-west-2").status, 200u) << "agent-" << i;
+    EXPECT_EQ(agents_[i]->get("/gate/web/us-east-1").status, 503u) << "agent-" << i;
+  }
 
   // What people see: the metrics, and `regionguard cluster status` on a follower's host.
   const auto metrics = agents_[leader]->get("/metrics").body;
