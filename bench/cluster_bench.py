@@ -128,10 +128,10 @@ def write_config(path, port, knot_port, endpoints, etcd=None, name=None, ttl="3s
     with open(path, "w") as f:
         f.write("regions: [us-east-1, us-west-2]\n")
         f.write(f"defaults: {{ interval: 1s, timeout: 500ms, jitter: 900ms, resolvers: [\"127.0.0.1:{knot_port}\"] }}\n")
-        f.write("endpoints:\n")
+        f.write("services: { bench: {} }\nendpoints:\n")
         for i in range(1, endpoints + 1):
             region = "us-east-1" if i <= half else "us-west-2"
-            f.write(f"  - {{ hostname: name{i:04d}.bench.test, region: {region} }}\n")
+            f.write(f"  - {{ hostname: name{i:04d}.bench.test, service: bench, region: {region} }}\n")
         f.write(f"store: {{ path: {os.path.dirname(path)}/history.db }}\n")
         f.write(f"server: {{ listen: \"127.0.0.1:{port}\" }}\n")
         f.write("applications:\n  web:\n    primary: us-east-1\n    secondaries: [us-west-2]\n    checks:\n")

@@ -35,7 +35,7 @@ const std::vector<BadConfig> bad_configs{
     {"unknown_key_top_level.yaml",
      {"bad/unknown_key_top_level.yaml:2:1: hysterisis: unknown key (expected one of: regions, defaults, "
       "hysteresis, uptime_window, services, endpoints, store, server, dependencies, runbooks, alerts, notifiers, "
-      "anomaly, aws, health_score, applications, cloudwatch, jobs); did you mean `hysteresis`?"}},
+      "anomaly, aws, health_score, applications, cloudwatch, jobs, cluster); did you mean `hysteresis`?"}},
     {"unknown_key_endpoint.yaml",
      {"bad/unknown_key_endpoint.yaml:8:5: endpoints[0].tiemout: unknown key (expected one of: id, service, "
       "region, kind, interval, timeout, inverted, failure_threshold, hostname, type, resolvers, tcp_fallback, "
