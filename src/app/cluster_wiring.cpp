@@ -8,8 +8,8 @@
 namespace rg {
 
 std::expected<std::unique_ptr<FailoverJournal>, std::string> cluster_journal(
-    const ClusterConfig& cluster, std::function<std::optional<std::int64_t>()> token) {
-  cluster::ClusterFence fence{cluster::leader_key(cluster), std::move(token)};
+    const ClusterConfig& cluster, std::function<std::optional<std::int64_t>()> token, std::function<bool()> answers) {
+  cluster::ClusterFence fence{cluster::leader_key(cluster), std::move(token), std::move(answers)};
   return cluster::EtcdFailoverJournal::open(
       cluster::EtcdSettings{cluster.endpoints, cluster.ca_file, cluster.cert_file, cluster.key_file, cluster.user,
                             cluster.password, cluster.timeout},

@@ -19,9 +19,11 @@
 namespace rg {
 
 // The failover journal in etcd under cluster.prefix, every write fenced by `token` (the agent's
-// fencing_token; a command line, which never leads, gives none and can only read).
+// fencing_token; a command line, which never leads, gives none and can only read). `answers`:
+// the agent's word on whether etcd answers (empty: always try).
 std::expected<std::unique_ptr<FailoverJournal>, std::string> cluster_journal(
-    const ClusterConfig& cluster, std::function<std::optional<std::int64_t>()> token);
+    const ClusterConfig& cluster, std::function<std::optional<std::int64_t>()> token,
+    std::function<bool()> answers = nullptr);
 
 // The controller votes with the other agents' views, holds back while they run different
 // applications, and plans with AWS clients that refuse to send once `agent` stops leading.

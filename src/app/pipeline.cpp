@@ -109,7 +109,9 @@ int run_pipeline(Config initial, const PipelineOptions& options) {
   }
   // The journal a (new) controller reads and writes.
   const auto open_journal = [&]() -> std::expected<std::unique_ptr<FailoverJournal>, std::string> {
-    if (agent) return cluster_journal(*config.cluster, [&agent] { return agent->fencing_token(); });
+    if (agent)
+      return cluster_journal(*config.cluster, [&agent] { return agent->fencing_token(); },
+                             [&agent] { return agent->etcd_answers(); });
     auto reopened = open_store(config.store, StoreAccess::read_write);
     if (!reopened) return std::unexpected(reopened.error().message);
     return std::move(reopened->journal);

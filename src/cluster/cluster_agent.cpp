@@ -375,6 +375,8 @@ std::optional<std::string> ClusterAgent::not_leading_reason() const {
   return std::string("the cluster has no leader yet");
 }
 
+bool ClusterAgent::etcd_answers() const { return state_->etcd_ok; }
+
 std::optional<std::string> ClusterAgent::disagreement() const {
   const auto& s = *state_;
   std::map<std::string, std::vector<std::string>> by_digest;

@@ -98,6 +98,8 @@ class ClusterAgent {
   // Why this agent must not change anything now, for refusals and logs: who leads instead, or
   // what is wrong with etcd. nullopt while leading.
   std::optional<std::string> not_leading_reason() const;
+  // Whether etcd answered this agent's last call (renewal, publication, watch...).
+  bool etcd_answers() const;
   // Why the leader must hold back although it leads: live agents run different applications
   // (names them). nullopt when they agree.
   std::optional<std::string> disagreement() const;

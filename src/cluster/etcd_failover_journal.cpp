@@ -219,7 +219,14 @@ std::string EtcdFailoverJournal::plan_key(const std::string& app, std::int64_t g
 }
 std::string EtcdFailoverJournal::lock_key(const std::string& app) const { return prefix_ + "journal/" + app + "/lock"; }
 
+std::optional<std::unexpected<StoreError>> EtcdFailoverJournal::known_unreachable() const {
+  if (!fence_.etcd_answers || fence_.etcd_answers()) return std::nullopt;
+  return std::unexpected(StoreError{StoreError::Code::io,
+                                    "etcd does not answer the cluster agent (its last calls failed): not tried"});
+}
+
 StoreResult<EtcdFailoverJournal::Snapshot> EtcdFailoverJournal::read(const std::vector<std::string>& keys) {
+  if (auto down = known_unreachable()) return *down;
   EtcdTxn txn;
   txn.success.push_back(EtcdOperation::range(fence_.leader_key));
   for (const auto& key : keys) txn.success.push_back(EtcdOperation::range(key));
@@ -411,6 +418,7 @@ StoreResult<std::optional<JournalPlan>> EtcdFailoverJournal::latest(const std::s
 }
 
 StoreResult<std::vector<JournalPlan>> EtcdFailoverJournal::plans(const std::string& app, int limit) {
+  if (auto down = known_unreachable()) return *down;
   const auto prefix = prefix_ + "journal/" + app + "/plans/";
   auto answer = client_.range(prefix, prefix_end(prefix));
   if (!answer) return etcd_failed(answer.error());
@@ -477,6 +485,7 @@ StoreResult<void> EtcdFailoverJournal::set_lock(const std::string& app, const Lo
 }
 
 StoreResult<LockState> EtcdFailoverJournal::lock(const std::string& app) {
+  if (auto down = known_unreachable()) return *down;
   auto answer = client_.range(lock_key(app));
   if (!answer) return etcd_failed(answer.error());
   if (answer->ranges.empty() || answer->ranges[0].empty()) return LockState{};

@@ -54,6 +54,10 @@ struct ClusterFence {
   // This agent's fencing token: the create_revision of the leader key it holds; nullopt when it
   // does not lead (then every write is refused).
   std::function<std::optional<std::int64_t>()> token;
+  // Whether etcd answered the cluster agent lately (empty: always try). While it does not, every
+  // call fails at once instead of waiting out each member's timeout on the daemon's loop: with
+  // the etcd majority lost, rounds, probes and the API must go on at their pace.
+  std::function<bool()> etcd_answers;
 };
 
 // A plan (with its steps) as the JSON stored in etcd, and back. One function pair, so a new
@@ -98,6 +102,8 @@ class EtcdFailoverJournal final : public FailoverJournal {
 
  private:
   struct Snapshot;
+  // An error when the fence says etcd does not answer now; nullopt when a call is worth trying.
+  std::optional<std::unexpected<StoreError>> known_unreachable() const;
   // Reads the leader key and the given keys in one transaction (one consistent revision).
   StoreResult<Snapshot> read(const std::vector<std::string>& keys);
   StoreResult<JournalWrite> insert_plan(const JournalPlan& plan, const std::string& owner,

@@ -59,7 +59,7 @@ std::int64_t become_leader(EtcdBlockingClient& client, const std::string& leader
 struct Agent {
   Agent(const test::EtcdCluster& cluster, const std::string& prefix, std::chrono::milliseconds timeout = 5s)
       : client(settings_for(cluster, timeout)),
-        journal(client, prefix, ClusterFence{prefix + "leader", [this] { return token(); }}) {}
+        journal(client, prefix, ClusterFence{prefix + "leader", [this] { return token(); }, nullptr}) {}
   std::optional<std::int64_t> token() const {
     const auto value = token_value.load();
     return value == 0 ? std::nullopt : std::optional(value);
@@ -121,6 +121,23 @@ TEST_F(EtcdJournalContract, StepsAreKeptInOrderWithTheirUndoStateAndReadBackByAn
   EXPECT_EQ(latest->steps[2].name, "promote");
   EXPECT_EQ(other.journal.next_generation("shop").value(), 2);
   EXPECT_EQ(other.journal.next_generation("other").value(), 1);
+}
+
+TEST_F(EtcdJournalContract, WhileTheAgentSaysEtcdDoesNotAnswerTheJournalFailsAtOnceWithoutTrying) {
+  // With the etcd majority lost every call would wait out each member's timeout on the daemon's
+  // loop, round after round; the agent knows etcd does not answer, so the journal does not try.
+  bool answers = false;
+  EtcdFailoverJournal j(agent->client, prefix,
+                        ClusterFence{prefix + "leader", [this] { return agent->token(); }, [&answers] { return answers; }});
+  const auto read = j.latest("shop");
+  ASSERT_FALSE(read);
+  EXPECT_EQ(read.error().code, StoreError::Code::io);
+  EXPECT_NE(read.error().message.find("not tried"), std::string::npos) << read.error().message;
+  EXPECT_FALSE(j.plans("shop", 10));
+  EXPECT_FALSE(j.lock("shop"));
+  EXPECT_FALSE(j.begin_plan(plan(1), agent_a.owner)) << "writes fail too, and nothing lands";
+  answers = true;
+  EXPECT_FALSE(j.latest("shop").value()) << "etcd answers again: read as usual (no plan was begun)";
 }
 
 TEST_F(EtcdJournalContract, ThePlansRecoveryFactsReachTheNextLeaderAsTheyWereJournaled) {
@@ -211,7 +228,7 @@ TEST_F(EtcdJournalContract, ApproveAndDeclineRacingOnOneProposalExactlyOneWins) 
   ASSERT_EQ(journal().begin_plan(proposal, agent_a.owner).value(), JournalWrite::ok);
   // A second journal of the same leader (same token): the API thread's.
   EtcdBlockingClient api_client(settings_for(*cluster_));
-  EtcdFailoverJournal api(api_client, prefix, ClusterFence{prefix + "leader", [this] { return agent->token(); }});
+  EtcdFailoverJournal api(api_client, prefix, ClusterFence{prefix + "leader", [this] { return agent->token(); }, nullptr});
   EXPECT_EQ(api.finish_plan("shop", 1, PlanState::proposed, PlanState::declined, t0, "no").value(), JournalWrite::ok);
   EXPECT_EQ(journal().finish_plan("shop", 1, PlanState::proposed, PlanState::approved, t0, "yes").value(),
             JournalWrite::conflict);
@@ -229,7 +246,7 @@ TEST_F(EtcdJournalContract, ConcurrentStepWritersAllLandThroughTheModRevisionRet
   for (int w = 0; w < 3; ++w) {
     writers.emplace_back([&, w] {
       EtcdBlockingClient own(settings_for(*cluster_));
-      EtcdFailoverJournal j(own, prefix, ClusterFence{prefix + "leader", [this] { return agent->token(); }});
+      EtcdFailoverJournal j(own, prefix, ClusterFence{prefix + "leader", [this] { return agent->token(); }, nullptr});
       for (int s = 0; s < 2; ++s) {
         const auto written = j.record_step("shop", 1, {w * 10 + s, "step", StepPhase::started, t0, "", "", "", 0});
         if (written && *written == JournalWrite::ok) ++ok;
