@@ -166,11 +166,11 @@ MotoReply MotoServer::request(std::string_view method, std::string_view target, 
 
 namespace rg::lab {
 
-MotoReply MotoServer::aws_request(std::string_view service, std::string_view method, std::string_view target,
-                                  std::string_view body) {
+MotoReply moto_aws_request(std::uint16_t port, std::string_view service, std::string_view method,
+                           std::string_view target, std::string_view body) {
   const auto authorization = fmt::format(
       "AWS4-HMAC-SHA256 Credential=lab/20260101/us-east-1/{}/aws4_request, SignedHeaders=host, Signature=0", service);
-  return exchange(port_, method, target, body, "text/xml", std::chrono::seconds(30), authorization);
+  return exchange(port, method, target, body, "text/xml", std::chrono::seconds(30), authorization);
 }
 
 }  // namespace rg::lab

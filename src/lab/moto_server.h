@@ -34,6 +34,12 @@ struct MotoReply {
   std::string body{};
 };
 
+// One AWS REST request to the moto_server on 127.0.0.1:`port`, with a dummy SigV4 Authorization
+// header whose scope names `service` so that moto routes it (moto checks no signature), e.g. Route
+// 53's ListResourceRecordSets. Throws on a connection failure.
+MotoReply moto_aws_request(std::uint16_t port, std::string_view service, std::string_view method,
+                           std::string_view target, std::string_view body = {});
+
 // Where moto_server is; throws std::runtime_error with the install hint when it is nowhere.
 std::filesystem::path find_moto_server();
 
@@ -58,10 +64,11 @@ class MotoServer {
   MotoReply request(std::string_view method, std::string_view target, std::string_view body = {},
                     std::string_view content_type = "application/json");
 
-  // One AWS REST request with a dummy SigV4 Authorization header, whose scope names `service` so
-  // that moto routes it (moto checks no signature), e.g. Route 53's CreateHostedZone.
+  // moto_aws_request() to this server.
   MotoReply aws_request(std::string_view service, std::string_view method, std::string_view target,
-                        std::string_view body = {});
+                        std::string_view body = {}) {
+    return moto_aws_request(port_, service, method, target, body);
+  }
 
   std::filesystem::path log_file() const { return dir_.path() / "moto_server.log"; }
   std::string log_tail(std::size_t lines = 30) const { return file_tail(log_file(), lines); }
