@@ -143,18 +143,6 @@ void LabWorld::create_route53_zone() {
   }
 }
 
-std::string LabWorld::route53_region() {
-  if (!moto_) return {};
-  const auto listed = moto_->aws_request("route53", "GET", fmt::format("/2013-04-01/hostedzone/{}/rrset", zone_id_));
-  // The application's A record set, and in it the first value.
-  const auto name = listed.body.find(fmt::format("<Name>{}.</Name>", app_name()));
-  if (listed.status != 200 || name == std::string::npos) return {};
-  const auto value = listed.body.find("<Value>", name);
-  const auto end = value == std::string::npos ? value : listed.body.find("</Value>", value);
-  if (end == std::string::npos) return {};
-  return region_of_address(listed.body.substr(value + 7, end - value - 7));
-}
-
 LabWorld::~LabWorld() {
   if (daemon_) daemon_->stop(5s);
 }

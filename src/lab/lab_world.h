@@ -81,11 +81,9 @@ class LabWorld {
   std::string region_of_address(std::string_view address) const;
 
   std::string app_name() const;  // "app.lab"
-  // The Route 53 variant's moto_server, or nullptr; the hosted zone's id ("/hostedzone/...").
+  // The Route 53 variant's moto_server, or nullptr; the hosted zone's bare id (no "/hostedzone/").
   MotoServer* moto() { return moto_.get(); }
   const std::string& route53_zone_id() const { return zone_id_; }
-  // The Route 53 variant: the region whose address moto's record of the application holds, or "".
-  std::string route53_region();
   std::uint16_t api_port() const { return api_port_; }
   const std::string& token() const { return token_; }
   std::string dashboard_url() const;
