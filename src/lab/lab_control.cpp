@@ -44,11 +44,15 @@ LabControl::LabControl(LabWorld& world) : world_(world), token_(random_base64(24
     const auto done = world_.apply_fault(words);
     return done ? HttpReply{200, *done + "\n"} : HttpReply{400, done.error() + "\n"};
   });
-  const json state = {{"pid", ::getpid()},
-                      {"control_port", server_->port()},
-                      {"token", token_},
-                      {"dashboard", world_.dashboard_url()},
-                      {"directory", world_.directory().string()}};
+  json state = {{"pid", ::getpid()},
+                {"control_port", server_->port()},
+                {"token", token_},
+                {"dashboard", world_.dashboard_url()},
+                {"directory", world_.directory().string()}};
+  if (world_.moto() != nullptr) {
+    state["moto"] = world_.moto()->endpoint();
+    state["route53_zone_id"] = world_.route53_zone_id();
+  }
   // Written then renamed, readable by this user only: it holds the token.
   const auto temporary = state_file_.string() + ".new";
   {

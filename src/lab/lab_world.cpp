@@ -106,8 +106,41 @@ LabWorld::LabWorld(LabOptions options) : options_(std::move(options)), dir_("rg-
                                            region.address, region.name, e.what()));
     }
   }
+  if (options_.route53) {
+    moto_ = std::make_unique<MotoServer>();
+    create_route53_zone();
+  }
   api_port_ = free_port();
   write_config();
+}
+
+// The Route 53 variant's starting point, as an operator would have it: a hosted zone `lab.` whose
+// record for the application points at the primary. Plain REST-XML: moto checks no signature.
+void LabWorld::create_route53_zone() {
+  const auto zone = moto_->aws_request("route53", "POST", "/2013-04-01/hostedzone",
+                                       "<CreateHostedZoneRequest xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\">"
+                                       "<Name>lab.</Name><CallerReference>regionguard-lab</CallerReference>"
+                                       "</CreateHostedZoneRequest>");
+  constexpr std::string_view id_prefix = "<Id>/hostedzone/";
+  const auto start = zone.body.find(id_prefix);
+  const auto end = start == std::string::npos ? start : zone.body.find("</Id>", start);
+  if (zone.status != 201 || end == std::string::npos) {
+    throw std::runtime_error(fmt::format("moto_server did not create the hosted zone lab. ({}): {}\nlog:\n{}",
+                                         zone.status, zone.body, moto_->log_tail()));
+  }
+  zone_id_ = zone.body.substr(start + id_prefix.size(), end - start - id_prefix.size());
+  const auto record = moto_->aws_request(
+      "route53", "POST", fmt::format("/2013-04-01/hostedzone/{}/rrset", zone_id_),
+      fmt::format("<ChangeResourceRecordSetsRequest xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\">"
+                  "<ChangeBatch><Changes><Change><Action>UPSERT</Action><ResourceRecordSet><Name>{}.</Name>"
+                  "<Type>A</Type><TTL>{}</TTL><ResourceRecords><ResourceRecord><Value>{}</Value></ResourceRecord>"
+                  "</ResourceRecords></ResourceRecordSet></Change></Changes></ChangeBatch>"
+                  "</ChangeResourceRecordSetsRequest>",
+                  app_name(), lab_app_ttl, lab_regions().front().address));
+  if (record.status != 200) {
+    throw std::runtime_error(fmt::format("moto_server did not create the record {} ({}): {}", app_name(),
+                                         record.status, record.body));
+  }
 }
 
 LabWorld::~LabWorld() {
@@ -162,6 +195,7 @@ void LabWorld::write_config() {
   add(fmt::format("server:\n  listen: 127.0.0.1:{}\n  token: \"{}\"\n", api_port_, token_));
   if (!options_.web_root.empty()) add(fmt::format("  web_root: \"{}\"\n", options_.web_root));
   add("alerts:\n  group_wait: 0s\n");
+  if (moto_) add(fmt::format("aws:\n  endpoint_url: \"{}\"\n", moto_->endpoint()));
   // Latency baselines after 10 probes instead of 30, so latency-creep needs a short warm-up only.
   add("anomaly:\n  min_samples: 10\n");
   // The application: judged in each region by its DynamoDB name and its HTTP check; moved by an
@@ -179,16 +213,25 @@ void LabWorld::write_config() {
                   "      cooldown: {}s\n      failback_after: {}s\n      automatic_failback: {}\n"
                   "      max_moves_per_hour: 10\n",
                   options_.cooldown.count(), options_.failback_after.count(), options_.automatic_failback));
-  add(fmt::format("    plan:\n      dns_update:\n        server: \"127.0.0.1:{}\"\n        zone: {}\n"
-                  "        name: {}\n        type: A\n        ttl: {}\n"
-                  "        key: {{ name: {}, algorithm: hmac-sha256, secret: \"{}\" }}\n        values: {{ ",
-                  proxy_->port(), lab_zone, app_name(), lab_app_ttl, tsig_key_name, tsig_secret_));
+  if (moto_) {
+    // The Route 53 variant: the same move, as a change of moto's record set.
+    add(fmt::format("    plan:\n      route53:\n        zone_id: {}\n        name: {}\n        type: A\n"
+                    "        ttl: {}\n        values: {{ ",
+                    zone_id_, app_name(), lab_app_ttl));
+  } else {
+    add(fmt::format("    plan:\n      dns_update:\n        server: \"127.0.0.1:{}\"\n        zone: {}\n"
+                    "        name: {}\n        type: A\n        ttl: {}\n"
+                    "        key: {{ name: {}, algorithm: hmac-sha256, secret: \"{}\" }}\n        values: {{ ",
+                    proxy_->port(), lab_zone, app_name(), lab_app_ttl, tsig_key_name, tsig_secret_));
+  }
   for (std::size_t i = 0; i < regions.size(); ++i) {
     add(fmt::format("{}{}: {}", i ? ", " : "", regions[i].name, regions[i].address));
   }
   add(" }\n");
-  add(fmt::format("      verify_dns: {{ name: {}, resolvers: [\"127.0.0.1:{}\"], timeout: 10s }}\n", app_name(),
-                  knot_->port()));
+  if (!moto_) {
+    add(fmt::format("      verify_dns: {{ name: {}, resolvers: [\"127.0.0.1:{}\"], timeout: 10s }}\n", app_name(),
+                    knot_->port()));
+  }
   // A short settle: the move completes in seconds, and crash-mid-plan has a plan running to kill.
   add("      gate: true\n      settle: 3s\n");
   std::ofstream file(config_file_, std::ios::trunc);
@@ -198,8 +241,14 @@ void LabWorld::write_config() {
 
 void LabWorld::start_daemon(std::chrono::milliseconds timeout) {
   if (daemon_ && daemon_->running()) return;
-  daemon_ = std::make_unique<ChildProcess>(
-      std::vector<std::string>{options_.regionguard.string(), "run", "--config", config_file_.string()}, daemon_log());
+  std::vector<std::string> argv{options_.regionguard.string(), "run", "--config", config_file_.string()};
+  if (moto_) {
+    // Through env(1), which execs the daemon in its place: dummy credentials for the credential
+    // chain (moto checks no signature), and no wait on an EC2 metadata service that is not there.
+    argv.insert(argv.begin(), {"/usr/bin/env", "AWS_ACCESS_KEY_ID=lab", "AWS_SECRET_ACCESS_KEY=lab",
+                               "AWS_EC2_METADATA_DISABLED=true"});
+  }
+  daemon_ = std::make_unique<ChildProcess>(std::move(argv), daemon_log());
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     if (!daemon_->running()) {

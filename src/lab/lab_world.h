@@ -9,6 +9,7 @@
 #include "lab/child_process.h"
 #include "lab/dns_fault_proxy.h"
 #include "lab/knot_server.h"
+#include "lab/moto_server.h"
 #include "lab/region_server.h"
 #include "lab/temp_dir.h"
 
@@ -43,13 +44,18 @@ struct LabOptions {
   std::chrono::seconds failback_after{60};
   bool automatic_failback = true;
   std::string web_root{};  // empty: the daemon's default (a checkout's web/dist, else the installed one)
+  // The Route 53 variant: moto_server holds the application's record in a hosted zone, and the
+  // plan's route53 step moves it there instead of the RFC 2136 update of knotd (no verify_dns:
+  // moto serves no DNS). knotd still serves the regional service names the daemon probes.
+  bool route53 = false;
 };
 
 class LabWorld {
  public:
-  // Starts knotd, the DNS front and the regional servers and writes the daemon's configuration;
-  // the daemon starts with start_daemon(). Throws std::runtime_error when something cannot start
-  // (knotd missing: with the command that installs it).
+  // Starts knotd, the DNS front and the regional servers (and with `route53`, moto_server with the
+  // hosted zone) and writes the daemon's configuration; the daemon starts with start_daemon().
+  // Throws std::runtime_error when something cannot start (knotd or moto_server missing: with the
+  // command that installs it).
   explicit LabWorld(LabOptions options);
   ~LabWorld();
 
@@ -75,6 +81,9 @@ class LabWorld {
   std::string region_of_address(std::string_view address) const;
 
   std::string app_name() const;  // "app.lab"
+  // The Route 53 variant's moto_server, or nullptr; the hosted zone's bare id (no "/hostedzone/").
+  MotoServer* moto() { return moto_.get(); }
+  const std::string& route53_zone_id() const { return zone_id_; }
   std::uint16_t api_port() const { return api_port_; }
   const std::string& token() const { return token_; }
   std::string dashboard_url() const;
@@ -83,6 +92,7 @@ class LabWorld {
 
  private:
   void write_config();
+  void create_route53_zone();
 
   LabOptions options_;
   TempDir dir_;
@@ -91,6 +101,8 @@ class LabWorld {
   std::unique_ptr<KnotServer> knot_;
   std::unique_ptr<DnsFaultProxy> proxy_;
   std::vector<std::unique_ptr<RegionServer>> servers_;
+  std::unique_ptr<MotoServer> moto_;
+  std::string zone_id_;
   std::uint16_t api_port_ = 0;
   std::filesystem::path config_file_;
   std::unique_ptr<ChildProcess> daemon_;

@@ -14,6 +14,7 @@
 
 #include "integration/regionguard_command.h"
 #include "lab/http_call.h"
+#include "lab/moto_server.h"
 #include "support/child_process.h"
 #include "support/temp_dir.h"
 
@@ -241,6 +242,47 @@ TEST_F(LabInteractiveTest, LabFaultReachesTheRunningLabAndCtrlCLeavesNothingBehi
   const auto after = test::regionguard({"lab", "fault", "us-east-1", "ok"}, dir_);
   EXPECT_EQ(after.exit_code, 1);
   EXPECT_NE(after.err.find("no lab is running"), std::string::npos) << after.err;
+}
+
+// The Route 53 variant (`lab --route53`): moto_server holds app.lab in a hosted zone, and the same
+// fault moves the application with a Route 53 change. Read back through moto's
+// ListResourceRecordSets, the record then holds us-west-2's address. A missing moto_server makes
+// the lab exit with the install hint, and this test fail with it.
+TEST_F(LabInteractiveTest, LabRoute53VariantMovesMotosRecordToUsWest2) {
+  const auto output = dir_.path() / "lab.out";
+  test::ChildProcess lab({RG_BINARY, "lab", "--route53"}, output);
+  // moto_server's start is a few seconds of Python on a loaded machine.
+  const auto state = wait_for_state(lab, 90s);
+  ASSERT_TRUE(state.is_object() && state.contains("moto"))
+      << "the lab did not start with moto_server (install it: pip install 'moto[server]'); its output:\n"
+      << test::file_tail(output);
+  EXPECT_NE(test::file_tail(output, 40).find("Route 53 variant"), std::string::npos) << "the help says what differs";
+  const std::string moto = state["moto"];
+  const auto moto_port = static_cast<std::uint16_t>(std::stoi(moto.substr(moto.rfind(':') + 1)));
+  const auto records = "/2013-04-01/hostedzone/" + state["route53_zone_id"].get<std::string>() + "/rrset";
+  // app.lab's value in moto: the text after its name's first <Value>.
+  auto app_value = [&]() -> std::string {
+    const auto listed = lab::moto_aws_request(moto_port, "route53", "GET", records);
+    const auto name = listed.body.find("<Name>app.lab.</Name>");
+    const auto value = name == std::string::npos ? name : listed.body.find("<Value>", name);
+    const auto end = value == std::string::npos ? value : listed.body.find("</Value>", value);
+    return end == std::string::npos ? std::string() : listed.body.substr(value + 7, end - value - 7);
+  };
+  EXPECT_EQ(app_value(), "127.0.1.1") << "before the fault the record points at us-east-1";
+
+  const auto fault = test::regionguard({"lab", "fault", "us-east-1", "empty"}, dir_);
+  ASSERT_EQ(fault.exit_code, 0) << fault.err;
+  std::string value;
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (std::chrono::steady_clock::now() < deadline && value != "127.0.2.1") {
+    value = app_value();
+    std::this_thread::sleep_for(200ms);
+  }
+  EXPECT_EQ(value, "127.0.2.1") << "the plan's route53 step moved app.lab to us-west-2; the daemon's log:\n"
+                                << test::file_tail(state["directory"].get<std::string>() + "/regionguard.log", 30);
+
+  ::kill(lab.pid(), SIGINT);
+  EXPECT_EQ(lab.wait(), 0) << test::file_tail(output);
 }
 
 // Ctrl-C in the middle of `lab run`: the run in progress is torn down (its daemon and knotd

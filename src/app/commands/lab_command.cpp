@@ -42,7 +42,7 @@ lab::LabOptions lab_options() {
   return options;
 }
 
-int run_interactive(std::ostream& out, std::ostream& err) {
+int run_interactive(bool route53, std::ostream& out, std::ostream& err) {
   // Blocked before any thread starts, so every thread inherits the mask and sigwait below gets
   // them; the children unblock them before exec (lab/child_process.cpp).
   sigset_t stop_signals;
@@ -51,7 +51,9 @@ int run_interactive(std::ostream& out, std::ostream& err) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   try {
-    lab::LabWorld world(lab_options());
+    auto options = lab_options();
+    options.route53 = route53;
+    lab::LabWorld world(options);
     world.start_daemon();
     const lab::LabControl control(world);
     const auto& east = world.region_server("us-east-1");
@@ -77,6 +79,17 @@ int run_interactive(std::ostream& out, std::ostream& err) {
                fmt::arg("dns", world.dns_front().port()), fmt::arg("knot", world.knot().port()),
                fmt::arg("east", east.url("/")), fmt::arg("west", west.url("/")),
                fmt::arg("config", world.config_file().string()), fmt::arg("log", world.daemon_log().string()));
+    if (world.moto() != nullptr) {
+      // What the Route 53 variant changes: the move is a Route 53 change in moto, not an RFC 2136
+      // update, so knotd keeps serving app.lab's old address (moto serves no DNS).
+      fmt::print(out,
+                 "Route 53 variant: moto_server {moto} holds {app} in hosted zone {zone}; the plan's route53 step\n"
+                 "  moves it there instead of updating knotd (which keeps the old answer; no verify_dns). Read it:\n"
+                 "  AWS_ACCESS_KEY_ID=lab AWS_SECRET_ACCESS_KEY=lab aws --endpoint-url {moto} route53 "
+                 "list-resource-record-sets --hosted-zone-id {zone}\n",
+                 fmt::arg("moto", world.moto()->endpoint()), fmt::arg("app", world.app_name()),
+                 fmt::arg("zone", world.route53_zone_id()));
+    }
     out.flush();
     int signal = 0;
     sigwait(&stop_signals, &signal);
@@ -161,6 +174,9 @@ CLI::App* add_lab_command(CLI::App& cli, LabCommandOptions& options) {
   auto* lab = cli.add_subcommand("lab", "A two-region world on this machine (knotd, a DNS fault front, regional "
                                         "servers, the daemon): break it by hand, or run fault scenarios");
   lab->require_subcommand(0, 1);
+  lab->add_flag("--route53", options.route53,
+                "The Route 53 variant: moto_server (pip install 'moto[server]') holds the application's record, "
+                "and the plan moves it with a Route 53 change instead of an RFC 2136 update of knotd");
   options.fault = lab->add_subcommand("fault", "Inject a fault into the running lab: REGION|NAME|all DNSFAULT [MS], "
                                                "or app REGION ok|http-500|hang|slow [MS]");
   options.fault->add_option("words", options.fault_words,
@@ -186,7 +202,7 @@ int run_lab_command(const LabCommandOptions& options, std::ostream& out, std::os
     return 0;
   }
   if (options.run != nullptr && options.run->parsed()) return run_scenarios(options, out, err);
-  return run_interactive(out, err);
+  return run_interactive(options.route53, out, err);
 }
 
 }  // namespace rg

@@ -1,6 +1,6 @@
 #pragma once
 // `regionguard lab` (issue 18): a whole two-region world on this machine, with faults to inject.
-//   regionguard lab                                   the world, until Ctrl-C; prints how to break it
+//   regionguard lab [--route53]                       the world, until Ctrl-C; prints how to break it
 //   regionguard lab fault us-east-1 empty|ok|...      a fault, sent to the running lab
 //   regionguard lab run SCENARIO... [--repeat N] [--json] [--short]   fault scenarios with verdicts
 #include <CLI/CLI.hpp>
@@ -16,6 +16,7 @@ struct LabCommandOptions {
   unsigned repeat = 1;
   bool json = false;
   bool short_run = false;
+  bool route53 = false;  // the interactive lab's Route 53 variant (moto_server holds the record)
   CLI::App* run = nullptr;
   CLI::App* fault = nullptr;
 };

@@ -1,6 +1,6 @@
-#include "support/moto_server.h"
+#include "lab/moto_server.h"
 
-#include "support/free_port.h"
+#include "lab/free_port.h"
 
 #include <unistd.h>
 
@@ -18,7 +18,7 @@
 #include <stdexcept>
 #include <thread>
 
-namespace rg::test {
+namespace rg::lab {
 
 namespace {
 
@@ -59,7 +59,8 @@ std::filesystem::path resolve_pyenv_shim(const std::filesystem::path& shim) {
 }
 
 MotoReply exchange(std::uint16_t port, std::string_view method, std::string_view target, std::string_view body,
-                   std::string_view content_type, std::chrono::milliseconds timeout) {
+                   std::string_view content_type, std::chrono::milliseconds timeout,
+                   std::string_view authorization = {}) {
   asio::io_context io;
   beast::tcp_stream stream(io);
   stream.expires_after(timeout);
@@ -67,6 +68,7 @@ MotoReply exchange(std::uint16_t port, std::string_view method, std::string_view
   http::request<http::string_body> req(http::string_to_verb(method), std::string(target), 11);
   req.set(http::field::host, fmt::format("127.0.0.1:{}", port));
   req.set(http::field::connection, "close");
+  if (!authorization.empty()) req.set(http::field::authorization, authorization);
   if (!body.empty() || method == "POST") {
     req.set(http::field::content_type, content_type);
     req.body() = std::string(body);
@@ -160,4 +162,15 @@ MotoReply MotoServer::request(std::string_view method, std::string_view target, 
   return exchange(port_, method, target, body, content_type, 30s);
 }
 
-}  // namespace rg::test
+}  // namespace rg::lab
+
+namespace rg::lab {
+
+MotoReply moto_aws_request(std::uint16_t port, std::string_view service, std::string_view method,
+                           std::string_view target, std::string_view body) {
+  const auto authorization = fmt::format(
+      "AWS4-HMAC-SHA256 Credential=lab/20260101/us-east-1/{}/aws4_request, SignedHeaders=host, Signature=0", service);
+  return exchange(port, method, target, body, "text/xml", std::chrono::seconds(30), authorization);
+}
+
+}  // namespace rg::lab
