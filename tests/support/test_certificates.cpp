@@ -89,7 +89,7 @@ void TestPki::write_config() const {
       "[ leaf_localhost ]\n"
       "basicConstraints = critical, CA:FALSE\n"
       "keyUsage = critical, digitalSignature\n"
-      "extendedKeyUsage = serverAuth\n"
+      "extendedKeyUsage = serverAuth, clientAuth\n"
       "subjectAltName = DNS:localhost, IP:127.0.0.1\n"
       "subjectKeyIdentifier = hash\n"
       "authorityKeyIdentifier = keyid\n"

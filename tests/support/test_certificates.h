@@ -36,7 +36,8 @@ class TestPki {
   const std::filesystem::path& ca_key() const { return ca_.key; }
 
   // Signed by the CA, for DNS:localhost and IP:127.0.0.1 (CN localhost), valid from an hour
-  // ago for 30 days: verifies for https://localhost:PORT and https://127.0.0.1:PORT.
+  // ago for 30 days: verifies for https://localhost:PORT and https://127.0.0.1:PORT. Usable as a
+  // client certificate too (an etcd member with --client-cert-auth accepts it).
   const CertificateFiles& valid() const { return valid_; }
   // As valid(), but it expires 5 days from now: verifies, and an expiry check warns.
   const CertificateFiles& expiring_soon() const { return expiring_soon_; }
